@@ -1,0 +1,1 @@
+# analyze: fragment filled in by the analyze work.

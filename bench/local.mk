@@ -1,0 +1,1 @@
+# bench: benchmarks that put numbers beside peers.

@@ -1,0 +1,1 @@
+# bgpctl: fragment filled in by the bgpctl work.

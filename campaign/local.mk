@@ -1,0 +1,1 @@
+# campaign: fragment filled in by the campaign work.

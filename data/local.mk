@@ -1,0 +1,2 @@
+# Data shipped with the suite: the exclusion list, example config, topologies.
+dist_pkgdata_DATA += data/exclude.conf

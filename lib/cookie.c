@@ -1,0 +1,1 @@
+/* cookie.c: being written. */

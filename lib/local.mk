@@ -1,0 +1,26 @@
+# libtp: the core every program shares.
+noinst_LIBRARIES += libtp.a
+libtp_a_SOURCES = \
+	lib/addr.c lib/addr.h \
+	lib/cookie.c lib/cookie.h \
+	lib/config.c lib/config.h \
+	lib/db.c lib/db.h lib/db_migrations.c lib/db_migrations.h \
+	lib/error.c lib/error.h \
+	lib/exclude.c lib/exclude.h \
+	lib/keyfile.c lib/keyfile.h \
+	lib/log.c lib/log.h \
+	lib/output.c lib/output.h \
+	lib/records.c lib/records.h \
+	lib/targets.c lib/targets.h \
+	lib/xalloc.c lib/xalloc.h
+
+tests_unit_tp_unit_SOURCES += \
+	tests/unit/test_addr.c \
+	tests/unit/test_config.c \
+	tests/unit/test_cookie.c \
+	tests/unit/test_db.c \
+	tests/unit/test_exclude.c \
+	tests/unit/test_keyfile.c \
+	tests/unit/test_output.c \
+	tests/unit/test_records.c \
+	tests/unit/test_targets.c

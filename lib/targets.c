@@ -1,0 +1,1 @@
+/* targets.c: being written. */

@@ -1,0 +1,1 @@
+# man pages: one mdoc page per program plus tp.conf(5).

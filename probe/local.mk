@@ -1,0 +1,1 @@
+# probe: fragment filled in by the probe work.

@@ -1,0 +1,1 @@
+# testbed: shell scripts and topologies (filled in by the testbed work).

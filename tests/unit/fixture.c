@@ -1,0 +1,60 @@
+/* fixture.c: temporary files for unit tests. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "fixture.h"
+
+static char fixture_root[64];
+
+/* Create the folder on first use. */
+const char *
+fixture_dir(void)
+{
+	if (fixture_root[0] == '\0') {
+		strcpy(fixture_root, "/tmp/tp-unit-XXXXXX");
+		cr_assert_not_null(mkdtemp(fixture_root), "mkdtemp failed");
+	}
+	return fixture_root;
+}
+
+/* Join the folder and a name; rotates through 8 buffers so several paths can live at once. */
+const char *
+fixture_path(const char *name)
+{
+	static char bufs[8][256];
+	static int next;
+	char *b = bufs[next++ % 8];
+
+	snprintf(b, sizeof(bufs[0]), "%s/%s", fixture_dir(), name);
+	return b;
+}
+
+/* Write a file and return its path. */
+const char *
+fixture_write(const char *name, const char *text)
+{
+	const char *path = fixture_path(name);
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "cannot write %s", path);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* Remove the folder (rm -rf; only our own mkdtemp folder). */
+void
+fixture_cleanup(void)
+{
+	char cmd[128];
+
+	if (fixture_root[0] == '\0')
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fixture_root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fixture: could not remove %s\n", fixture_root);
+	fixture_root[0] = '\0';
+}

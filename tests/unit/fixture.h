@@ -1,0 +1,16 @@
+/* fixture.h: small helpers the unit tests share (temporary files and folders). */
+#ifndef TP_TEST_FIXTURE_H
+#define TP_TEST_FIXTURE_H
+
+#include <stddef.h>
+
+/* A fresh temporary folder for this test (removed by fixture_cleanup). */
+const char *fixture_dir(void);
+/* Path of name inside fixture_dir(); a static buffer per call slot (8 slots). */
+const char *fixture_path(const char *name);
+/* Write text to name inside fixture_dir(); returns its path. */
+const char *fixture_write(const char *name, const char *text);
+/* Remove fixture_dir() and everything in it. */
+void fixture_cleanup(void);
+
+#endif

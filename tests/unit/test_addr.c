@@ -1,0 +1,1 @@
+/* test_addr.c: being written. */

@@ -1,0 +1,1 @@
+/* test_cookie.c: being written. */

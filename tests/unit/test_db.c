@@ -1,0 +1,1 @@
+/* test_db.c: being written. */

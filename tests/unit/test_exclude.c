@@ -1,0 +1,1 @@
+/* test_exclude.c: being written. */

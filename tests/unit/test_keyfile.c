@@ -1,0 +1,1 @@
+/* test_keyfile.c: being written. */

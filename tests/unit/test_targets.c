@@ -1,0 +1,1 @@
+/* test_targets.c: being written. */
