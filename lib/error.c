@@ -24,6 +24,7 @@ int
 tp_err_prefix(struct tp_err *err, const char *fmt, ...)
 {
 	char old[sizeof(err->msg)], ctx[sizeof(err->msg)];
+	size_t n;
 	va_list ap;
 
 	if (err == NULL)
@@ -32,6 +33,13 @@ tp_err_prefix(struct tp_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ctx, sizeof(ctx), fmt, ap);
 	va_end(ap);
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", ctx, old);
+	n = strlen(ctx);
+	if (n > sizeof(err->msg) - 3)
+		n = sizeof(err->msg) - 3;
+	memcpy(err->msg, ctx, n);
+	memcpy(err->msg + n, ": ", 2);
+	n += 2;
+	strncpy(err->msg + n, old, sizeof(err->msg) - n - 1);
+	err->msg[sizeof(err->msg) - 1] = '\0';
 	return -1;
 }

@@ -45,7 +45,7 @@ xreallocarray(void *p, size_t n, size_t size)
 
 	if (size != 0 && n > SIZE_MAX / size)
 		xalloc_die(SIZE_MAX);
-	q = realloc(p, n * size ? n * size : 1);
+	q = realloc(p, n != 0 && size != 0 ? n * size : 1);
 	if (q == NULL)
 		xalloc_die(n * size);
 	return q;
