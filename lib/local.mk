@@ -7,6 +7,7 @@ libtp_a_SOURCES = \
 	lib/db.c lib/db.h lib/db_migrations.c lib/db_migrations.h \
 	lib/error.c lib/error.h \
 	lib/exclude.c lib/exclude.h \
+	lib/import.c lib/import.h \
 	lib/keyfile.c lib/keyfile.h \
 	lib/log.c lib/log.h \
 	lib/output.c lib/output.h \
@@ -20,6 +21,7 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_cookie.c \
 	tests/unit/test_db.c \
 	tests/unit/test_exclude.c \
+	tests/unit/test_import.c \
 	tests/unit/test_keyfile.c \
 	tests/unit/test_output.c \
 	tests/unit/test_records.c \

@@ -1,0 +1,43 @@
+/*
+ * import.h: load listener record streams (records.h) into the responses
+ * table. One stream is one transaction: a malformed line rolls the whole
+ * stream back, and importing the same stream twice adds nothing.
+ */
+#ifndef TP_IMPORT_H
+#define TP_IMPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+#include "error.h"
+#include "records.h"
+
+struct tp_import_stats {
+	uint64_t lines;
+	uint64_t replies;	/* reply lines read */
+	uint64_t inserted;	/* new responses stored */
+	uint64_t duplicates;	/* already stored (same round and target) */
+	uint64_t unknown;	/* reply from an address that is not a target: counted, not stored */
+	uint64_t streams_ended;	/* "end" lines seen */
+};
+
+struct tp_importer;
+
+/* Begin a stream import (opens the transaction, prepares the statements). */
+struct tp_importer *tp_importer_begin(struct tp_db *db, struct tp_err *err);
+/* Add one parsed record; an unknown round is an error naming it. */
+int tp_importer_add(struct tp_importer *imp, const struct tp_record *r, struct tp_err *err);
+/* Commit and free; stats (may be NULL) receive the counts. */
+int tp_importer_commit(struct tp_importer *imp, struct tp_import_stats *stats, struct tp_err *err);
+/* Roll back and free. */
+void tp_importer_abort(struct tp_importer *imp);
+
+/*
+ * Read a whole stream from f (name for messages: "FILE:LINE: reason") and
+ * import it in one transaction.
+ */
+int tp_import_stream(struct tp_db *db, FILE *f, const char *name,
+    struct tp_import_stats *stats, struct tp_err *err);
+
+#endif

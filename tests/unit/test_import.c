@@ -1,0 +1,1 @@
+/* test_import.c: being written. */
