@@ -1,2 +1,3 @@
 # Data shipped with the suite: the exclusion list, example config, topologies.
 dist_pkgdata_DATA += data/exclude.conf
+dist_pkgdata_DATA += data/tp.conf.example

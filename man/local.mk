@@ -1,1 +1,2 @@
 # man pages: one mdoc page per program plus tp.conf(5).
+dist_man_MANS += man/tp.conf.5
