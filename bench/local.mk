@@ -1,1 +1,6 @@
 # bench: benchmarks that put numbers beside peers.
+# Built with the rest (noinst), run by the bench/run-* scripts.
+noinst_PROGRAMS += bench/bench-exclude
+bench_bench_exclude_SOURCES = bench/bench_exclude.c
+bench_bench_exclude_LDADD = $(TP_LIBS)
+EXTRA_DIST += bench/README.md bench/run-exclude

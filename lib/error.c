@@ -39,7 +39,7 @@ tp_err_prefix(struct tp_err *err, const char *fmt, ...)
 	memcpy(err->msg, ctx, n);
 	memcpy(err->msg + n, ": ", 2);
 	n += 2;
-	strncpy(err->msg + n, old, sizeof(err->msg) - n - 1);
-	err->msg[sizeof(err->msg) - 1] = '\0';
+	old[sizeof(old) - n - 1] = '\0';	/* what fits after the context */
+	memcpy(err->msg + n, old, strlen(old) + 1);
 	return -1;
 }

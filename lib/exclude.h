@@ -23,6 +23,8 @@ void tp_exclude_add(struct tp_exclude *x, const struct tp_prefix *p);
 int tp_exclude_contains(const struct tp_exclude *x, const struct tp_addr *a);
 /* Number of prefixes listed. */
 size_t tp_exclude_count(const struct tp_exclude *x);
+/* Number of merged ranges (both families) that lookups search. */
+size_t tp_exclude_ranges(const struct tp_exclude *x);
 void tp_exclude_free(struct tp_exclude *x);
 
 #endif
