@@ -1,1 +1,402 @@
-/* db.c: being written. */
+/*
+ * db.c: open the SQLite store (WAL, busy timeout, foreign keys), bring its
+ * schema up to date from db_migrations.c, and small helpers every program
+ * uses: exec, transactions, prepared statements, address blobs, site ids.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "db.h"
+#include "db_migrations.h"
+#include "xalloc.h"
+
+/* How much of a statement's SQL an error message quotes. */
+#define DB_SQL_QUOTE 60
+
+/*
+ * Fill err with "PATH: what: sqlite message", with a hint for the errors
+ * a user can fix (a locked database, a file that is not a database).
+ */
+static int
+db_fail(sqlite3 *h, const char *path, const char *what, struct tp_err *err)
+{
+	int code = sqlite3_errcode(h) & 0xff;
+
+	if (code == SQLITE_NOTADB)
+		return tp_err_set(err, "%s: not an SQLite database (%s)", path,
+		    sqlite3_errmsg(h));
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return tp_err_set(err, "%s: %s: %s (another process is writing; "
+		    "try again when it is done)", path, what, sqlite3_errmsg(h));
+	return tp_err_set(err, "%s: %s: %s", path, what, sqlite3_errmsg(h));
+}
+
+/* Run sql without results on a raw handle; -1 naming the statement. */
+static int
+db_exec_raw(sqlite3 *h, const char *path, const char *sql, struct tp_err *err)
+{
+	char what[DB_SQL_QUOTE + 16];
+
+	if (sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	snprintf(what, sizeof(what), "\"%.*s%s\"", DB_SQL_QUOTE, sql,
+	    strlen(sql) > DB_SQL_QUOTE ? "..." : "");
+	return db_fail(h, path, what, err);
+}
+
+/* Read a PRAGMA that returns one integer; -1 with a message on failure. */
+static int
+db_pragma_int(sqlite3 *h, const char *path, const char *sql, long long *out,
+    struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(h, path, sql, err);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_fail(h, path, sql, err);
+	}
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Switch to WAL and check that it took (memory databases cannot: they stay). */
+static int
+db_set_wal(sqlite3 *h, const char *path, struct tp_err *err)
+{
+	const unsigned char *mode;
+	const char *file;
+	sqlite3_stmt *st;
+	int ok;
+
+	if (sqlite3_prepare_v2(h, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(h, path, "setting WAL mode", err);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_fail(h, path, "setting WAL mode", err);
+	}
+	mode = sqlite3_column_text(st, 0);
+	ok = mode != NULL && strcmp((const char *)mode, "wal") == 0;
+	sqlite3_finalize(st);
+	file = sqlite3_db_filename(h, "main");
+	if (!ok && file != NULL && file[0] != '\0')
+		return tp_err_set(err, "%s: cannot switch to WAL mode (journal mode "
+		    "stays \"%s\"); is the file on a network file system?", path,
+		    mode != NULL ? (const char *)mode : "?");
+	return 0;
+}
+
+/* The newest schema version this program knows. */
+int
+tp_db_schema_version(void)
+{
+	return tp_migrations_count == 0 ? 0 :
+	    tp_migrations[tp_migrations_count - 1].version;
+}
+
+/* Check that migration i brings the schema to version i+1 (a programming invariant). */
+static void
+db_check_migrations(void)
+{
+	size_t i;
+
+	for (i = 0; i < tp_migrations_count; i++)
+		assert(tp_migrations[i].version == (int)i + 1);
+}
+
+/* The "newer than this program" refusal. */
+static int
+db_too_new(const char *path, long long version, struct tp_err *err)
+{
+	return tp_err_set(err, "%s: schema version %lld is newer than this "
+	    "program's %d; upgrade traffic-predictor", path, version,
+	    tp_db_schema_version());
+}
+
+/*
+ * Bring the schema of h up to version upto, one step per transaction. The
+ * version is re-read inside each BEGIN IMMEDIATE, so two programs opening
+ * a fresh file at once do not both apply a step.
+ */
+int
+tp_db_migrate(sqlite3 *h, int upto, const char *path, struct tp_err *err)
+{
+	const struct tp_migration *m;
+	char bump[64];
+	long long v;
+
+	db_check_migrations();
+	if (upto < 0 || upto > tp_db_schema_version())
+		return tp_err_set(err, "%s: cannot migrate to schema version %d "
+		    "(this program knows 0 to %d)", path, upto, tp_db_schema_version());
+	if (db_pragma_int(h, path, "PRAGMA user_version", &v, err) < 0)
+		return -1;
+	if (v > tp_db_schema_version())
+		return db_too_new(path, v, err);
+	while (v < upto) {
+		if (db_exec_raw(h, path, "BEGIN IMMEDIATE", err) < 0)
+			return -1;
+		if (db_pragma_int(h, path, "PRAGMA user_version", &v, err) < 0)
+			goto fail;
+		if (v > tp_db_schema_version()) {
+			db_too_new(path, v, err);
+			goto fail;
+		}
+		if (v >= upto) {
+			sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+			break;
+		}
+		if (v < 0) {
+			tp_err_set(err, "%s: schema version %lld is negative; not a "
+			    "traffic-predictor database", path, v);
+			goto fail;
+		}
+		m = &tp_migrations[v];
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", m->version);
+		if (sqlite3_exec(h, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(bump, sizeof(bump), "schema migration to version %d",
+			    m->version);
+			db_fail(h, path, bump, err);
+			goto fail;
+		}
+		if (db_exec_raw(h, path, bump, err) < 0 ||
+		    db_exec_raw(h, path, "COMMIT", err) < 0)
+			goto fail;
+		v = m->version;
+	}
+	return 0;
+fail:
+	if (!sqlite3_get_autocommit(h))
+		sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Check a read-only database's schema is exactly ours. */
+static int
+db_check_readonly_version(sqlite3 *h, const char *path, struct tp_err *err)
+{
+	long long v;
+
+	if (db_pragma_int(h, path, "PRAGMA user_version", &v, err) < 0)
+		return -1;
+	if (v > tp_db_schema_version())
+		return db_too_new(path, v, err);
+	if (v < tp_db_schema_version())
+		return tp_err_set(err, "%s: schema version %lld is older than this "
+		    "program's %d; open it once read-write to upgrade it", path, v,
+		    tp_db_schema_version());
+	return 0;
+}
+
+/* Open path, set WAL, busy timeout, foreign keys and synchronous, then migrate. */
+int
+tp_db_open(const char *path, int flags, struct tp_db **out, struct tp_err *err)
+{
+	struct tp_db *db;
+	sqlite3 *h = NULL;
+	int oflags, rc, readonly = (flags & TP_DB_READONLY) != 0;
+
+	*out = NULL;
+	if (readonly)
+		oflags = SQLITE_OPEN_READONLY;
+	else
+		oflags = SQLITE_OPEN_READWRITE |
+		    ((flags & TP_DB_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	rc = sqlite3_open_v2(path, &h, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		if (h == NULL)
+			return tp_err_set(err, "%s: cannot open database: %s", path,
+			    sqlite3_errstr(rc));
+		if (sqlite3_system_errno(h) != 0)
+			tp_err_set(err, "%s: cannot open database: %s", path,
+			    strerror(sqlite3_system_errno(h)));
+		else
+			db_fail(h, path, "cannot open database", err);
+		sqlite3_close(h);
+		return -1;
+	}
+	sqlite3_extended_result_codes(h, 1);
+	if (sqlite3_busy_timeout(h, TP_DB_BUSY_MS) != SQLITE_OK) {
+		db_fail(h, path, "setting the busy timeout", err);
+		goto fail;
+	}
+	if (!readonly && db_set_wal(h, path, err) < 0)
+		goto fail;
+	if (db_exec_raw(h, path, "PRAGMA foreign_keys=ON", err) < 0 ||
+	    db_exec_raw(h, path, "PRAGMA synchronous=NORMAL", err) < 0)
+		goto fail;
+	if (readonly)
+		rc = db_check_readonly_version(h, path, err);
+	else
+		rc = tp_db_migrate(h, tp_db_schema_version(), path, err);
+	if (rc < 0)
+		goto fail;
+	db = xmalloc(sizeof(*db));
+	db->h = h;
+	db->path = xstrdup(path);
+	*out = db;
+	return 0;
+fail:
+	sqlite3_close(h);
+	return -1;
+}
+
+/* Close the connection and free db (NULL is fine). */
+void
+tp_db_close(struct tp_db *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_close_v2(db->h);
+	free(db->path);
+	free(db);
+}
+
+/* The database's PRAGMA user_version, or -1. */
+int
+tp_db_user_version(struct tp_db *db)
+{
+	long long v;
+
+	if (db_pragma_int(db->h, db->path, "PRAGMA user_version", &v, NULL) < 0)
+		return -1;
+	return (int)v;
+}
+
+/* Run SQL without results. */
+int
+tp_db_exec(struct tp_db *db, const char *sql, struct tp_err *err)
+{
+	return db_exec_raw(db->h, db->path, sql, err);
+}
+
+/* Start a write transaction now (waits up to the busy timeout for the lock). */
+int
+tp_db_begin(struct tp_db *db, struct tp_err *err)
+{
+	return db_exec_raw(db->h, db->path, "BEGIN IMMEDIATE", err);
+}
+
+/* Commit the open transaction. */
+int
+tp_db_commit(struct tp_db *db, struct tp_err *err)
+{
+	return db_exec_raw(db->h, db->path, "COMMIT", err);
+}
+
+/* Roll back the open transaction, if any. */
+void
+tp_db_rollback(struct tp_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Prepare sql, or fail naming it and sqlite's message. */
+int
+tp_db_prepare(struct tp_db *db, const char *sql, sqlite3_stmt **st, struct tp_err *err)
+{
+	char what[DB_SQL_QUOTE + 32];
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) == SQLITE_OK)
+		return 0;
+	*st = NULL;
+	snprintf(what, sizeof(what), "preparing \"%.*s%s\"", DB_SQL_QUOTE, sql,
+	    strlen(sql) > DB_SQL_QUOTE ? "..." : "");
+	return db_fail(db->h, db->path, what, err);
+}
+
+/* Bytes of an address's blob: 4 or 16, 0 for an unknown family. */
+static size_t
+db_addr_len(const struct tp_addr *a)
+{
+	if (a->family == AF_INET)
+		return 4;
+	if (a->family == AF_INET6)
+		return 16;
+	return 0;
+}
+
+/* Bind an address as its 4- or 16-byte blob; 0, or -1 on a bad family or bind error. */
+int
+tp_db_bind_addr(sqlite3_stmt *st, int col, const struct tp_addr *a)
+{
+	size_t n = db_addr_len(a);
+
+	if (n == 0)
+		return -1;
+	if (sqlite3_bind_blob(st, col, a->bytes, (int)n, SQLITE_TRANSIENT) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+/* Read a 4- or 16-byte blob column into an address; -1 if it is neither. */
+int
+tp_db_column_addr(sqlite3_stmt *st, int col, struct tp_addr *a)
+{
+	const void *p;
+	int n;
+
+	if (sqlite3_column_type(st, col) != SQLITE_BLOB)
+		return -1;
+	p = sqlite3_column_blob(st, col);
+	n = sqlite3_column_bytes(st, col);
+	if (p == NULL || (n != 4 && n != 16))
+		return -1;
+	memset(a, 0, sizeof(*a));
+	a->family = n == 4 ? AF_INET : AF_INET6;
+	memcpy(a->bytes, p, (size_t)n);
+	return 0;
+}
+
+/* Run a statement with name as its parameter; its first column as an id, 0 if no row. */
+static long long
+db_site_step(struct tp_db *db, const char *sql, const char *name, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	long long id = 0;
+	int rc;
+
+	if (tp_db_prepare(db, sql, &st, err) < 0)
+		return -1;
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		db_fail(db->h, db->path, "binding a site name", err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE) {
+		db_fail(db->h, db->path, "looking up site", err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* The id of site name, creating the row when create is set; -1 on error or absent. */
+long long
+tp_db_site_id(struct tp_db *db, const char *name, int create, struct tp_err *err)
+{
+	long long id;
+
+	if (name == NULL || name[0] == '\0')
+		return tp_err_set(err, "%s: empty site name", db->path);
+	if (create && db_site_step(db, "INSERT OR IGNORE INTO sites (name) VALUES (?)",
+	    name, err) < 0)
+		return -1;
+	id = db_site_step(db, "SELECT id FROM sites WHERE name = ?", name, err);
+	if (id == 0)
+		return tp_err_set(err, "%s: no site \"%s\" in the database", db->path,
+		    name);
+	return id;
+}
