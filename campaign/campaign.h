@@ -1,0 +1,130 @@
+/*
+ * campaign.h: what the parts of tp-campaign share: the running campaign,
+ * its scenarios, and the ledger of sites it has withdrawn.
+ */
+#ifndef TP_CAMPAIGN_H
+#define TP_CAMPAIGN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "db.h"
+#include "error.h"
+
+/* Exit statuses (see tp-campaign(8)). */
+#define CAMPAIGN_EXIT_FAILED	1	/* a step failed; everything was re-announced */
+#define CAMPAIGN_EXIT_PREFLIGHT	3	/* preflight refused; nothing was touched */
+#define CAMPAIGN_EXIT_LOCKED	4	/* another campaign holds the lock */
+#define CAMPAIGN_EXIT_ABORTED	5	/* stopped by a signal; everything was re-announced */
+#define CAMPAIGN_EXIT_RESTORE	6	/* re-announcing failed somewhere: check the sites now */
+
+/* One failure scenario: a sorted set of sites withdrawn together. */
+struct scenario {
+	long long id;			/* row in scenarios */
+	size_t *sites;			/* indexes into conf->sites, sorted by name */
+	size_t nsites;
+	char name[256];			/* canonical "A+B" */
+	const char *status;		/* as stored: pending, done, unconverged, ... */
+	int chain;			/* 1 when chosen by the chains rule */
+};
+
+/* A target as rounds use it. */
+struct round_target {
+	long long id;
+	struct tp_addr addr;
+	long long baseline_site;	/* site id its baseline reply landed at, 0 = none */
+};
+
+struct campaign {
+	const struct tp_conf *conf;
+	char *conf_path;		/* absolute, passed to the programs at the sites */
+	struct tp_db *db;
+	long long id;
+	long long *site_ids;		/* database id of each conf->sites[i] */
+	int dry_run;
+	int json;
+	/* Sites this campaign has withdrawn and not yet re-announced. */
+	int *withdrawn;
+	/* The baseline, loaded once it is measured. */
+	long long baseline_round;
+	struct round_target *targets;
+	size_t ntargets;
+	/* Progress, for the status line. */
+	size_t scenario_index, scenario_total;
+	int64_t started_us;
+};
+
+/* Set by SIGINT and SIGTERM; every loop checks it. */
+extern volatile sig_atomic_t campaign_stop;
+
+/* site_index of a site id, or -1. */
+int campaign_site_index(const struct campaign *c, long long site_id);
+
+/* plan.c: parse "all", "A,B", "A+B, C+D" into scenarios. */
+int plan_scenarios(const struct tp_conf *conf, struct scenario **out, size_t *n,
+    struct tp_err *err);
+/* Canonical name of a set of site indexes (sorts them). */
+void scenario_canonical(const struct tp_conf *conf, struct scenario *s);
+void scenarios_free(struct scenario *v, size_t n);
+/* Rough seconds a campaign of n scenarios over ntargets will take. */
+double plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets,
+    size_t catchment);
+
+/* bgp.c: tp-bgpctl at the sites. */
+int bgp_preflight(struct campaign *c, struct tp_err *err);
+int bgp_count_announcing(struct campaign *c, struct tp_err *err);
+int bgp_withdraw(struct campaign *c, const struct scenario *s, struct tp_err *err);
+int bgp_announce(struct campaign *c, const struct scenario *s, struct tp_err *err);
+/* Re-announce every site in the ledger; -1 if any site could not be. */
+int bgp_restore_all(struct campaign *c);
+
+/* round.c: one measurement round. */
+struct round_outcome {
+	long long round_id;
+	size_t sent;
+	size_t replies;			/* responses stored */
+	int complete;			/* every listener ended cleanly */
+};
+int round_run(struct campaign *c, long long scenario_id, const char *kind,
+    const struct round_target *targets, size_t n, struct round_outcome *out,
+    struct tp_err *err);
+/* Check that a listener can start at every site (preflight). */
+int round_listeners_check(struct campaign *c, struct tp_err *err);
+
+/* state.c: campaign, scenario and round rows. */
+int state_campaign_new(struct campaign *c, struct tp_err *err);
+int state_campaign_load(struct campaign *c, long long id, struct tp_err *err);
+int state_campaign_finish(struct campaign *c, const char *status);
+int state_scenario_ensure(struct campaign *c, struct scenario *s, struct tp_err *err);
+int state_scenario_set(struct campaign *c, const struct scenario *s, const char *status,
+    long long converge_ms);
+long long state_round_new(struct campaign *c, long long scenario_id, const char *kind,
+    struct tp_err *err);
+int state_round_finish(struct campaign *c, long long round_id, int complete);
+int state_sites_sync(struct campaign *c, struct tp_err *err);
+/* Load every target with its baseline site (after the baseline round). */
+int state_targets_load(struct campaign *c, struct tp_err *err);
+/* The campaign's complete baseline round id, 0 when none. */
+long long state_baseline_round(struct campaign *c);
+/* Where each of the given targets replied in round_id: site ids, 0 = no reply. */
+int state_round_sites(struct campaign *c, long long round_id, const struct round_target *t,
+    size_t n, long long *site_of, struct tp_err *err);
+
+/* converge.c: wait for BGP to settle after a withdrawal or an announcement. */
+int converge_after_withdraw(struct campaign *c, const struct scenario *s,
+    const struct round_target *catchment, size_t n, long long *converge_ms, int *converged,
+    struct tp_err *err);
+int converge_after_announce(struct campaign *c, const struct scenario *s,
+    const struct round_target *catchment, size_t n, struct tp_err *err);
+
+/* progress.c: the status line and log lines of a running campaign. */
+void progress_phase(struct campaign *c, const char *scenario, const char *phase);
+void progress_done(struct campaign *c);
+
+/* Sleep up to seconds, waking early when campaign_stop is set; -1 if stopped. */
+int campaign_sleep(double seconds);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * converge.c: wait for BGP to settle. After a withdrawal: at least settle
+ * seconds, then probe a fixed sample of the affected catchment every
+ * sample_interval seconds until no reply lands at a withdrawn site and two
+ * consecutive samples agree within the tolerance. After an announcement:
+ * until the sample is back at its baseline sites.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "campaign.h"
+#include "log.h"
+#include "output.h"
+#include "xalloc.h"
+
+/* A fixed random sample of at most conf->sample_size targets (seeded by the scenario). */
+static struct round_target *
+pick_sample(const struct campaign *c, const struct scenario *s, const struct round_target *t,
+    size_t n, size_t *m)
+{
+	struct round_target *v = xcalloc(n ? n : 1, sizeof(*v));
+	unsigned seed = (unsigned)s->id * 2654435761u;
+	size_t i, want = c->conf->sample_size < n ? c->conf->sample_size : n;
+
+	memcpy(v, t, n * sizeof(*v));
+	for (i = 0; i < want; i++) {
+		size_t j = i + (size_t)rand_r(&seed) % (n - i);
+		struct round_target tmp = v[i];
+
+		v[i] = v[j];
+		v[j] = tmp;
+	}
+	*m = want;
+	return v;
+}
+
+/* Measure the sample once; site_of[i] gets each target's site id (0 = no reply). */
+static int
+sample_once(struct campaign *c, const struct scenario *s, const struct round_target *v,
+    size_t m, long long *site_of, struct tp_err *err)
+{
+	struct round_outcome o;
+
+	if (round_run(c, s->id, "convergence", v, m, &o, err) < 0)
+		return -1;
+	return state_round_sites(c, o.round_id, v, m, site_of, err);
+}
+
+/* 1 when site id is one of the scenario's withdrawn sites. */
+static int
+in_scenario(const struct campaign *c, const struct scenario *s, long long site_id)
+{
+	size_t k;
+
+	for (k = 0; k < s->nsites; k++)
+		if (c->site_ids[s->sites[k]] == site_id)
+			return 1;
+	return 0;
+}
+
+/* Sleep, waking for a stop request. */
+int
+campaign_sleep(double seconds)
+{
+	int64_t until = tp_mono_us() + (int64_t)(seconds * 1e6);
+
+	while (!campaign_stop && tp_mono_us() < until) {
+		int64_t left = until - tp_mono_us();
+
+		usleep(left > 100000 ? 100000 : (useconds_t)(left > 0 ? left : 0));
+	}
+	return campaign_stop ? -1 : 0;
+}
+
+/* Wait for the network to settle after withdrawing s; see the top of this file. */
+int
+converge_after_withdraw(struct campaign *c, const struct scenario *s,
+    const struct round_target *catchment, size_t n, long long *converge_ms, int *converged,
+    struct tp_err *err)
+{
+	int64_t t0 = tp_mono_us(), prev_start = 0, start;
+	size_t m, i;
+	struct round_target *v = pick_sample(c, s, catchment, n, &m);
+	long long *now = xcalloc(m ? m : 1, sizeof(long long));
+	long long *prev = xcalloc(m ? m : 1, sizeof(long long));
+	int have_prev = 0, rc = -1;
+
+	*converged = 0;
+	*converge_ms = -1;
+	if (campaign_sleep(c->conf->settle) < 0)
+		goto stopped;
+	if (m == 0) {
+		*converged = 1;
+		*converge_ms = (tp_mono_us() - t0) / 1000;
+		rc = 0;
+		goto out;
+	}
+	for (;;) {
+		size_t at_withdrawn = 0, changed = 0;
+
+		start = tp_mono_us();
+		if (sample_once(c, s, v, m, now, err) < 0)
+			goto out;
+		for (i = 0; i < m; i++) {
+			at_withdrawn += in_scenario(c, s, now[i]);
+			changed += have_prev && now[i] != prev[i];
+		}
+		log_info("converge", "%s: sample of %zu: %zu still at a withdrawn site, %zu changed",
+		    s->name, m, at_withdrawn, changed);
+		if (at_withdrawn == 0 && have_prev && changed <= c->conf->tolerance * m) {
+			*converged = 1;
+			*converge_ms = (prev_start - t0) / 1000;
+			rc = 0;
+			goto out;
+		}
+		if (at_withdrawn == 0) {
+			memcpy(prev, now, m * sizeof(long long));
+			prev_start = start;
+			have_prev = 1;
+		} else
+			have_prev = 0;
+		if (tp_mono_us() - t0 > (int64_t)c->conf->converge_timeout * 1000000) {
+			log_warn("converge", "%s: not converged after %u s; measuring anyway and "
+			    "marking it unconverged", s->name, c->conf->converge_timeout);
+			rc = 0;
+			goto out;
+		}
+		if (campaign_sleep(c->conf->sample_interval) < 0)
+			goto stopped;
+	}
+stopped:
+	tp_err_set(err, "interrupted");
+out:
+	free(prev);
+	free(now);
+	free(v);
+	return rc;
+}
+
+/* Wait until the sample of s's catchment lands at its baseline sites again. */
+int
+converge_after_announce(struct campaign *c, const struct scenario *s,
+    const struct round_target *catchment, size_t n, struct tp_err *err)
+{
+	int64_t t0 = tp_mono_us();
+	size_t m, i, back;
+	struct round_target *v = pick_sample(c, s, catchment, n, &m);
+	long long *now = xcalloc(m ? m : 1, sizeof(long long));
+	int rc = -1;
+
+	if (campaign_sleep(c->conf->settle) < 0)
+		goto stopped;
+	while (m > 0) {
+		if (sample_once(c, s, v, m, now, err) < 0)
+			goto out;
+		for (i = 0, back = 0; i < m; i++)
+			back += now[i] == v[i].baseline_site;
+		log_info("converge", "%s announced: %zu of %zu sampled targets back", s->name, back,
+		    m);
+		if (back >= (1.0 - c->conf->tolerance) * m)
+			break;
+		if (tp_mono_us() - t0 > (int64_t)c->conf->converge_timeout * 1000000) {
+			tp_err_set(err, "%s announced again, but after %u s only %zu of %zu sampled "
+			    "targets are back at their baseline sites", s->name,
+			    c->conf->converge_timeout, back, m);
+			goto out;
+		}
+		if (campaign_sleep(c->conf->sample_interval) < 0)
+			goto stopped;
+	}
+	rc = 0;
+	goto out;
+stopped:
+	tp_err_set(err, "interrupted");
+out:
+	free(now);
+	free(v);
+	return rc;
+}

@@ -1,0 +1,301 @@
+/* main.c: tp-campaign's command table and options. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "run.h"
+#include "xalloc.h"
+
+#define DEFAULT_CONF SYSCONFDIR "/traffic-predictor/tp.conf"
+
+struct options {
+	const char *conf_path;
+	const char *db_path;
+	int json;
+	int dry_run;
+	int level;
+	int use_syslog;
+};
+
+typedef int (*command_fn)(const struct options *o, int argc, char **argv);
+
+static int cmd_run(const struct options *o, int argc, char **argv);
+static int cmd_resume(const struct options *o, int argc, char **argv);
+static int cmd_list(const struct options *o, int argc, char **argv);
+static int cmd_status(const struct options *o, int argc, char **argv);
+
+/* The commands; any unique prefix selects one. */
+static const struct command {
+	const char *name;
+	command_fn fn;
+	int nargs;
+	const char *args;
+	const char *help;
+} commands[] = {
+	{ "run", cmd_run, 0, "", "run a whole campaign from the config" },
+	{ "resume", cmd_resume, 1, "id", "finish a campaign that stopped, skipping done scenarios" },
+	{ "list", cmd_list, 0, "", "list the campaigns in the database" },
+	{ "status", cmd_status, 1, "id", "show a campaign's scenarios and how far it got" },
+};
+
+/* Print usage and return status. */
+static int
+usage(FILE *f, int status)
+{
+	size_t i;
+
+	fprintf(f, "usage: tp-campaign [-hjnqv] [-c file] [-d database] [--syslog] command [id]\n");
+	fprintf(f, "commands (any unique prefix will do):\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-7s %-3s %s\n", commands[i].name, commands[i].args, commands[i].help);
+	return status;
+}
+
+/* The command word's entry, or NULL with a message. */
+static const struct command *
+command_find(const char *word)
+{
+	const struct command *hit = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, word) == 0)
+			return &commands[i];
+		if (strncmp(commands[i].name, word, strlen(word)) == 0) {
+			hit = &commands[i];
+			n++;
+		}
+	}
+	if (n == 1)
+		return hit;
+	log_error("usage", "%s command \"%s\": try run, resume, list or status",
+	    n > 1 ? "ambiguous" : "unknown", word);
+	return NULL;
+}
+
+/* Load the config; -1 after printing its error. */
+static int
+load_conf(const struct options *o, struct tp_conf *conf)
+{
+	struct tp_err err;
+
+	if (tp_conf_load(o->conf_path, conf, &err) < 0) {
+		log_error("config", "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Open the database named by -d or the config. */
+static struct tp_db *
+open_db(const struct options *o, const struct tp_conf *conf, int flags)
+{
+	struct tp_db *db;
+	struct tp_err err;
+	const char *path = o->db_path ? o->db_path : conf ? conf->database : NULL;
+
+	if (path == NULL) {
+		log_error("db", "no database: give -d FILE or -c tp.conf");
+		return NULL;
+	}
+	if (tp_db_open(path, flags, &db, &err) < 0) {
+		log_error("db", "%s", err.msg);
+		return NULL;
+	}
+	return db;
+}
+
+/* A campaign id operand. */
+static long long
+parse_id(const char *s)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v <= 0) {
+		log_error("usage", "\"%s\" is not a campaign id", s);
+		return -1;
+	}
+	return v;
+}
+
+/* run and resume share everything but the campaign they start from. */
+static int
+run_or_resume(const struct options *o, long long resume_id)
+{
+	struct campaign c;
+	struct tp_conf conf;
+	char abs[PATH_MAX];
+	int lock = -1, status;
+	struct tp_err err;
+
+	if (load_conf(o, &conf) < 0)
+		return EX_CONFIG;
+	memset(&c, 0, sizeof(c));
+	c.conf = &conf;
+	c.dry_run = o->dry_run;
+	c.json = o->json;
+	if (realpath(o->conf_path, abs) == NULL) {
+		log_error("config", "%s: cannot resolve its path", o->conf_path);
+		tp_conf_free(&conf);
+		return EX_CONFIG;
+	}
+	c.conf_path = abs;
+	if (!o->dry_run && campaign_lock(o->db_path ? o->db_path : conf.database, &lock, &err) < 0) {
+		log_error("lock", "%s", err.msg);
+		tp_conf_free(&conf);
+		return CAMPAIGN_EXIT_LOCKED;
+	}
+	if ((c.db = open_db(o, &conf, TP_DB_CREATE)) == NULL) {
+		tp_conf_free(&conf);
+		return EX_UNAVAILABLE;
+	}
+	status = campaign_run(&c, resume_id);
+	tp_db_close(c.db);
+	free(c.site_ids);
+	free(c.withdrawn);
+	free(c.targets);
+	tp_conf_free(&conf);
+	if (lock >= 0)
+		close(lock);
+	return status;
+}
+
+/* tp-campaign run. */
+static int
+cmd_run(const struct options *o, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return run_or_resume(o, 0);
+}
+
+/* tp-campaign resume ID. */
+static int
+cmd_resume(const struct options *o, int argc, char **argv)
+{
+	long long id = parse_id(argv[0]);
+
+	(void)argc;
+	return id < 0 ? EX_USAGE : run_or_resume(o, id);
+}
+
+/* Open the database for list and status: -d, else the config's. */
+static struct tp_db *
+open_for_reading(const struct options *o)
+{
+	struct tp_conf conf;
+	struct tp_db *db;
+
+	if (o->db_path != NULL)
+		return open_db(o, NULL, 0);
+	if (load_conf(o, &conf) < 0)
+		return NULL;
+	db = open_db(o, &conf, 0);
+	tp_conf_free(&conf);
+	return db;
+}
+
+/* tp-campaign list. */
+static int
+cmd_list(const struct options *o, int argc, char **argv)
+{
+	struct tp_db *db = open_for_reading(o);
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	if (db == NULL)
+		return EX_UNAVAILABLE;
+	rc = campaign_print_list(db, o->json);
+	tp_db_close(db);
+	return rc;
+}
+
+/* tp-campaign status ID. */
+static int
+cmd_status(const struct options *o, int argc, char **argv)
+{
+	long long id = parse_id(argv[0]);
+	struct tp_db *db;
+	struct tp_err err;
+	int rc = 0;
+
+	(void)argc;
+	if (id < 0)
+		return EX_USAGE;
+	if ((db = open_for_reading(o)) == NULL)
+		return EX_UNAVAILABLE;
+	if (campaign_print_status(db, id, o->json, &err) < 0) {
+		log_error("status", "%s", err.msg);
+		rc = EX_DATAERR;
+	}
+	tp_db_close(db);
+	return rc;
+}
+
+/* Parse the options, pick the command, run it. */
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "database", required_argument, NULL, 'd' },
+		{ "syslog", no_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { DEFAULT_CONF, NULL, 0, 0, TP_LOG_WARN, 0 };
+	const struct command *cmd;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "+c:d:hjnqv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o.conf_path = optarg;
+			break;
+		case 'd':
+			o.db_path = optarg;
+			break;
+		case 'h':
+			return usage(stdout, 0);
+		case 'j':
+			o.json = 1;
+			break;
+		case 'n':
+			o.dry_run = 1;
+			break;
+		case 'q':
+			o.level--;
+			break;
+		case 'v':
+			o.level++;
+			break;
+		case 'S':
+			o.use_syslog = 1;
+			break;
+		default:
+			return usage(stderr, EX_USAGE);
+		}
+	}
+	log_init("tp-campaign", TP_LOG_WARN);
+	log_set_level((enum tp_log_level)o.level);
+	log_use_syslog(o.use_syslog);
+	if (optind >= argc)
+		return usage(stderr, EX_USAGE);
+	if ((cmd = command_find(argv[optind])) == NULL)
+		return EX_USAGE;
+	if (argc - optind - 1 != cmd->nargs) {
+		log_error("usage", "%s takes %s", cmd->name, cmd->nargs ? cmd->args : "no operand");
+		return EX_USAGE;
+	}
+	return cmd->fn(&o, argc - optind - 1, argv + optind + 1);
+}

@@ -1,0 +1,328 @@
+/*
+ * round.c: one measurement round: a listener at every site, the sender at
+ * the prober site fed the targets on its standard input, then every
+ * listener's record stream imported into the database.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "campaign.h"
+#include "import.h"
+#include "log.h"
+#include "output.h"
+#include "site_exec.h"
+#include "xalloc.h"
+
+#define PROBE "tp-probe"
+#define READY_TIMEOUT_US (15 * 1000000LL)
+#define STOP_TIMEOUT_US (10 * 1000000LL)
+
+/* A growing byte buffer fed from a pipe. */
+struct sink {
+	char *buf;
+	size_t len, cap;
+	int eof;
+};
+
+struct listener {
+	struct site_proc proc;
+	struct sink out;
+	int ready;		/* its header line has arrived: the capture is open */
+};
+
+/* Read what the pipe has into the sink; sets eof at the end. */
+static void
+sink_read(struct sink *s, int fd)
+{
+	ssize_t got;
+
+	if (s->eof)
+		return;
+	if (s->cap - s->len < 65536) {
+		s->cap = s->cap ? s->cap * 2 : 262144;
+		s->buf = xreallocarray(s->buf, s->cap, 1);
+	}
+	got = read(fd, s->buf + s->len, s->cap - s->len - 1);
+	if (got > 0)
+		s->len += (size_t)got;
+	else if (got == 0 || (errno != EAGAIN && errno != EINTR))
+		s->eof = 1;
+	s->buf[s->len] = '\0';
+}
+
+/* Start tp-probe listen at site i. */
+static int
+listener_start(struct campaign *c, size_t i, uint32_t round, struct listener *l,
+    struct tp_err *err)
+{
+	const struct tp_site_conf *site = &c->conf->sites[i];
+	char rbuf[16];
+	const char *args[] = { "listen", "-c", c->conf_path, "-q", "-r", rbuf, "-s", site->name,
+		"-i", site->interface ? site->interface : "any", NULL };
+
+	snprintf(rbuf, sizeof(rbuf), "%u", round);
+	memset(l, 0, sizeof(*l));
+	if (site_spawn(c->conf, site, PROBE, args, 1, 1, &l->proc, err) < 0)
+		return tp_err_prefix(err, "site %s: listener", site->name);
+	fcntl(fileno(l->proc.out), F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+/* Stop a listener: SIGTERM here, EOF on its stdin for one behind ssh. */
+static void
+listener_stop(struct listener *l)
+{
+	site_stop(&l->proc);
+	if (l->proc.in != NULL) {
+		fclose(l->proc.in);
+		l->proc.in = NULL;
+	}
+}
+
+/*
+ * Poll the listeners (and the sender's pipes when given) once, for up to
+ * timeout_ms; feeds the sender from *feed.
+ */
+static void
+poll_once(struct listener *ls, size_t nl, int send_in, const char *feed, size_t feed_len,
+    size_t *fed, struct sink *send_out, int send_out_fd, int timeout_ms)
+{
+	struct pollfd pfd[nl + 2];
+	size_t i, n = 0;
+
+	for (i = 0; i < nl; i++) {
+		pfd[n].fd = ls[i].out.eof ? -1 : fileno(ls[i].proc.out);
+		pfd[n++].events = POLLIN;
+	}
+	pfd[n].fd = send_in >= 0 && *fed < feed_len ? send_in : -1;
+	pfd[n++].events = POLLOUT;
+	pfd[n].fd = send_out_fd >= 0 && !send_out->eof ? send_out_fd : -1;
+	pfd[n++].events = POLLIN;
+	if (poll(pfd, n, timeout_ms) <= 0)
+		return;
+	for (i = 0; i < nl; i++)
+		if (pfd[i].revents)
+			sink_read(&ls[i].out, pfd[i].fd);
+	if (pfd[nl].revents & (POLLOUT | POLLERR | POLLHUP)) {
+		ssize_t w = write(send_in, feed + *fed, feed_len - *fed);
+
+		if (w > 0)
+			*fed += (size_t)w;
+		else if (w < 0 && errno != EAGAIN && errno != EINTR)
+			*fed = feed_len;	/* the sender is gone; its exit status tells */
+	}
+	if (pfd[nl + 1].revents)
+		sink_read(send_out, send_out_fd);
+}
+
+/* Wait until every listener printed its header line; name the first that did not. */
+static int
+listeners_ready(struct campaign *c, struct listener *ls, size_t nl, struct tp_err *err)
+{
+	int64_t deadline = tp_mono_us() + READY_TIMEOUT_US;
+	struct sink none = { 0 };
+	size_t i, ready;
+
+	for (;;) {
+		for (i = 0, ready = 0; i < nl; i++) {
+			if (!ls[i].ready && memchr(ls[i].out.buf ? ls[i].out.buf : "", '\n',
+			    ls[i].out.len) != NULL)
+				ls[i].ready = strncmp(ls[i].out.buf, "tp-records ", 11) == 0 ? 1 : -1;
+			if (ls[i].ready < 0 || (!ls[i].ready && ls[i].out.eof))
+				return tp_err_set(err, "site %s: the listener did not start (see its "
+				    "error above)", c->conf->sites[i].name);
+			ready += ls[i].ready;
+		}
+		if (ready == nl)
+			return 0;
+		if (campaign_stop)
+			return tp_err_set(err, "interrupted");
+		if (tp_mono_us() > deadline)
+			for (i = 0; i < nl; i++)
+				if (!ls[i].ready)
+					return tp_err_set(err, "site %s: the listener did not start "
+					    "within %lld s", c->conf->sites[i].name,
+					    READY_TIMEOUT_US / 1000000);
+		poll_once(ls, nl, -1, NULL, 0, &(size_t){ 0 }, &none, -1, 100);
+	}
+}
+
+/* The targets as "ADDR\n" lines, the sender's input. */
+static char *
+targets_text(const struct round_target *t, size_t n, size_t *len)
+{
+	char *buf = xmalloc(n * (TP_ADDR_STRLEN + 1) + 1);
+	size_t i, off = 0;
+
+	for (i = 0; i < n; i++) {
+		tp_addr_format(&t[i].addr, buf + off, TP_ADDR_STRLEN);
+		off += strlen(buf + off);
+		buf[off++] = '\n';
+	}
+	buf[off] = '\0';
+	*len = off;
+	return buf;
+}
+
+/* Run the sender at the prober site while draining the listeners. */
+static int
+send_targets(struct campaign *c, struct listener *ls, size_t nl, uint32_t round,
+    const struct round_target *t, size_t n, struct tp_err *err)
+{
+	const struct tp_site_conf *prober = tp_conf_site(c->conf, c->conf->prober);
+	struct site_proc sender;
+	struct sink out = { 0 };
+	char rbuf[16], *feed;
+	const char *args[] = { "send", "-c", c->conf_path, "-q", "-r", rbuf, "-", NULL };
+	size_t feed_len, fed = 0;
+	int status;
+
+	snprintf(rbuf, sizeof(rbuf), "%u", round);
+	if (site_spawn(c->conf, prober, PROBE, args, 1, 1, &sender, err) < 0)
+		return tp_err_prefix(err, "prober %s", prober->name);
+	feed = targets_text(t, n, &feed_len);
+	fcntl(fileno(sender.in), F_SETFL, O_NONBLOCK);
+	fcntl(fileno(sender.out), F_SETFL, O_NONBLOCK);
+	while (!out.eof && !campaign_stop) {
+		poll_once(ls, nl, fed < feed_len ? fileno(sender.in) : -1, feed, feed_len, &fed,
+		    &out, fileno(sender.out), 200);
+		if (fed == feed_len && sender.in != NULL) {
+			fclose(sender.in);
+			sender.in = NULL;
+		}
+	}
+	if (campaign_stop)
+		site_stop(&sender);
+	status = site_wait(&sender);
+	free(feed);
+	free(out.buf);
+	if (campaign_stop)
+		return tp_err_set(err, "interrupted");
+	if (status != 0)
+		return tp_err_set(err, "prober %s: %s send failed (exit %d)", prober->name, PROBE,
+		    status);
+	return 0;
+}
+
+/* Keep reading for the grace time, then stop the listeners and read to the end. */
+static void
+listeners_finish(struct campaign *c, struct listener *ls, size_t nl)
+{
+	int64_t until = tp_mono_us() + (int64_t)c->conf->listen_grace * 1000000;
+	struct sink none = { 0 };
+	size_t i, open;
+
+	while (tp_mono_us() < until && !campaign_stop)
+		poll_once(ls, nl, -1, NULL, 0, &(size_t){ 0 }, &none, -1, 100);
+	for (i = 0; i < nl; i++)
+		listener_stop(&ls[i]);
+	until = tp_mono_us() + STOP_TIMEOUT_US;
+	do {
+		poll_once(ls, nl, -1, NULL, 0, &(size_t){ 0 }, &none, -1, 100);
+		for (i = 0, open = 0; i < nl; i++)
+			open += !ls[i].out.eof;
+	} while (open > 0 && tp_mono_us() < until);
+	for (i = 0; i < nl; i++) {
+		if (!ls[i].out.eof && ls[i].proc.pid > 0) {
+			log_warn("round", "site %s: listener did not stop; killing it",
+			    ls[i].proc.site);
+			kill(ls[i].proc.pid, SIGKILL);
+		}
+		site_wait(&ls[i].proc);
+	}
+}
+
+/* Import every listener's stream; complete when each ended with its "end" line. */
+static int
+import_streams(struct campaign *c, struct listener *ls, size_t nl, struct round_outcome *out,
+    struct tp_err *err)
+{
+	size_t i;
+
+	out->complete = 1;
+	for (i = 0; i < nl; i++) {
+		struct tp_import_stats st;
+		char name[96];
+		FILE *f;
+
+		snprintf(name, sizeof(name), "listener at %s", ls[i].proc.site);
+		f = fmemopen(ls[i].out.buf ? ls[i].out.buf : "", ls[i].out.len, "r");
+		if (f == NULL)
+			return tp_err_set(err, "fmemopen: %s", strerror(errno));
+		if (tp_import_stream(c->db, f, name, &st, err) < 0) {
+			fclose(f);
+			return -1;
+		}
+		fclose(f);
+		out->replies += st.inserted;
+		if (st.streams_ended == 0) {
+			log_warn("round", "round %lld: the %s ended without its end line; the round "
+			    "is marked incomplete", out->round_id, name);
+			out->complete = 0;
+		}
+	}
+	return 0;
+}
+
+/* Measure once: listeners everywhere, the sender at the prober, import, close the round. */
+int
+round_run(struct campaign *c, long long scenario_id, const char *kind,
+    const struct round_target *targets, size_t n, struct round_outcome *out,
+    struct tp_err *err)
+{
+	struct listener *ls = xcalloc(c->conf->nsites, sizeof(*ls));
+	size_t i, started = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->round_id = state_round_new(c, scenario_id, kind, err);
+	if (out->round_id < 0)
+		goto out;
+	for (; started < c->conf->nsites; started++)
+		if (listener_start(c, started, (uint32_t)out->round_id, &ls[started], err) < 0)
+			goto stop;
+	if (listeners_ready(c, ls, started, err) < 0 ||
+	    send_targets(c, ls, started, (uint32_t)out->round_id, targets, n, err) < 0)
+		goto stop;
+	out->sent = n;
+	rc = 0;
+stop:
+	listeners_finish(c, ls, started);
+	if (rc == 0)
+		rc = import_streams(c, ls, started, out, err);
+	state_round_finish(c, out->round_id, rc == 0 && out->complete);
+	log_info("round", "round %lld (%s): %zu probed, %zu replies%s", out->round_id, kind, n,
+	    out->replies, out->complete ? "" : ", incomplete");
+out:
+	for (i = 0; i < c->conf->nsites; i++)
+		free(ls[i].out.buf);
+	free(ls);
+	return rc;
+}
+
+/* Preflight: start a listener at every site and see that each opens its capture. */
+int
+round_listeners_check(struct campaign *c, struct tp_err *err)
+{
+	struct listener *ls = xcalloc(c->conf->nsites, sizeof(*ls));
+	size_t i, started = 0;
+	int rc = -1;
+
+	for (; started < c->conf->nsites; started++)
+		if (listener_start(c, started, 0, &ls[started], err) < 0)
+			goto out;
+	rc = listeners_ready(c, ls, started, err);
+out:
+	for (i = 0; i < started; i++) {
+		listener_stop(&ls[i]);
+		site_wait(&ls[i].proc);
+		free(ls[i].out.buf);
+	}
+	free(ls);
+	return rc;
+}

@@ -1,0 +1,380 @@
+/*
+ * run.c: a whole campaign: preflight, baseline, every scenario (withdraw,
+ * converge, measure, announce, wait for the catchment to come back), the
+ * chains, and the safety net that re-announces everything on any way out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "campaign.h"
+#include "keyfile.h"
+#include "log.h"
+#include "output.h"
+#include "run.h"
+#include "xalloc.h"
+
+volatile sig_atomic_t campaign_stop;
+
+/* Remember a stop request; the loops notice it. */
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	campaign_stop = 1;
+}
+
+/* SIGINT, SIGTERM and SIGHUP stop the campaign cleanly; SIGPIPE is ignored. */
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Take the lock next to the database, or say who holds it. */
+int
+campaign_lock(const char *db_path, int *fd, struct tp_err *err)
+{
+	char path[4096], holder[32] = "";
+	ssize_t got;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s.lock", db_path) >= sizeof(path))
+		return tp_err_set(err, "%s: path too long", db_path);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (*fd < 0)
+		return tp_err_set(err, "%s: %s", path, strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		got = pread(*fd, holder, sizeof(holder) - 1, 0);
+		holder[got > 0 ? got : 0] = '\0';
+		holder[strcspn(holder, "\n")] = '\0';
+		close(*fd);
+		*fd = -1;
+		return tp_err_set(err, "another campaign is running on %s (lock %s held by pid %s); "
+		    "wait for it or stop it first", db_path, path, holder[0] ? holder : "?");
+	}
+	if (ftruncate(*fd, 0) == 0)
+		dprintf(*fd, "%ld\n", (long)getpid());
+	return 0;
+}
+
+/* Targets whose baseline reply landed at one of the scenario's sites. */
+static struct round_target *
+catchment_of(const struct campaign *c, const struct scenario *s, size_t *n)
+{
+	struct round_target *v = xcalloc(c->ntargets ? c->ntargets : 1, sizeof(*v));
+	size_t i, k;
+
+	*n = 0;
+	for (i = 0; i < c->ntargets; i++)
+		for (k = 0; k < s->nsites; k++)
+			if (c->targets[i].baseline_site == c->site_ids[s->sites[k]]) {
+				v[(*n)++] = c->targets[i];
+				break;
+			}
+	return v;
+}
+
+/* The catchment plus a seeded random control share of every other responsive target. */
+static struct round_target *
+scenario_targets(const struct campaign *c, const struct scenario *s, size_t *n)
+{
+	struct round_target *v = catchment_of(c, s, n);
+	unsigned seed = (unsigned)s->id * 40503u + 1;
+	size_t i, k;
+
+	for (i = 0; i < c->ntargets; i++) {
+		const struct round_target *t = &c->targets[i];
+		int inside = 0;
+
+		for (k = 0; k < s->nsites; k++)
+			inside |= t->baseline_site == c->site_ids[s->sites[k]];
+		if (!inside && t->baseline_site != 0 &&
+		    (double)rand_r(&seed) / RAND_MAX < c->conf->control_share)
+			v[(*n)++] = *t;
+	}
+	return v;
+}
+
+/* Withdraw, converge, measure, announce, wait for the catchment to return. */
+static int
+run_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)
+{
+	struct round_target *catchment, *targets;
+	size_t ncatch, ntargets;
+	struct round_outcome o;
+	long long converge_ms = -1;
+	int converged = 0, rc = -1;
+
+	catchment = catchment_of(c, s, &ncatch);
+	targets = scenario_targets(c, s, &ntargets);
+	state_scenario_set(c, s, "running", -1);
+	progress_phase(c, s->name, "withdrawing");
+	if (bgp_withdraw(c, s, err) < 0)
+		goto out;
+	progress_phase(c, s->name, "converging");
+	if (converge_after_withdraw(c, s, catchment, ncatch, &converge_ms, &converged, err) < 0)
+		goto out;
+	progress_phase(c, s->name, "measuring");
+	if (round_run(c, s->id, "scenario", targets, ntargets, &o, err) < 0)
+		goto out;
+	progress_phase(c, s->name, "announcing");
+	if (bgp_announce(c, s, err) < 0)
+		goto out;
+	progress_phase(c, s->name, "waiting for the catchment to return");
+	if (converge_after_announce(c, s, catchment, ncatch, err) < 0)
+		goto out;
+	s->status = converged ? "done" : "unconverged";
+	state_scenario_set(c, s, s->status, converge_ms);
+	log_info("campaign", "%s: %s, converged in %.1f s, %zu probed, %zu replies", s->name,
+	    s->status, converge_ms / 1000.0, ntargets, o.replies);
+	rc = 0;
+out:
+	if (rc < 0)
+		state_scenario_set(c, s, "aborted", converge_ms);
+	free(targets);
+	free(catchment);
+	return rc;
+}
+
+/* The site (not in s) where most of site x's baseline targets went in s's result, or -1. */
+static int
+top_destination(struct campaign *c, const struct scenario *s, size_t x, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	int best = -1, rc;
+
+	if (tp_db_prepare(c->db, "SELECT r.site_id, COUNT(*) AS n FROM responses r "
+	    "JOIN responses b ON b.target_id = r.target_id AND b.round_id = ?1 "
+	    "WHERE r.round_id = (SELECT id FROM rounds WHERE scenario_id = ?2 AND kind = 'scenario' "
+	    "ORDER BY status = 'complete' DESC, id DESC LIMIT 1) AND b.site_id = ?3 "
+	    "GROUP BY r.site_id ORDER BY n DESC, r.site_id", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->baseline_round);
+	sqlite3_bind_int64(st, 2, s->id);
+	sqlite3_bind_int64(st, 3, c->site_ids[x]);
+	while (best < 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int i = campaign_site_index(c, sqlite3_column_int64(st, 0));
+		size_t k;
+		int member = 0;
+
+		for (k = 0; k < s->nsites; k++)
+			member |= (int)s->sites[k] == i;
+		if (i >= 0 && !member)
+			best = i;
+	}
+	sqlite3_finalize(st);
+	return best;
+}
+
+/* Find the scenario with this canonical name among v, or NULL. */
+static struct scenario *
+find_scenario(struct scenario *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* Run s unless it is already finished (resume); count it for progress. */
+static int
+run_if_pending(struct campaign *c, struct scenario *s, struct tp_err *err)
+{
+	int rc = 0;
+
+	if (state_scenario_ensure(c, s, err) < 0)
+		return -1;
+	if (strcmp(s->status, "pending") == 0) {
+		if ((unsigned)(c->conf->nsites - s->nsites) < c->conf->min_announcing) {
+			log_warn("campaign", "%s skipped: it would leave fewer than min_announcing "
+			    "%u sites announcing", s->name, c->conf->min_announcing);
+			return 0;
+		}
+		rc = run_scenario(c, s, err);
+	}
+	c->scenario_index++;
+	return rc;
+}
+
+/*
+ * The chains: for each site X, {X, its top destination}, then that set plus
+ * the top destination of X's traffic in it, up to conf->chains more sites.
+ */
+static int
+run_chains(struct campaign *c, struct scenario **v, size_t *n, struct tp_err *err)
+{
+	size_t x, depth;
+
+	for (x = 0; x < c->conf->nsites; x++) {
+		struct scenario *base = NULL;
+		char name[256];
+
+		snprintf(name, sizeof(name), "%s", c->conf->sites[x].name);
+		for (depth = 1; depth <= c->conf->chains; depth++) {
+			struct scenario next = { 0 };
+			int dest;
+
+			if ((base = find_scenario(*v, *n, name)) == NULL)
+				break;
+			if ((dest = top_destination(c, base, x, err)) < 0)
+				break;
+			next.sites = xcalloc(base->nsites + 1, sizeof(size_t));
+			memcpy(next.sites, base->sites, base->nsites * sizeof(size_t));
+			next.sites[base->nsites] = (size_t)dest;
+			next.nsites = base->nsites + 1;
+			next.status = "pending";
+			next.chain = 1;
+			scenario_canonical(c->conf, &next);
+			snprintf(name, sizeof(name), "%s", next.name);
+			if (find_scenario(*v, *n, next.name) != NULL) {
+				free(next.sites);
+				continue;
+			}
+			*v = xreallocarray(*v, *n + 1, sizeof(**v));
+			(*v)[(*n)++] = next;
+			c->scenario_total++;
+			if (run_if_pending(c, &(*v)[*n - 1], err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Everything that must hold before anything is touched. */
+static int
+preflight(struct campaign *c, struct tp_err *err)
+{
+	struct tp_key key;
+
+	if (tp_keyfile_load(c->conf->key_file, &key, err) < 0)
+		return tp_err_prefix(err, "preflight: probe key");
+	if (tp_db_begin(c->db, err) < 0)
+		return tp_err_prefix(err, "preflight: database not writable");
+	tp_db_rollback(c->db);
+	if (c->ntargets == 0)
+		return tp_err_set(err, "preflight: %s holds no targets; import some with "
+		    "tp-analyze targets import", c->db->path);
+	if (tp_conf_site(c->conf, c->conf->prober) == NULL)
+		return tp_err_set(err, "preflight: prober %s is not a site", c->conf->prober);
+	if (bgp_preflight(c, err) < 0)
+		return tp_err_prefix(err, "preflight");
+	if (round_listeners_check(c, err) < 0)
+		return tp_err_prefix(err, "preflight");
+	return 0;
+}
+
+/* Print what a run would do and how long it would take. */
+static void
+print_plan(struct campaign *c, struct scenario *v, size_t n)
+{
+	size_t i;
+
+	printf("campaign plan: %zu targets, %zu sites, prober %s\n", c->ntargets,
+	    c->conf->nsites, c->conf->prober);
+	printf("  baseline over every target\n");
+	for (i = 0; i < n; i++)
+		printf("  scenario %zu: withdraw %s\n", i + 1, v[i].name);
+	if (c->conf->chains > 0)
+		printf("  then chains of depth %u: up to %zu more scenarios, chosen from the "
+		    "measured results\n", c->conf->chains, c->conf->nsites * c->conf->chains);
+	printf("estimated time: %.0f s\n", plan_estimate(c->conf,
+	    n + c->conf->nsites * c->conf->chains, c->ntargets,
+	    c->conf->nsites ? c->ntargets / c->conf->nsites : 0));
+}
+
+/* Run (or resume, when resume_id > 0) a campaign; returns an exit status. */
+int
+campaign_run(struct campaign *c, long long resume_id)
+{
+	struct scenario *v = NULL;
+	struct tp_err err;
+	size_t n = 0, i;
+	int status = CAMPAIGN_EXIT_FAILED;
+
+	c->started_us = tp_mono_us();
+	c->withdrawn = xcalloc(c->conf->nsites, sizeof(int));
+	if (plan_scenarios(c->conf, &v, &n, &err) < 0 || state_sites_sync(c, &err) < 0 ||
+	    state_targets_load(c, &err) < 0) {
+		log_error("campaign", "%s", err.msg);
+		return EX_CONFIG_STATUS;
+	}
+	if (c->dry_run) {
+		print_plan(c, v, n);
+		scenarios_free(v, n);
+		return 0;
+	}
+	install_signals();
+	if (preflight(c, &err) < 0) {
+		log_error("campaign", "%s; nothing was changed", err.msg);
+		scenarios_free(v, n);
+		return CAMPAIGN_EXIT_PREFLIGHT;
+	}
+	if ((resume_id > 0 ? state_campaign_load(c, resume_id, &err) :
+	    state_campaign_new(c, &err)) < 0) {
+		log_error("campaign", "%s", err.msg);
+		scenarios_free(v, n);
+		return CAMPAIGN_EXIT_FAILED;
+	}
+	log_info("campaign", "campaign %lld: %zu scenarios planned", c->id, n);
+	c->scenario_total = n;
+	c->baseline_round = state_baseline_round(c);
+	if (c->baseline_round == 0) {
+		struct round_outcome o;
+
+		progress_phase(c, "baseline", "measuring");
+		if (round_run(c, 0, "baseline", c->targets, c->ntargets, &o, &err) < 0)
+			goto fail;
+		if (!o.complete) {
+			tp_err_set(&err, "the baseline round %lld is incomplete", o.round_id);
+			goto fail;
+		}
+		c->baseline_round = o.round_id;
+	}
+	if (state_targets_load(c, &err) < 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (run_if_pending(c, &v[i], &err) < 0)
+			goto fail;
+	if (run_chains(c, &v, &n, &err) < 0)
+		goto fail;
+	progress_done(c);
+	if (bgp_restore_all(c) < 0) {
+		state_campaign_finish(c, "failed");
+		status = CAMPAIGN_EXIT_RESTORE;
+	} else {
+		state_campaign_finish(c, "done");
+		status = 0;
+	}
+	campaign_print_summary(c, c->id);
+	scenarios_free(v, n);
+	return status;
+fail:
+	progress_done(c);
+	status = campaign_stop ? CAMPAIGN_EXIT_ABORTED : CAMPAIGN_EXIT_FAILED;
+	if (!campaign_stop)
+		log_error("campaign", "campaign %lld: %s", c->id, err.msg);
+	else
+		log_error("campaign", "campaign %lld: stopped by a signal", c->id);
+	log_error("campaign", "re-announcing everything this campaign withdrew");
+	if (bgp_restore_all(c) < 0)
+		status = CAMPAIGN_EXIT_RESTORE;
+	state_campaign_finish(c, campaign_stop ? "aborted" : "failed");
+	log_error("campaign", "campaign %lld stopped; finish it with tp-campaign resume %lld",
+	    c->id, c->id);
+	scenarios_free(v, n);
+	return status;
+}

@@ -1,0 +1,186 @@
+/* site_exec.c: start programs at a site through its exec prefix. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "site_exec.h"
+#include "xalloc.h"
+
+#define SITE_MAX_ARGS 64
+
+/* A token of [A-Za-z0-9_./:,+=@%-]: safe unquoted in any shell. */
+int
+site_arg_safe(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:,+=@%-",
+			*s) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Build argv: the prefix's words, the program (under bindir), the args. */
+static int
+build_argv(const struct tp_conf *conf, const struct tp_site_conf *site, const char *program,
+    const char *const *args, char **argv, char **prefix_copy, char **progpath,
+    struct tp_err *err)
+{
+	char *word, *save;
+	size_t n = 0;
+
+	*prefix_copy = xstrdup(site->exec ? site->exec : "");
+	for (word = strtok_r(*prefix_copy, " \t", &save); word != NULL;
+	    word = strtok_r(NULL, " \t", &save)) {
+		if (n + 2 >= SITE_MAX_ARGS)
+			return tp_err_set(err, "site %s: exec prefix has too many words", site->name);
+		argv[n++] = word;
+	}
+	if (conf->bindir != NULL && conf->bindir[0] != '\0')
+		*progpath = xasprintf("%s/%s", conf->bindir, program);
+	else
+		*progpath = xstrdup(program);
+	if (!site_arg_safe(*progpath))
+		return tp_err_set(err, "program path \"%s\" has characters that would need quoting",
+		    *progpath);
+	argv[n++] = *progpath;
+	for (; *args != NULL; args++) {
+		if (n + 1 >= SITE_MAX_ARGS)
+			return tp_err_set(err, "too many arguments for %s", program);
+		if (!site_arg_safe(*args))
+			return tp_err_set(err, "argument \"%s\" for %s at site %s has characters "
+			    "that would need quoting (spaces or quotes in a path?)", *args, program,
+			    site->name);
+		argv[n++] = (char *)*args;
+	}
+	argv[n] = NULL;
+	return (int)n;
+}
+
+/* Fork and exec with the requested pipes. */
+int
+site_spawn(const struct tp_conf *conf, const struct tp_site_conf *site, const char *program,
+    const char *const *args, int want_in, int want_out, struct site_proc *p, struct tp_err *err)
+{
+	char *argv[SITE_MAX_ARGS], *prefix = NULL, *progpath = NULL;
+	int inpipe[2] = { -1, -1 }, outpipe[2] = { -1, -1 };
+	int rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = -1;
+	snprintf(p->site, sizeof(p->site), "%s", site->name);
+	if (build_argv(conf, site, program, args, argv, &prefix, &progpath, err) < 0)
+		goto out;
+	if ((want_in && pipe(inpipe) < 0) || (want_out && pipe(outpipe) < 0)) {
+		tp_err_set(err, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	p->pid = fork();
+	if (p->pid < 0) {
+		tp_err_set(err, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (p->pid == 0) {
+		if (want_in) {
+			dup2(inpipe[0], STDIN_FILENO);
+			close(inpipe[0]);
+			close(inpipe[1]);
+		}
+		if (want_out) {
+			dup2(outpipe[1], STDOUT_FILENO);
+			close(outpipe[0]);
+			close(outpipe[1]);
+		}
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "tp-campaign: site %s: cannot run %s: %s\n", site->name, argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	if (want_in) {
+		close(inpipe[0]);
+		inpipe[0] = -1;
+		p->in = fdopen(inpipe[1], "w");
+		inpipe[1] = -1;
+	}
+	if (want_out) {
+		close(outpipe[1]);
+		outpipe[1] = -1;
+		p->out = fdopen(outpipe[0], "r");
+		outpipe[0] = -1;
+	}
+	rc = 0;
+out:
+	free(progpath);
+	free(prefix);
+	if (inpipe[0] >= 0)
+		close(inpipe[0]);
+	if (inpipe[1] >= 0)
+		close(inpipe[1]);
+	if (outpipe[0] >= 0)
+		close(outpipe[0]);
+	if (outpipe[1] >= 0)
+		close(outpipe[1]);
+	return rc;
+}
+
+/* Close our ends of the pipes and reap the process. */
+int
+site_wait(struct site_proc *p)
+{
+	int status;
+
+	if (p->in != NULL)
+		fclose(p->in);
+	if (p->out != NULL)
+		fclose(p->out);
+	p->in = p->out = NULL;
+	if (p->pid <= 0)
+		return -1;
+	while (waitpid(p->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	p->pid = -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* Send SIGTERM to a process we started. */
+void
+site_stop(struct site_proc *p)
+{
+	if (p->pid > 0)
+		kill(p->pid, SIGTERM);
+}
+
+/* Run to completion, collecting standard output. */
+int
+site_run(const struct tp_conf *conf, const struct tp_site_conf *site, const char *program,
+    const char *const *args, char **output, struct tp_err *err)
+{
+	struct site_proc p;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, got;
+	int status;
+
+	*output = NULL;
+	if (site_spawn(conf, site, program, args, 0, 1, &p, err) < 0)
+		return -1;
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		got = fread(buf + len, 1, cap - len - 1, p.out);
+		len += got;
+	} while (got > 0);
+	buf[len] = '\0';
+	status = site_wait(&p);
+	*output = buf;
+	return status;
+}

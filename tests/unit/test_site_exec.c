@@ -1,0 +1,82 @@
+/* test_site_exec.c: running programs at a site through its exec prefix. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "../../campaign/site_exec.h"
+
+static const struct {
+	const char *arg;
+	int safe;
+} args[] = {
+	{ "tp-probe", 1 }, { "/usr/local/sbin/tp-probe", 1 }, { "198.18.0.1", 1 },
+	{ "2001:db8::1", 1 }, { "akl+wlg", 1 }, { "--rate=100", 1 }, { "", 0 },
+	{ "a b", 0 }, { "a;b", 0 }, { "$(reboot)", 0 }, { "it's", 0 }, { "a\nb", 0 },
+	{ "`x`", 0 }, { "a|b", 0 }, { "*", 0 },
+};
+
+Test(site_exec, only_plain_tokens_are_safe)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		cr_expect_eq(site_arg_safe(args[i].arg), args[i].safe, "\"%s\"", args[i].arg);
+}
+
+/* A config whose one site runs things through `env` (a harmless prefix). */
+static void
+setup(struct tp_conf *c, struct tp_site_conf *s, const char *exec, const char *bindir)
+{
+	memset(c, 0, sizeof(*c));
+	memset(s, 0, sizeof(*s));
+	s->name = "akl";
+	s->exec = (char *)exec;
+	c->sites = s;
+	c->nsites = 1;
+	c->bindir = (char *)bindir;
+}
+
+Test(site_exec, prefix_words_then_program_from_bindir)
+{
+	struct tp_conf c;
+	struct tp_site_conf s;
+	struct tp_err err;
+	const char *a[] = { "hello", "198.18.0.1", NULL };
+	char *out;
+
+	setup(&c, &s, "env LC_ALL=C", "/bin");
+	cr_assert_eq(site_run(&c, &s, "echo", a, &out, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(out, "hello 198.18.0.1\n");
+	free(out);
+}
+
+Test(site_exec, exit_status_is_returned)
+{
+	struct tp_conf c;
+	struct tp_site_conf s;
+	struct tp_err err;
+	const char *a[] = { "-c", "exit 7", NULL };
+	char *out;
+
+	setup(&c, &s, "", NULL);
+	/* "exit 7" has a space: refused before anything runs */
+	cr_assert_eq(site_run(&c, &s, "sh", a, &out, &err), -1);
+	cr_assert_not_null(strstr(err.msg, "quoting"), "%s", err.msg);
+	a[1] = "exit";
+	cr_assert_eq(site_run(&c, &s, "false", a + 2, &out, &err), 1);
+	free(out);
+}
+
+Test(site_exec, missing_program_exits_127)
+{
+	struct tp_conf c;
+	struct tp_site_conf s;
+	struct tp_err err;
+	const char *a[] = { NULL };
+	char *out;
+
+	setup(&c, &s, "", "/nonexistent");
+	cr_assert_eq(site_run(&c, &s, "tp-probe", a, &out, &err), 127);
+	free(out);
+}
