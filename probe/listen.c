@@ -1,0 +1,566 @@
+/*
+ * listen.c: tp-probe listen. Open the capture (or a saved file), filter to
+ * echo replies for the test ranges, drop privileges, then judge each frame
+ * and write the accepted ones as records until the duration, an idle spell
+ * or a signal ends the run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <pcap/pcap.h>
+
+#include "config.h"
+#include "db.h"
+#include "import.h"
+#include "keyfile.h"
+#include "listen.h"
+#include "log.h"
+#include "opt_parse.h"
+#include "output.h"
+#include "privdrop.h"
+#include "probe_cmd.h"
+#include "records.h"
+#include "reply_decode.h"
+#include "reply_tally.h"
+#include "xalloc.h"
+
+#define LISTEN_SNAPLEN 256
+#define LISTEN_BUFFER (64 * 1024 * 1024)
+#define LISTEN_POLL_MS 100
+#define LISTEN_FILTER_MAX 4096
+
+const char listen_usage[] =
+    "usage: tp-probe listen [-hjq] [-c config] [-k keyfile] [-i interface] -r round\n"
+    "                       -s site [-t range] [--duration seconds]\n"
+    "                       [--until-idle seconds] [--user name] [--db database]\n"
+    "                       [--read-pcap file]\n";
+
+static volatile sig_atomic_t listen_stop;
+
+/* The state one run carries through the pcap callback. */
+struct listener {
+	const struct listen_opts *o;
+	struct reply_tally tally;
+	FILE *out;			/* record stream, or NULL with --db */
+	struct tally_reply *kept;	/* with --db: accepted replies, imported at the end */
+	size_t nkept, capkept;
+	int dlt;
+	uint64_t packets;
+	int64_t last_accept_us;		/* CLOCK_MONOTONIC */
+};
+
+/* Defaults: interface "any", the default key, the default test ranges. */
+void
+listen_opts_defaults(struct listen_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->interface = "any";
+	o->key_path = opt_default_key_path();
+	o->format = TP_FMT_TEXT;
+	tp_prefix_parse("192.0.2.0/24", &o->ranges[0], NULL);
+	tp_prefix_parse("2001:db8:ffff::/48", &o->ranges[1], NULL);
+	o->nranges = 2;
+}
+
+/* Take the key file and test ranges from a tp.conf. */
+static int
+listen_apply_config(struct listen_opts *o, const char *path, struct tp_err *err)
+{
+	static struct tp_conf conf;	/* its strings outlive the options */
+	size_t i;
+
+	if (tp_conf_load(path, &conf, err) < 0)
+		return -1;
+	o->key_path = conf.key_file;
+	if (conf.ntest_ranges > LISTEN_MAX_RANGES)
+		return tp_err_set(err, "%s: more than %d test ranges", path, LISTEN_MAX_RANGES);
+	for (i = 0; i < conf.ntest_ranges; i++)
+		o->ranges[i] = conf.test_ranges[i];
+	o->nranges = conf.ntest_ranges;
+	return 0;
+}
+
+enum {
+	OPT_DURATION = 256, OPT_IDLE, OPT_USER, OPT_DB, OPT_READ_PCAP,
+};
+
+static const struct option listen_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "round", required_argument, NULL, 'r' },
+	{ "site", required_argument, NULL, 's' },
+	{ "test-range", required_argument, NULL, 't' },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "until-idle", required_argument, NULL, OPT_IDLE },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "read-pcap", required_argument, NULL, OPT_READ_PCAP },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Parse the listen command line into o; 1 when help was printed, -1 on error. */
+int
+listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
+{
+	int c, i, ranges_given = 0;
+	uint64_t v;
+
+	listen_opts_defaults(o);
+	for (i = 1; i < argc - 1; i++)
+		if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0)
+			if (listen_apply_config(o, argv[i + 1], err) < 0)
+				return -1;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hjqc:k:i:r:s:t:", listen_longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(listen_usage, stdout);
+			return 1;
+		case 'j':
+			o->format = TP_FMT_JSON;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'c':
+			break;
+		case 'k':
+			o->key_path = optarg;
+			break;
+		case 'i':
+			o->interface = optarg;
+			break;
+		case 'r':
+			if (opt_u64("--round", optarg, 0, UINT32_MAX, &v, err) < 0)
+				return -1;
+			o->round = (uint32_t)v;
+			o->have_round = 1;
+			break;
+		case 's':
+			if (!tp_name_valid(optarg))
+				return tp_err_set(err, "--site: \"%s\" is not a valid site name "
+				    "(letters, digits, '_', '.', '-')", optarg);
+			o->site = optarg;
+			break;
+		case 't':
+			if (!ranges_given)
+				o->nranges = 0;
+			ranges_given = 1;
+			if (o->nranges == LISTEN_MAX_RANGES)
+				return tp_err_set(err, "--test-range: at most %d ranges",
+				    LISTEN_MAX_RANGES);
+			if (tp_prefix_parse(optarg, &o->ranges[o->nranges], err) < 0)
+				return tp_err_prefix(err, "--test-range");
+			o->nranges++;
+			break;
+		case OPT_DURATION:
+			if (opt_seconds("--duration", optarg, &o->duration, err) < 0)
+				return -1;
+			break;
+		case OPT_IDLE:
+			if (opt_seconds("--until-idle", optarg, &o->until_idle, err) < 0)
+				return -1;
+			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
+		case OPT_DB:
+			o->db_path = optarg;
+			break;
+		case OPT_READ_PCAP:
+			o->read_pcap = optarg;
+			break;
+		case ':':
+			return tp_err_set(err, "option %s needs a value", argv[optind - 1]);
+		default:
+			return tp_err_set(err, "unknown option %s (see tp-probe listen -h)",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return tp_err_set(err, "unexpected argument \"%s\"", argv[optind]);
+	if (!o->have_round)
+		return tp_err_set(err, "--round is required: the round whose replies to accept");
+	if (o->site == NULL)
+		return tp_err_set(err, "--site is required: the site this listener runs at");
+	return 0;
+}
+
+/* The BPF filter for echo replies to the test ranges. */
+int
+listen_filter(const struct listen_opts *o, char *buf, size_t len, struct tp_err *err)
+{
+	char p[TP_PREFIX_STRLEN], part4[LISTEN_FILTER_MAX], part6[LISTEN_FILTER_MAX];
+	size_t i, n4 = 0, n6 = 0;
+	int n;
+
+	part4[0] = part6[0] = '\0';
+	for (i = 0; i < o->nranges; i++) {
+		tp_prefix_format(&o->ranges[i], p, sizeof(p));
+		if (o->ranges[i].addr.family == AF_INET)
+			n4 += (size_t)snprintf(part4 + n4, sizeof(part4) - n4, "%sdst net %s",
+			    n4 ? " or " : "", p);
+		else
+			n6 += (size_t)snprintf(part6 + n6, sizeof(part6) - n6, "%sdst net %s",
+			    n6 ? " or " : "", p);
+		if (n4 >= sizeof(part4) || n6 >= sizeof(part6))
+			return tp_err_set(err, "too many test ranges for the capture filter");
+	}
+	if (n4 == 0 && n6 == 0)
+		return tp_err_set(err, "no test ranges: give --test-range");
+	/* icmp6 with ip6[40] assumes no extension header, as echo replies have. */
+	n = snprintf(buf, len, "%s%s%s%s%s%s%s",
+	    n4 ? "(icmp[icmptype] == icmp-echoreply and (" : "", part4, n4 ? "))" : "",
+	    n4 && n6 ? " or " : "",
+	    n6 ? "(icmp6 and ip6[40] == 129 and (" : "", part6, n6 ? "))" : "");
+	if (n < 0 || (size_t)n >= len)
+		return tp_err_set(err, "capture filter too long");
+	return 0;
+}
+
+/* Stop the capture loop at SIGINT or SIGTERM. */
+static void
+listen_on_signal(int sig)
+{
+	(void)sig;
+	listen_stop = 1;
+}
+
+/* Judge one captured frame (the pcap callback). */
+static void
+listen_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct listener *l = (struct listener *)user;
+	struct tally_reply r;
+	int64_t received_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+
+	l->packets++;
+	if (reply_tally_frame(&l->tally, l->dlt, bytes, h->caplen, received_us, &r) !=
+	    TALLY_ACCEPTED)
+		return;
+	l->last_accept_us = tp_mono_us();
+	if (l->out != NULL) {
+		tp_records_write_reply(l->out, l->o->round, l->o->site, &r.addr, r.rtt_us,
+		    r.ttl, r.received_us);
+		return;
+	}
+	if (l->nkept == l->capkept) {
+		l->capkept = l->capkept ? l->capkept * 2 : 4096;
+		l->kept = xreallocarray(l->kept, l->capkept, sizeof(*l->kept));
+	}
+	l->kept[l->nkept++] = r;
+}
+
+/* Open a live capture tuned for bursts: immediate mode, a big buffer, inbound only. */
+static pcap_t *
+open_live(const struct listen_opts *o, struct tp_err *err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+	int rc;
+
+	ebuf[0] = '\0';
+	p = pcap_create(o->interface, ebuf);
+	if (p == NULL) {
+		tp_err_set(err, "capture on %s: %s", o->interface, ebuf);
+		return NULL;
+	}
+	pcap_set_snaplen(p, LISTEN_SNAPLEN);
+	pcap_set_promisc(p, 0);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_buffer_size(p, LISTEN_BUFFER);
+	pcap_set_timeout(p, LISTEN_POLL_MS);
+	rc = pcap_activate(p);
+	if (rc < 0) {
+		tp_err_set(err, "capture on %s: %s%s", o->interface, pcap_geterr(p),
+		    rc == PCAP_ERROR_PERM_DENIED ? " (run as root or with CAP_NET_RAW)" : "");
+		pcap_close(p);
+		return NULL;
+	}
+	if (rc > 0)
+		log_warn("listen", "capture on %s: %s", o->interface, pcap_geterr(p));
+	if (pcap_setdirection(p, PCAP_D_IN) < 0)
+		log_warn("listen", "capture on %s: cannot capture inbound only: %s",
+		    o->interface, pcap_geterr(p));
+	return p;
+}
+
+/* Open the capture or the saved file and install the filter. */
+static pcap_t *
+listen_open(const struct listen_opts *o, int *dlt, struct tp_err *err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE], filter[LISTEN_FILTER_MAX * 2 + 128];
+	struct bpf_program prog;
+	pcap_t *p;
+
+	if (listen_filter(o, filter, sizeof(filter), err) < 0)
+		return NULL;
+	if (o->read_pcap != NULL) {
+		p = pcap_open_offline(o->read_pcap, ebuf);
+		if (p == NULL) {
+			tp_err_set(err, "--read-pcap %s: %s", o->read_pcap, ebuf);
+			return NULL;
+		}
+	} else if ((p = open_live(o, err)) == NULL)
+		return NULL;
+	*dlt = pcap_datalink(p);
+	if (!reply_decode_supported(*dlt)) {
+		tp_err_set(err, "%s: link type %s is not supported (use an Ethernet "
+		    "interface or \"any\")", o->read_pcap ? o->read_pcap : o->interface,
+		    pcap_datalink_val_to_name(*dlt) ? pcap_datalink_val_to_name(*dlt) : "?");
+		pcap_close(p);
+		return NULL;
+	}
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+	    pcap_setfilter(p, &prog) < 0) {
+		tp_err_set(err, "capture filter \"%s\": %s", filter, pcap_geterr(p));
+		pcap_close(p);
+		return NULL;
+	}
+	pcap_freecode(&prog);
+	if (o->read_pcap == NULL && pcap_setnonblock(p, 1, ebuf) < 0) {
+		tp_err_set(err, "capture on %s: %s", o->interface, ebuf);
+		pcap_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Replay a saved capture to its end (or a signal). */
+static int
+loop_file(pcap_t *p, struct listener *l, struct tp_err *err)
+{
+	int rc;
+
+	while (!listen_stop) {
+		rc = pcap_dispatch(p, 4096, listen_frame, (u_char *)l);
+		if (rc == 0 || rc == PCAP_ERROR_BREAK)
+			break;
+		if (rc < 0)
+			return tp_err_set(err, "--read-pcap %s: %s", l->o->read_pcap,
+			    pcap_geterr(p));
+	}
+	return 0;
+}
+
+/* Capture live until the duration, an idle spell or a signal. */
+static int
+loop_live(pcap_t *p, struct listener *l, struct tp_err *err)
+{
+	const struct listen_opts *o = l->o;
+	int64_t start = tp_mono_us(), now;
+	struct pollfd pfd;
+	int rc;
+
+	pfd.fd = pcap_get_selectable_fd(p);
+	pfd.events = POLLIN;
+	l->last_accept_us = start;
+	while (!listen_stop) {
+		now = tp_mono_us();
+		if (o->duration > 0 && now - start >= (int64_t)(o->duration * 1e6))
+			break;
+		if (o->until_idle > 0 && now - l->last_accept_us >= (int64_t)(o->until_idle * 1e6))
+			break;
+		rc = poll(&pfd, 1, LISTEN_POLL_MS);
+		if (rc < 0 && errno != EINTR)
+			return tp_err_set(err, "poll: %s", strerror(errno));
+		do {
+			rc = pcap_dispatch(p, -1, listen_frame, (u_char *)l);
+		} while (rc > 0 && !listen_stop);
+		if (rc < 0 && rc != PCAP_ERROR_BREAK)
+			return tp_err_set(err, "capture on %s: %s", o->interface, pcap_geterr(p));
+		if (l->out != NULL)
+			fflush(l->out);
+	}
+	return 0;
+}
+
+/* Fill a record of kind with the round and site. */
+static void
+record_init(struct tp_record *r, enum tp_record_kind kind, const struct listen_opts *o)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->version = TP_RECORDS_VERSION;
+	r->round = o->round;
+	snprintf(r->site, sizeof(r->site), "%s", o->site);
+}
+
+/* Import the kept replies and the end line into the database in one transaction. */
+static int
+listen_import(struct tp_db *db, struct listener *l, const struct listen_stats *st,
+    struct tp_err *err)
+{
+	struct tp_importer *imp;
+	struct tp_import_stats is;
+	struct tp_record r;
+	size_t i;
+
+	imp = tp_importer_begin(db, err);
+	if (imp == NULL)
+		return -1;
+	record_init(&r, TP_REC_HEADER, l->o);
+	if (tp_importer_add(imp, &r, err) < 0)
+		goto fail;
+	for (i = 0; i < l->nkept; i++) {
+		record_init(&r, TP_REC_REPLY, l->o);
+		r.addr = l->kept[i].addr;
+		r.rtt_us = l->kept[i].rtt_us;
+		r.ttl = l->kept[i].ttl;
+		r.received_us = l->kept[i].received_us;
+		if (tp_importer_add(imp, &r, err) < 0)
+			goto fail;
+	}
+	record_init(&r, TP_REC_END, l->o);
+	r.accepted = st->accepted;
+	r.rejected = st->rejected;
+	r.duplicates = st->duplicates;
+	r.drops = st->drops;
+	if (tp_importer_add(imp, &r, err) < 0)
+		goto fail;
+	if (tp_importer_commit(imp, &is, err) < 0)
+		return -1;
+	log_info("listen", "%s: stored %llu responses (%llu already there, %llu not targets)",
+	    db->path, (unsigned long long)is.inserted, (unsigned long long)is.duplicates,
+	    (unsigned long long)is.unknown);
+	return 0;
+fail:
+	tp_importer_abort(imp);
+	return -1;
+}
+
+/* Catch SIGINT and SIGTERM without restarting system calls. */
+static void
+listen_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = listen_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Capture (or replay) until done; records go to out unless o->db_path is set. */
+int
+listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
+    struct tp_err *err)
+{
+	struct listener l;
+	struct tp_key key;
+	struct tp_db *db = NULL;
+	struct pcap_stat ps;
+	pcap_t *p;
+	int64_t t0 = tp_mono_us();
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	memset(&l, 0, sizeof(l));
+	l.o = o;
+	listen_stop = 0;
+	if (tp_keyfile_load(o->key_path, &key, err) < 0)
+		return -1;
+	if (o->db_path != NULL && tp_db_open(o->db_path, 0, &db, err) < 0)
+		return -1;
+	p = listen_open(o, &l.dlt, err);
+	if (p == NULL)
+		goto out;
+	if (o->read_pcap == NULL && privdrop(o->user, err) < 0)
+		goto out;
+	l.out = db == NULL ? out : NULL;
+	reply_tally_init(&l.tally, &key, o->round, o->ranges, o->nranges);
+	listen_signals();
+	if (l.out != NULL) {
+		tp_records_write_header(l.out);
+		fflush(l.out);
+	}
+	log_info("listen", "round %u at site %s: %s %s", o->round, o->site,
+	    o->read_pcap ? "replaying" : "capturing on", o->read_pcap ? o->read_pcap : o->interface);
+	rc = o->read_pcap ? loop_file(p, &l, err) : loop_live(p, &l, err);
+	if (o->read_pcap == NULL && pcap_stats(p, &ps) == 0)
+		st->drops = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+	st->packets = l.packets;
+	st->accepted = l.tally.accepted;
+	st->rejected = l.tally.rejected;
+	st->duplicates = l.tally.duplicates;
+	st->ignored = l.tally.ignored;
+	st->with_rtt = l.tally.with_rtt;
+	st->seconds = (double)(tp_mono_us() - t0) / 1e6;
+	if (l.out != NULL) {
+		tp_records_write_end(l.out, o->round, o->site, st->accepted, st->rejected,
+		    st->duplicates, st->drops);
+		if (fflush(l.out) != 0 && rc == 0)
+			rc = tp_err_set(err, "writing records: %s", strerror(errno));
+	} else if (rc == 0 && listen_import(db, &l, st, err) < 0)
+		rc = -1;
+	reply_tally_free(&l.tally);
+	pcap_close(p);
+out:
+	free(l.kept);
+	if (db != NULL)
+		tp_db_close(db);
+	return rc;
+}
+
+/* Print the counts on stderr as a one-row table, or JSON with -j. */
+static void
+listen_print_summary(const struct listen_opts *o, const struct listen_stats *st)
+{
+	static const char *const cols[] = {
+		"site", "round", "accepted", "rejected", "duplicates", "ignored", "with_rtt",
+		"pcap_drops", "seconds",
+	};
+	struct tp_table *t;
+
+	t = tp_table_new(sizeof(cols) / sizeof(cols[0]), cols);
+	tp_table_row(t);
+	tp_table_str(t, 0, o->site);
+	tp_table_int(t, 1, o->round);
+	tp_table_int(t, 2, (long long)st->accepted);
+	tp_table_int(t, 3, (long long)st->rejected);
+	tp_table_int(t, 4, (long long)st->duplicates);
+	tp_table_int(t, 5, (long long)st->ignored);
+	tp_table_int(t, 6, (long long)st->with_rtt);
+	tp_table_int(t, 7, (long long)st->drops);
+	tp_table_real(t, 8, st->seconds, 3);
+	tp_table_print(t, stderr, o->format);
+	tp_table_free(t);
+}
+
+/* tp-probe listen: parse, capture, summarise. */
+int
+cmd_listen(int argc, char **argv)
+{
+	struct listen_opts o;
+	struct listen_stats st;
+	struct tp_err err;
+	int rc;
+
+	rc = listen_parse(argc, argv, &o, &err);
+	if (rc == 1)
+		return 0;
+	if (rc < 0) {
+		log_error("listen", "%s", err.msg);
+		return 2;
+	}
+	if (listen_run(&o, stdout, &st, &err) < 0) {
+		log_error("listen", "%s", err.msg);
+		return 1;
+	}
+	if (!o.quiet || o.format == TP_FMT_JSON)
+		listen_print_summary(&o, &st);
+	return 0;
+}

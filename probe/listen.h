@@ -1,0 +1,52 @@
+/*
+ * listen.h: tp-probe listen, the capture at one site. Replies to the test
+ * ranges are judged by reply_tally; the accepted ones go out as a record
+ * stream (records.h) or into the database.
+ */
+#ifndef TP_LISTEN_H
+#define TP_LISTEN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+#include "error.h"
+#include "output.h"
+
+#define LISTEN_MAX_RANGES 32
+
+struct listen_opts {
+	const char *interface;		/* a device name or "any" */
+	const char *read_pcap;		/* replay this file instead of capturing */
+	const char *site;
+	const char *key_path;
+	const char *db_path;		/* import into this database instead of stdout */
+	const char *user;		/* drop to this user; NULL = keep CAP_NET_RAW only */
+	uint32_t round;
+	int have_round;
+	struct tp_prefix ranges[LISTEN_MAX_RANGES];
+	size_t nranges;
+	double duration;		/* seconds; 0 = no limit */
+	double until_idle;		/* seconds without an accepted reply; 0 = no limit */
+	int quiet;
+	enum tp_format format;		/* summary format (stderr) */
+};
+
+struct listen_stats {
+	uint64_t packets;	/* frames the filter passed */
+	uint64_t accepted, rejected, duplicates, ignored, with_rtt;
+	uint64_t drops;		/* pcap_stats: dropped by the kernel or the interface */
+	double seconds;
+};
+
+/* Defaults: interface "any", the default key, test ranges 192.0.2.0/24 2001:db8:ffff::/48. */
+void listen_opts_defaults(struct listen_opts *o);
+/* Parse the listen command line into o; 1 when help was printed, -1 on error. */
+int listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err);
+/* The BPF filter for echo replies to the test ranges, into buf. */
+int listen_filter(const struct listen_opts *o, char *buf, size_t len, struct tp_err *err);
+/* Capture (or replay) until done; records go to out unless o->db_path is set. */
+int listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
+    struct tp_err *err);
+
+#endif

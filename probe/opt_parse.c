@@ -1,0 +1,62 @@
+/* opt_parse.c: strict parsing of option values (whole string, range checked). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "opt_parse.h"
+
+/* An unsigned integer in [min, max]. */
+int
+opt_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out,
+    struct tp_err *err)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9')
+		return tp_err_set(err, "%s: \"%s\" is not a number", opt, s);
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return tp_err_set(err, "%s: \"%s\" is not a number", opt, s);
+	if (v < min || v > max)
+		return tp_err_set(err, "%s: %llu is out of range (%llu to %llu)", opt, v,
+		    (unsigned long long)min, (unsigned long long)max);
+	*out = v;
+	return 0;
+}
+
+/* A number of seconds >= 0. */
+int
+opt_seconds(const char *opt, const char *s, double *out, struct tp_err *err)
+{
+	double v;
+	char *end;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < 0 || v > 1e9)
+		return tp_err_set(err, "%s: \"%s\" is not a number of seconds", opt, s);
+	*out = v;
+	return 0;
+}
+
+/* An address of the given family. */
+int
+opt_addr(const char *opt, const char *s, int family, struct tp_addr *out,
+    struct tp_err *err)
+{
+	if (tp_addr_parse(s, out, err) < 0)
+		return tp_err_prefix(err, "%s", opt);
+	if (out->family != family)
+		return tp_err_set(err, "%s: \"%s\" is not an IPv%d address", opt, s,
+		    family == AF_INET ? 4 : 6);
+	return 0;
+}
+
+/* The default key file. */
+const char *
+opt_default_key_path(void)
+{
+	return SYSCONFDIR "/traffic-predictor/probe.key";
+}

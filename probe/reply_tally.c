@@ -1,0 +1,78 @@
+/*
+ * reply_tally.c: the listener's judgement of each frame. Stateless checks
+ * (decode, range, cookie) first, then the seen-set, so a forged reply can
+ * never shadow a real one.
+ */
+#include <string.h>
+
+#include "cookie.h"
+#include "reply_decode.h"
+#include "reply_tally.h"
+
+/* Start a tally for round with key, accepting replies to ranges. */
+void
+reply_tally_init(struct reply_tally *t, const struct tp_key *key, uint32_t round,
+    const struct tp_prefix *ranges, size_t nranges)
+{
+	memset(t, 0, sizeof(*t));
+	t->key = key;
+	t->round = round;
+	t->ranges = ranges;
+	t->nranges = nranges;
+	addr_set_init(&t->seen);
+}
+
+/* 1 when a lies inside one of the test ranges. */
+static int
+in_ranges(const struct reply_tally *t, const struct tp_addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < t->nranges; i++)
+		if (tp_prefix_contains(&t->ranges[i], a))
+			return 1;
+	return 0;
+}
+
+/* Judge one frame; fill *out when it is accepted. */
+enum tally_result
+reply_tally_frame(struct reply_tally *t, int dlt, const uint8_t *frame, size_t caplen,
+    int64_t received_us, struct tally_reply *out)
+{
+	struct reply_info r;
+	enum tp_verdict v;
+	uint64_t send_us = 0;
+
+	if (reply_decode(dlt, frame, caplen, &r) < 0 || !in_ranges(t, &r.dst)) {
+		t->ignored++;
+		return TALLY_IGNORED;
+	}
+	v = cookie_verify(t->key, t->round, &r.src, r.id, r.seq, r.payload, r.payload_len,
+	    &send_us);
+	if (v == TP_REPLY_FORGED) {
+		t->rejected++;
+		return TALLY_REJECTED;
+	}
+	if (!addr_set_add(&t->seen, &r.src)) {
+		t->duplicates++;
+		return TALLY_DUPLICATE;
+	}
+	t->accepted++;
+	memset(out, 0, sizeof(*out));
+	out->addr = r.src;
+	out->ttl = r.ttl;
+	out->received_us = received_us;
+	out->rtt_us = -1;
+	if (v == TP_REPLY_FULL && (int64_t)send_us <= received_us) {
+		out->rtt_us = received_us - (int64_t)send_us;
+		t->with_rtt++;
+	}
+	return TALLY_ACCEPTED;
+}
+
+/* Free the seen-set. */
+void
+reply_tally_free(struct reply_tally *t)
+{
+	addr_set_free(&t->seen);
+}

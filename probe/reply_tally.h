@@ -1,0 +1,48 @@
+/*
+ * reply_tally.h: judge captured frames for one round at one site: decode,
+ * check the destination is a test range, verify the cookie, drop repeats,
+ * and count each outcome.
+ */
+#ifndef TP_REPLY_TALLY_H
+#define TP_REPLY_TALLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "addr_set.h"
+#include "keyfile.h"
+
+enum tally_result {
+	TALLY_ACCEPTED,		/* ours, first from this target: record it */
+	TALLY_REJECTED,		/* an echo reply to a test range that is not ours */
+	TALLY_DUPLICATE,	/* ours, but this target already answered */
+	TALLY_IGNORED,		/* not an echo reply to a test range (or malformed) */
+};
+
+struct reply_tally {
+	const struct tp_key *key;
+	uint32_t round;
+	const struct tp_prefix *ranges;	/* test ranges our replies go to */
+	size_t nranges;
+	struct addr_set seen;
+	uint64_t accepted, rejected, duplicates, ignored;
+	uint64_t with_rtt;		/* accepted with an intact payload */
+};
+
+/* An accepted reply, as it is recorded. */
+struct tally_reply {
+	struct tp_addr addr;
+	int64_t rtt_us;		/* -1 unless the payload came back intact */
+	int ttl;
+	int64_t received_us;
+};
+
+void reply_tally_init(struct reply_tally *t, const struct tp_key *key, uint32_t round,
+    const struct tp_prefix *ranges, size_t nranges);
+/* Judge one frame of link type dlt captured at received_us; fill *out when accepted. */
+enum tally_result reply_tally_frame(struct reply_tally *t, int dlt, const uint8_t *frame,
+    size_t caplen, int64_t received_us, struct tally_reply *out);
+void reply_tally_free(struct reply_tally *t);
+
+#endif
