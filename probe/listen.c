@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <pcap/pcap.h>
@@ -39,7 +40,7 @@ const char listen_usage[] =
     "usage: tp-probe listen [-hjq] [-c config] [-k keyfile] [-i interface] -r round\n"
     "                       -s site [-t range] [--duration seconds]\n"
     "                       [--until-idle seconds] [--user name] [--db database]\n"
-    "                       [--read-pcap file]\n";
+    "                       [--read-pcap file] [--stop-on-eof]\n";
 
 static volatile sig_atomic_t listen_stop;
 
@@ -87,7 +88,7 @@ listen_apply_config(struct listen_opts *o, const char *path, struct tp_err *err)
 }
 
 enum {
-	OPT_DURATION = 256, OPT_IDLE, OPT_USER, OPT_DB, OPT_READ_PCAP,
+	OPT_DURATION = 256, OPT_IDLE, OPT_USER, OPT_DB, OPT_READ_PCAP, OPT_STOP_ON_EOF,
 };
 
 static const struct option listen_longopts[] = {
@@ -105,6 +106,7 @@ static const struct option listen_longopts[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "read-pcap", required_argument, NULL, OPT_READ_PCAP },
+	{ "stop-on-eof", no_argument, NULL, OPT_STOP_ON_EOF },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -181,6 +183,9 @@ listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 			break;
 		case OPT_READ_PCAP:
 			o->read_pcap = optarg;
+			break;
+		case OPT_STOP_ON_EOF:
+			o->stop_on_eof = 1;
 			break;
 		case ':':
 			return tp_err_set(err, "option %s needs a value", argv[optind - 1]);
@@ -355,17 +360,30 @@ loop_file(pcap_t *p, struct listener *l, struct tp_err *err)
 	return 0;
 }
 
+/* Read what stdin holds; 1 at its end (or on an error), 0 otherwise. */
+static int
+stdin_at_eof(void)
+{
+	char buf[256];
+	ssize_t got = read(STDIN_FILENO, buf, sizeof(buf));
+
+	return got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN);
+}
+
 /* Capture live until the duration, an idle spell or a signal. */
 static int
 loop_live(pcap_t *p, struct listener *l, struct tp_err *err)
 {
 	const struct listen_opts *o = l->o;
 	int64_t start = tp_mono_us(), now;
-	struct pollfd pfd;
+	struct pollfd pfd[2];
 	int rc;
 
-	pfd.fd = pcap_get_selectable_fd(p);
-	pfd.events = POLLIN;
+	pfd[0].fd = pcap_get_selectable_fd(p);
+	pfd[0].events = POLLIN;
+	/* With --stop-on-eof the controller stops us by closing our stdin (ssh passes that on). */
+	pfd[1].fd = o->stop_on_eof ? STDIN_FILENO : -1;
+	pfd[1].events = POLLIN;
 	l->last_accept_us = start;
 	while (!listen_stop) {
 		now = tp_mono_us();
@@ -373,9 +391,11 @@ loop_live(pcap_t *p, struct listener *l, struct tp_err *err)
 			break;
 		if (o->until_idle > 0 && now - l->last_accept_us >= (int64_t)(o->until_idle * 1e6))
 			break;
-		rc = poll(&pfd, 1, LISTEN_POLL_MS);
+		rc = poll(pfd, 2, LISTEN_POLL_MS);
 		if (rc < 0 && errno != EINTR)
 			return tp_err_set(err, "poll: %s", strerror(errno));
+		if (rc > 0 && pfd[1].revents != 0 && stdin_at_eof())
+			listen_stop = 1;
 		do {
 			rc = pcap_dispatch(p, -1, listen_frame, (u_char *)l);
 		} while (rc > 0 && !listen_stop);

@@ -28,6 +28,7 @@ struct listen_opts {
 	size_t nranges;
 	double duration;		/* seconds; 0 = no limit */
 	double until_idle;		/* seconds without an accepted reply; 0 = no limit */
+	int stop_on_eof;		/* stop when standard input reaches its end */
 	int quiet;
 	enum tp_format format;		/* summary format (stderr) */
 };

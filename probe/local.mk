@@ -3,6 +3,7 @@ noinst_LIBRARIES += libprobe.a
 libprobe_a_SOURCES = \
 	probe/addr_set.c probe/addr_set.h \
 	probe/icmp_packet.c probe/icmp_packet.h \
+	probe/keygen.c \
 	probe/listen.c probe/listen.h \
 	probe/opt_parse.c probe/opt_parse.h \
 	probe/permute.c probe/permute.h \

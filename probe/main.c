@@ -17,6 +17,7 @@ static const struct command {
 } commands[] = {
 	{ "send", cmd_send, send_usage, "send echo requests from the anycast source" },
 	{ "listen", cmd_listen, listen_usage, "capture and validate the replies at one site" },
+	{ "keygen", cmd_keygen, keygen_usage, "write a new probe key for every site to share" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -44,14 +45,14 @@ command_find(const char *name)
 			return &commands[i];
 		if (len > 0 && strncmp(commands[i].name, name, len) == 0) {
 			if (found != NULL) {
-				log_error("main", "\"%s\" is ambiguous: say send or listen", name);
+				log_error("main", "\"%s\" is ambiguous: say send, listen or keygen", name);
 				return NULL;
 			}
 			found = &commands[i];
 		}
 	}
 	if (found == NULL)
-		log_error("main", "unknown command \"%s\" (commands: send, listen)", name);
+		log_error("main", "unknown command \"%s\" (commands: send, listen, keygen)", name);
 	return found;
 }
 
