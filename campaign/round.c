@@ -63,7 +63,7 @@ listener_start(struct campaign *c, size_t i, uint32_t round, struct listener *l,
 	const struct tp_site_conf *site = &c->conf->sites[i];
 	char rbuf[16];
 	const char *args[] = { "listen", "-c", c->conf_path, "-q", "-r", rbuf, "-s", site->name,
-		"-i", site->interface ? site->interface : "any", NULL };
+		"-i", site->interface ? site->interface : "any", "--stop-on-eof", NULL };
 
 	snprintf(rbuf, sizeof(rbuf), "%u", round);
 	memset(l, 0, sizeof(*l));

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +69,7 @@ site_spawn(const struct tp_conf *conf, const struct tp_site_conf *site, const ch
 {
 	char *argv[SITE_MAX_ARGS], *prefix = NULL, *progpath = NULL;
 	int inpipe[2] = { -1, -1 }, outpipe[2] = { -1, -1 };
+	pid_t parent;
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
@@ -79,6 +81,7 @@ site_spawn(const struct tp_conf *conf, const struct tp_site_conf *site, const ch
 		tp_err_set(err, "pipe: %s", strerror(errno));
 		goto out;
 	}
+	parent = getpid();
 	p->pid = fork();
 	if (p->pid < 0) {
 		tp_err_set(err, "fork: %s", strerror(errno));
@@ -96,6 +99,11 @@ site_spawn(const struct tp_conf *conf, const struct tp_site_conf *site, const ch
 			close(outpipe[1]);
 		}
 		signal(SIGPIPE, SIG_DFL);
+		/* If the campaign dies, so does what it started here (the ledger
+		 * is gone; BIRD's dead-man switch restores the announcements). */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127);	/* it died before prctl took hold */
 		execvp(argv[0], argv);
 		fprintf(stderr, "tp-campaign: site %s: cannot run %s: %s\n", site->name, argv[0],
 		    strerror(errno));
