@@ -1,1 +1,7 @@
-# testbed: shell scripts and topologies (filled in by the testbed work).
+# testbed: bash + iproute2 + BIRD 2, run from the source tree (testbed/tb),
+# and the topologies it builds. Shipped in the tarball, not installed.
+EXTRA_DIST += testbed/tb testbed/README.md testbed/setup-campaign \
+	testbed/lib/common.sh testbed/lib/netns.sh testbed/lib/bird.sh \
+	testbed/lib/truth.sh testbed/lib/report.sh testbed/lib/topology.awk \
+	testbed/lib/targets.awk \
+	data/topologies/tiny.topo data/topologies/regional.topo
