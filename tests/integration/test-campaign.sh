@@ -1,0 +1,256 @@
+#!/bin/bash
+# test-campaign.sh: tp-campaign on the tiny testbed, against real BIRD.
+#
+#  1. A whole campaign (every single site, chains of depth 1): every target
+#     of every scenario round replied at exactly the site `tb truth` names
+#     for its client network with that scenario's sites withdrawn.
+#  2. A second campaign while one runs is refused with a clear message.
+#  3. SIGTERM during a withdrawal: every site announces afterwards and the
+#     campaign is marked aborted.
+#  4. SIGKILL during a withdrawal: the announcements are back within the
+#     dead-man time; `resume` then finishes the campaign, and its matrix
+#     equals the uninterrupted run's.
+#  5. A listener that cannot start at one site fails the preflight with
+#     that site's name, and nothing is withdrawn.
+#
+# Needs root. Env: TB, TP_BUILD_DIR (default /tmp/build-main).
+# Prints "PASS name" / "FAIL name: reason"; exits 1 when anything failed.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export TB=${TB:-$HERE/../../testbed/tb}
+BUILD=${TP_BUILD_DIR:-/tmp/build-main}
+export TB_PREFIX=tpbc$$
+WORK=$(mktemp -d /tmp/tpcampaign.XXXXXX)
+export TB_RUN_DIR=$WORK/run
+DEADMAN=15
+FAILED=0
+CAMPAIGN_PID=
+
+cleanup() {
+	trap - EXIT
+	if [[ -n $CAMPAIGN_PID ]]; then kill -9 -- "-$CAMPAIGN_PID" 2>/dev/null || true; fi
+	"$TB" --quiet down >/dev/null 2>&1 || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+pass() { printf 'PASS %s\n' "$1"; }
+fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
+tb() { "$TB" --quiet "$@"; }
+campaign() { "$BUILD/tp-campaign" -c "$CONF" "$@"; }
+analyze() { "$BUILD/tp-analyze" -c "$CONF" "$@"; }
+
+# Sites announcing right now, by tp-bgpctl's live count.
+announcing() {
+	"$BUILD/tp-bgpctl" -c "$CONF" -j status | jq -r .announcing
+}
+
+# Wait up to $1 seconds until all $NSITES sites announce; 0 when they do.
+wait_all_announcing() {
+	local i
+	for ((i = 0; i < $1 * 5; i++)); do
+		[[ $(announcing) == "$NSITES" ]] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# Wait until some site is withdrawn (a campaign is inside a scenario).
+wait_some_withdrawn() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		n=$(announcing)
+		[[ -n $n && $n != null && $n -lt $NSITES ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A matrix without what differs between campaigns (ids of the campaign and its rounds).
+comparable() {
+	jq -S 'del(.campaign, .baseline_round) | .scenarios |= (map(del(.round)) | sort_by(.withdrawn, .from))'
+}
+
+# Start a campaign command in its own process group, in the background.
+start_campaign() {
+	setsid "$BUILD/tp-campaign" -c "$CONF" "$@" >"$WORK/bg.out" 2>"$WORK/bg.err" &
+	CAMPAIGN_PID=$!
+}
+
+# An address to hex: 8 digits for IPv4, 32 for IPv6 (as SQLite's hex(addr)).
+to_hex_awk='
+function hexval(h,   i, v) { v = 0; h = tolower(h)
+	for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+	return v }
+function hex6(a,   halves, l, r, nl, nr, g, i, s) {
+	for (i = 1; i <= 8; i++) g[i] = 0
+	split(a, halves, "::")
+	if (index(a, "::")) {
+		nl = halves[1] == "" ? 0 : split(halves[1], l, ":")
+		nr = halves[2] == "" ? 0 : split(halves[2], r, ":")
+		for (i = 1; i <= nl; i++) g[i] = hexval(l[i])
+		for (i = 1; i <= nr; i++) g[8 - nr + i] = hexval(r[i])
+	} else { split(a, l, ":"); for (i = 1; i <= 8; i++) g[i] = hexval(l[i]) }
+	s = ""; for (i = 1; i <= 8; i++) s = s sprintf("%04X", g[i]); return s }
+function tohex(a,   o) {
+	if (index(a, ":")) return hex6(a)
+	split(a, o, "."); return sprintf("%02X%02X%02X%02X", o[1], o[2], o[3], o[4]) }'
+
+# Truth for scenario $1 ("A+B"): withdraw its sites in BIRD directly, read
+# `tb truth`, announce again; prints "client family site" lines.
+truth_for() {
+	local s sites=${1//+/ } i
+	for s in $sites; do
+		tb birdc "$s" disable tp_anycast4 >/dev/null
+		tb birdc "$s" disable tp_anycast6 >/dev/null
+	done
+	for ((i = 0; i < 100; i++)); do
+		sleep 0.2
+		tb truth --json >"$WORK/truth.json"
+		local bad=0
+		for s in $sites; do
+			jq -e --arg s "$s" '[.clients[] | select(.site4 == $s or .site6 == $s)] | length == 0' \
+			    "$WORK/truth.json" >/dev/null || bad=1
+		done
+		((bad == 0)) && break
+	done
+	sleep 1	# let the rest of BGP settle too
+	tb truth --json | jq -r '.clients[] | "\(.name) 4 \(.site4 // "none")", "\(.name) 6 \(.site6 // "none")"'
+	for s in $sites; do
+		tb birdc "$s" enable tp_anycast4 >/dev/null
+		tb birdc "$s" enable tp_anycast6 >/dev/null
+	done
+	wait_all_announcing 30 || true
+	sleep 1
+}
+
+# Check every scenario of campaign $1 against truth; $2 = check name.
+check_against_truth() {
+	local id=$1 name=$2 bad= scen got want
+	sqlite3 "$DB" "SELECT s.withdrawn, hex(t.addr), si.name FROM responses p
+		JOIN rounds r ON r.id = p.round_id JOIN scenarios s ON s.id = r.scenario_id
+		JOIN targets t ON t.id = p.target_id JOIN sites si ON si.id = p.site_id
+		WHERE r.kind = 'scenario' AND s.campaign_id = $id
+		  AND r.id = (SELECT MAX(id) FROM rounds WHERE scenario_id = s.id AND kind = 'scenario')" \
+	    | tr '|' ' ' | sort >"$WORK/measured"
+	[[ -s $WORK/measured ]] || { fail "$name" "no scenario responses stored"; return; }
+	: >"$WORK/expected"
+	for scen in $(cut -d' ' -f1 "$WORK/measured" | sort -u); do
+		truth_for "$scen" >"$WORK/truth.$scen"
+		awk -v scen="$scen" "$to_hex_awk"'
+			FILENAME == ARGV[1] { site[$1 " " $2] = $3; next }
+			{ fam = index($1, ":") ? 6 : 4; print scen, tohex($1), site[$2 " " fam] }' \
+		    "$WORK/truth.$scen" "$WORK/clients" >>"$WORK/expected"
+	done
+	# Every measured reply must be at the truth site; and every target of
+	# the withdrawn sites' catchment must have been measured there.
+	bad=$(awk 'FILENAME == ARGV[1] { want[$1 " " $2] = $3; next }
+		{ if (want[$1 " " $2] != $3) { print $1, $2, "at", $3, "truth", want[$1 " " $2]; n++ } }
+		END { exit n > 0 }' "$WORK/expected" "$WORK/measured" | head -5) ||
+	    { fail "$name" "replies away from truth: $bad"; return; }
+	got=$(wc -l <"$WORK/measured")
+	pass "$name ($got scenario replies over $(cut -d' ' -f1 "$WORK/measured" | sort -u | wc -l) scenarios, all at the truth site)"
+}
+
+((EUID == 0)) || { echo "FAIL campaign: needs root"; exit 1; }
+
+out=$(tb up tiny 2>&1) || { fail "campaign testbed up" "$out"; exit 1; }
+CONF=$("$HERE/../../testbed/setup-campaign" "$BUILD" --per-network 16 rate=20000 settle=1 \
+    sample_interval=1 sample_size=40 converge_timeout=10 deadman=$DEADMAN listen_grace=1 \
+    min_announcing=1 chains=1 control_share=0.25)
+DB=$(awk -F' = ' '$1 == "database" { print $2 }' "$CONF")
+NSITES=$(tb status --json | jq '[.nodes[] | select(.kind == "site")] | length')
+# Which client network each target belongs to.
+tb targets --with-client --per-network 16 >"$WORK/clients"
+
+# 1 and 2: a whole campaign; a second one while it runs.
+start_campaign -v run
+if wait_some_withdrawn; then
+	rc=0
+	campaign run >"$WORK/second.out" 2>&1 || rc=$?
+	if ((rc == 4)) && grep -q "another campaign is running" "$WORK/second.out"; then
+		pass "campaign second run refused while one runs"
+	else
+		fail "campaign second run refused while one runs" "exit $rc: $(cat "$WORK/second.out")"
+	fi
+else
+	fail "campaign second run refused while one runs" "the first never withdrew a site"
+fi
+rc=0
+wait "$CAMPAIGN_PID" || rc=$?
+CAMPAIGN_PID=
+if ((rc == 0)); then
+	pass "campaign run finishes (exit 0)"
+else
+	fail "campaign run finishes (exit 0)" "exit $rc: $(tail -5 "$WORK/bg.err")"
+fi
+FIRST=$(campaign -j list | jq '.[0].campaign')
+[[ $(campaign -j list | jq -r '.[0].status') == done ]] && pass "campaign marked done" ||
+    fail "campaign marked done" "$(campaign list)"
+n=$(campaign -j status "$FIRST" | jq '[.[] | select(.status == "done")] | length')
+# 3 singles + 3 chains of depth 1, of which tiny makes akl+chc, chc+syd, akl+syd
+((n == 6)) && pass "campaign ran 3 single and 3 chain scenarios" ||
+    fail "campaign ran 3 single and 3 chain scenarios" "$(campaign status "$FIRST")"
+check_against_truth "$FIRST" "campaign every reply at the site truth names"
+analyze -j matrix --campaign "$FIRST" | comparable >"$WORK/matrix.first"
+
+# 3: SIGTERM during a withdrawal.
+start_campaign run
+if wait_some_withdrawn; then
+	kill -TERM "$CAMPAIGN_PID"
+	rc=0
+	wait "$CAMPAIGN_PID" || rc=$?
+	CAMPAIGN_PID=
+	status=$(campaign -j list | jq -r '.[0].status')
+	if ((rc == 5)) && [[ $(announcing) == "$NSITES" && $status == aborted ]]; then
+		pass "campaign SIGTERM: every site announces, campaign aborted"
+	else
+		fail "campaign SIGTERM: every site announces, campaign aborted" \
+		    "exit $rc, announcing $(announcing)/$NSITES, status $status"
+	fi
+else
+	fail "campaign SIGTERM" "no withdrawal seen"
+fi
+
+# 4: SIGKILL during a withdrawal, then resume.
+ABORTED=$(campaign -j list | jq '.[0].campaign')
+start_campaign resume "$ABORTED"
+if wait_some_withdrawn; then
+	sleep 0.5
+	kill -KILL -- "-$CAMPAIGN_PID"
+	wait "$CAMPAIGN_PID" 2>/dev/null || true
+	CAMPAIGN_PID=
+	start=$(date +%s)
+	if wait_all_announcing $((DEADMAN + 10)); then
+		pass "campaign SIGKILL: announcements back after $(($(date +%s) - start)) s (dead-man $DEADMAN s)"
+	else
+		fail "campaign SIGKILL: announcements back within the dead-man time" \
+		    "still $(announcing)/$NSITES announcing after $((DEADMAN + 10)) s"
+	fi
+else
+	fail "campaign SIGKILL" "no withdrawal seen"
+fi
+rc=0
+campaign resume "$ABORTED" >"$WORK/resume.out" 2>&1 || rc=$?
+analyze -j matrix --campaign "$ABORTED" | comparable >"$WORK/matrix.resumed"
+if ((rc == 0)) && cmp -s "$WORK/matrix.first" "$WORK/matrix.resumed"; then
+	pass "campaign resume finishes; its matrix equals the uninterrupted run's"
+else
+	fail "campaign resume finishes; its matrix equals the uninterrupted run's" \
+	    "exit $rc: $(tail -3 "$WORK/resume.out") $(diff "$WORK/matrix.first" "$WORK/matrix.resumed" | head -10)"
+fi
+
+# 5: a listener that cannot start.
+sed '/^\[site chc\]/a interface = nosuchif0' "$CONF" >"$WORK/broken.conf"
+rc=0
+"$BUILD/tp-campaign" -c "$WORK/broken.conf" run >"$WORK/broken.out" 2>&1 || rc=$?
+if ((rc == 3)) && grep -q "preflight.*site chc" "$WORK/broken.out" && [[ $(announcing) == "$NSITES" ]]; then
+	pass "campaign preflight names the site whose listener cannot start"
+else
+	fail "campaign preflight names the site whose listener cannot start" "exit $rc: $(cat "$WORK/broken.out")"
+fi
+
+exit "$FAILED"
