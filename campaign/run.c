@@ -228,10 +228,11 @@ run_chains(struct campaign *c, struct scenario **v, size_t *n, struct tp_err *er
 			struct scenario next = { 0 };
 			int dest;
 
-			if ((base = find_scenario(*v, *n, name)) == NULL)
+			if ((base = find_scenario(*v, *n, name)) == NULL ||
+			    (dest = top_destination(c, base, x, err)) < 0) {
+				c->scenario_total -= c->conf->chains - depth + 1;	/* none deeper */
 				break;
-			if ((dest = top_destination(c, base, x, err)) < 0)
-				break;
+			}
 			next.sites = xcalloc(base->nsites + 1, sizeof(size_t));
 			memcpy(next.sites, base->sites, base->nsites * sizeof(size_t));
 			next.sites[base->nsites] = (size_t)dest;
@@ -242,11 +243,11 @@ run_chains(struct campaign *c, struct scenario **v, size_t *n, struct tp_err *er
 			snprintf(name, sizeof(name), "%s", next.name);
 			if (find_scenario(*v, *n, next.name) != NULL) {
 				free(next.sites);
+				c->scenario_total--;	/* measured already */
 				continue;
 			}
 			*v = xreallocarray(*v, *n + 1, sizeof(**v));
 			(*v)[(*n)++] = next;
-			c->scenario_total++;
 			if (run_if_pending(c, &(*v)[*n - 1], err) < 0)
 				return -1;
 		}
@@ -330,7 +331,7 @@ campaign_run(struct campaign *c, long long resume_id)
 		return CAMPAIGN_EXIT_FAILED;
 	}
 	log_info("campaign", "campaign %lld: %zu scenarios planned", c->id, n);
-	c->scenario_total = n;
+	c->scenario_total = n + c->conf->nsites * c->conf->chains;	/* chains: at most */
 	c->baseline_round = state_baseline_round(c);
 	if (c->baseline_round == 0) {
 		struct round_outcome o;
