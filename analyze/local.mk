@@ -1,1 +1,28 @@
-# analyze: fragment filled in by the analyze work.
+# analyze: tp-analyze, targets and replies in; failover matrices, reports
+# and traffic-manager policies out. Everything but main.c is a convenience
+# library so the unit tests can call it.
+noinst_LIBRARIES += libanalyze.a
+libanalyze_a_SOURCES = \
+	analyze/analyze.h \
+	analyze/campaign_pick.c analyze/campaign_pick.h \
+	analyze/create_cmd.c \
+	analyze/import_cmd.c \
+	analyze/load_model.c analyze/load_model.h \
+	analyze/matrix.c analyze/matrix.h \
+	analyze/matrix_output.c \
+	analyze/policy.c analyze/policy.h \
+	analyze/report.c analyze/report.h \
+	analyze/target_select.c analyze/target_select.h \
+	analyze/targets_cmd.c \
+	analyze/withdrawn.c analyze/withdrawn.h
+
+bin_PROGRAMS += tp-analyze
+tp_analyze_SOURCES = analyze/main.c
+tp_analyze_LDADD = libanalyze.a $(TP_LIBS)
+
+TP_UNIT_LIBS += libanalyze.a
+tests_unit_tp_unit_SOURCES += \
+	tests/unit/test_analyze_matrix.c \
+	tests/unit/test_analyze_targets.c \
+	tests/unit/test_analyze_cli.c
+EXTRA_DIST += tests/fixtures/analyze

@@ -4,3 +4,9 @@ noinst_PROGRAMS += bench/bench-exclude
 bench_bench_exclude_SOURCES = bench/bench_exclude.c
 bench_bench_exclude_LDADD = $(TP_LIBS)
 EXTRA_DIST += bench/README.md bench/run-exclude
+
+# bench/run-analyze: synthetic campaign for tp-analyze (import rate, matrix time).
+noinst_PROGRAMS += bench/bench-analyze-gen
+bench_bench_analyze_gen_SOURCES = bench/bench_analyze_gen.c
+EXTRA_DIST += bench/run-analyze
+EXTRA_DIST += bench/run-probe

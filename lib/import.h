@@ -24,7 +24,13 @@ struct tp_import_stats {
 
 struct tp_importer;
 
-/* Begin a stream import (opens the transaction, prepares the statements). */
+/*
+ * Begin a stream import (opens the transaction, prepares the statements).
+ * Until commit or abort, the connection runs with foreign key checks off
+ * (the importer checks rounds, targets and sites itself) and a larger page
+ * cache; both are restored afterwards. Do not write other tables through
+ * the same connection in between.
+ */
 struct tp_importer *tp_importer_begin(struct tp_db *db, struct tp_err *err);
 /* Add one parsed record; an unknown round is an error naming it. */
 int tp_importer_add(struct tp_importer *imp, const struct tp_record *r, struct tp_err *err);

@@ -1,1 +1,229 @@
-/* test_import.c: being written. */
+/*
+ * test_import.c: record streams into responses: counts, idempotency, and a
+ * bad line that names its line and keeps nothing of its stream.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "db.h"
+#include "fixture.h"
+#include "import.h"
+
+static struct tp_db *db;
+
+/* Targets 198.18.0.1-3 and 2001:db8::1, rounds 7 and 8. */
+static void
+setup(void)
+{
+	struct tp_err err;
+
+	cr_assert_eq(tp_db_open(fixture_path("i.db"), TP_DB_CREATE, &db, &err), 0, "%s", err.msg);
+	cr_assert_eq(tp_db_exec(db,
+	    "INSERT INTO targets (id, addr, family, weight) VALUES (1, X'C6120001', 4, 1),"
+	    " (2, X'C6120002', 4, 1), (3, X'C6120003', 4, 1),"
+	    " (4, X'20010DB8000000000000000000000001', 6, 1);"
+	    "INSERT INTO campaigns (id, started_us) VALUES (1, 0);"
+	    "INSERT INTO rounds (id, campaign_id, kind) VALUES (7, 1, 'baseline'), (8, 1, 'baseline');",
+	    &err), 0, "%s", err.msg);
+}
+
+/* Close and remove the database. */
+static void
+teardown(void)
+{
+	tp_db_close(db);
+	fixture_cleanup();
+}
+
+TestSuite(import, .init = setup, .fini = teardown);
+
+/* Rows in responses. */
+static long long
+responses(void)
+{
+	sqlite3_stmt *st;
+	long long n;
+
+	cr_assert_eq(sqlite3_prepare_v2(db->h, "SELECT count(*) FROM responses", -1, &st, NULL),
+	    SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Import text as a stream called "s"; returns the result, err and stats filled. */
+static int
+import_text(const char *text, struct tp_import_stats *s, struct tp_err *err)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rc;
+
+	cr_assert_not_null(f);
+	memset(s, 0, sizeof(*s));
+	rc = tp_import_stream(db, f, "s", s, err);
+	fclose(f);
+	return rc;
+}
+
+static const char *good =
+    "tp-records 1\n"
+    "# a comment\n"
+    "reply 7 AKL 198.18.0.1 1200 61 1000\n"
+    "reply 7 AKL 198.18.0.2 - 61 1001\n"
+    "reply 7 CHC 2001:db8::1 900 60 1002\n"
+    "reply 7 CHC 198.18.0.1 800 60 1003\n"
+    "reply 7 AKL 203.0.113.9 100 60 1004\n"
+    "end 7 AKL 4 1 0 0\n";
+
+/*
+ * 5 replies: 3 new, the second 198.18.0.1 of round 7 a duplicate,
+ * 203.0.113.9 not a target. Twice: nothing more is added.
+ */
+Test(import, counts_and_idempotency)
+{
+	struct tp_import_stats s;
+	struct tp_err err;
+
+	cr_assert_eq(import_text(good, &s, &err), 0, "%s", err.msg);
+	cr_expect_eq(s.lines, 8);
+	cr_expect_eq(s.replies, 5);
+	cr_expect_eq(s.inserted, 3);
+	cr_expect_eq(s.duplicates, 1);
+	cr_expect_eq(s.unknown, 1);
+	cr_expect_eq(s.streams_ended, 1);
+	cr_expect_eq(responses(), 3);
+	cr_assert_eq(import_text(good, &s, &err), 0, "%s", err.msg);
+	cr_expect_eq(s.inserted, 0);
+	cr_expect_eq(s.duplicates, 4);
+	cr_expect_eq(responses(), 3);
+}
+
+/* The stored row: site, RTT (NULL for "-"), TTL and time. */
+Test(import, stored_values)
+{
+	struct tp_import_stats s;
+	struct tp_err err;
+	sqlite3_stmt *st;
+
+	cr_assert_eq(import_text(good, &s, &err), 0, "%s", err.msg);
+	cr_assert_eq(sqlite3_prepare_v2(db->h, "SELECT s.name, r.rtt_us IS NULL, r.ttl, "
+	    "r.received_us FROM responses r JOIN sites s ON s.id = r.site_id "
+	    "WHERE r.round_id = 7 AND r.target_id = 2", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_expect_str_eq((const char *)sqlite3_column_text(st, 0), "AKL");
+	cr_expect_eq(sqlite3_column_int(st, 1), 1);
+	cr_expect_eq(sqlite3_column_int(st, 2), 61);
+	cr_expect_eq(sqlite3_column_int64(st, 3), 1001);
+	sqlite3_finalize(st);
+}
+
+/* Bad streams: the message names the line, and nothing of the stream is kept. */
+Test(import, corruption_keeps_nothing)
+{
+	static const struct {
+		const char *text;
+		const char *want;	/* in the message */
+	} cases[] = {
+		{ "tp-records 1\nreply 7 AKL 198.18.0.1 1 60 1\nreply 7 AKL 198.18.0.2 1 60 1\n"
+		  "reply 7 AKL 198.18.0.300 1 60 1\n", "s:4:" },
+		{ "tp-records 1\nreply 7 AKL 198.18.0.1 1 60 1\nreply 9 AKL 198.18.0.2 1 60 1\n",
+		  "s:3: unknown round 9" },
+		{ "tp-records 1\nreply 7 AKL 198.18.0.1 1 60\n", "s:2:" },
+		{ "tp-records 1\nreply 7 AKL 198.18.0.1 1 999 1\n", "s:2: bad TTL" },
+		{ "tp-records 1\nreply 7 AKL 198.18.0.1 1 60 1\ngarbage\n", "s:3:" },
+		{ "reply 7 AKL 198.18.0.1 1 60 1\n", "s:1: not a record stream" },
+		{ "tp-records 2\n", "s:1:" },
+		{ "# only a comment\n", "empty stream" },
+	};
+	struct tp_import_stats s;
+	struct tp_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err.msg[0] = '\0';
+		cr_expect_eq(import_text(cases[i].text, &s, &err), -1, "case %zu imported", i);
+		cr_expect(strstr(err.msg, cases[i].want) != NULL, "case %zu: \"%s\" lacks \"%s\"",
+		    i, err.msg, cases[i].want);
+		cr_expect_eq(responses(), 0, "case %zu kept rows", i);
+	}
+	/* The database is still usable afterwards. */
+	cr_assert_eq(import_text(good, &s, &err), 0, "%s", err.msg);
+	cr_expect_eq(responses(), 3);
+}
+
+/* The record-at-a-time API (tp-probe listen --db): abort keeps nothing, commit keeps all. */
+Test(import, importer_api)
+{
+	struct tp_importer *imp;
+	struct tp_import_stats s;
+	struct tp_record r;
+	struct tp_err err;
+
+	cr_assert_eq(tp_record_parse("reply 8 SYD 198.18.0.3 5 60 9", &r, &err), 0, "%s", err.msg);
+	imp = tp_importer_begin(db, &err);
+	cr_assert_not_null(imp, "%s", err.msg);
+	cr_assert_eq(tp_importer_add(imp, &r, &err), 0, "%s", err.msg);
+	tp_importer_abort(imp);
+	cr_expect_eq(responses(), 0);
+	imp = tp_importer_begin(db, &err);
+	cr_assert_not_null(imp, "%s", err.msg);
+	cr_assert_eq(tp_importer_add(imp, &r, &err), 0, "%s", err.msg);
+	r.round = 99;
+	cr_expect_eq(tp_importer_add(imp, &r, &err), -1);
+	cr_expect(strstr(err.msg, "unknown round 99") != NULL, "%s", err.msg);
+	cr_assert_eq(tp_importer_commit(imp, &s, &err), 0, "%s", err.msg);
+	cr_expect_eq(s.inserted, 1);
+	cr_expect_eq(responses(), 1);
+}
+
+/*
+ * A long stream switches from index look-ups to the in-memory table after
+ * 20000 replies: 30000 targets 10.0.x.y all answer, plus, after the switch,
+ * one repeat, one non-target, and c612:1:: (whose 16 bytes equal those of
+ * the target 198.18.0.1 stored as IPv4), which must not match it.
+ */
+Test(import, long_stream)
+{
+	struct tp_import_stats s;
+	struct tp_err err;
+	sqlite3_stmt *st;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	cr_assert_eq(tp_db_begin(db, &err), 0, "%s", err.msg);
+	cr_assert_eq(sqlite3_prepare_v2(db->h, "INSERT INTO targets (addr, family) VALUES (?, 4)",
+	    -1, &st, NULL), SQLITE_OK);
+	for (i = 0; i < 30000; i++) {
+		unsigned char a[4] = { 10, 0, (unsigned char)(i >> 8), (unsigned char)i };
+
+		sqlite3_reset(st);
+		sqlite3_bind_blob(st, 1, a, 4, SQLITE_STATIC);
+		cr_assert_eq(sqlite3_step(st), SQLITE_DONE);
+	}
+	sqlite3_finalize(st);
+	cr_assert_eq(tp_db_commit(db, &err), 0, "%s", err.msg);
+
+	f = open_memstream(&text, &len);
+	fprintf(f, "tp-records 1\n");
+	for (i = 0; i < 30000; i++)
+		fprintf(f, "reply 8 AKL 10.0.%d.%d - 60 %d\n", (i >> 8) & 0xff, i & 0xff, i);
+	fprintf(f, "reply 8 AKL 10.0.0.5 - 60 1\nreply 8 AKL 10.1.0.5 - 60 1\n"
+	    "reply 8 AKL c612:1:: - 60 1\nend 8 AKL 30003 0 0 0\n");
+	fclose(f);
+	cr_assert_eq(import_text(text, &s, &err), 0, "%s", err.msg);
+	free(text);
+	cr_expect_eq(s.replies, 30003);
+	cr_expect_eq(s.inserted, 30000);
+	cr_expect_eq(s.duplicates, 1);
+	cr_expect_eq(s.unknown, 2);
+	cr_expect_eq(responses(), 30000);
+	cr_assert_eq(sqlite3_prepare_v2(db->h, "PRAGMA foreign_keys", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_expect_eq(sqlite3_column_int(st, 0), 1, "foreign keys are checked again after the import");
+	sqlite3_finalize(st);
+}

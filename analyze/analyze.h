@@ -1,0 +1,70 @@
+/*
+ * analyze.h: what every tp-analyze command handler receives: the parsed
+ * command line, the open database and the configuration. Handlers return
+ * 0 on success and -1 with err filled; main prints the one error line.
+ */
+#ifndef TP_ANALYZE_H
+#define TP_ANALYZE_H
+
+#include <stdio.h>
+
+#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "db.h"
+#include "error.h"
+#include "output.h"
+
+/* Options a command may accept (a command names its set in the command table). */
+enum analyze_opt {
+	AO_SITE = 1 << 0,
+	AO_PER_PREFIX = 1 << 1,
+	AO_MAX = 1 << 2,
+	AO_EXCLUDE = 1 << 3,
+	AO_NO_EXCLUDE = 1 << 4,
+	AO_SKIP_BAD = 1 << 5,
+	AO_CAMPAIGN = 1 << 6,
+	AO_SCENARIO = 1 << 7,
+	AO_COMPARE = 1 << 8,
+	AO_THRESHOLD = 1 << 9,
+	AO_KIND = 1 << 10,
+	AO_WITHDRAWN = 1 << 11,
+	AO_BY_COUNT = 1 << 12,
+};
+
+struct analyze_ctx {
+	struct tp_db *db;
+	const struct tp_conf *conf;	/* NULL without -c */
+	enum tp_format fmt;
+	FILE *out;
+
+	/* Command options; unset ones stay 0 / NULL. */
+	const char *site;		/* --site */
+	const char *per_prefix;		/* --per-prefix V4[/V6] */
+	long long max;			/* --max N, 0 = none */
+	const char *exclude;		/* --exclude FILE */
+	int no_exclude;			/* --no-exclude */
+	int skip_bad;			/* --skip-bad */
+	long long campaign;		/* --campaign ID, 0 = default */
+	const char *scenario;		/* --scenario A+B (or an id for round new) */
+	long long compare;		/* --compare ID */
+	double threshold;		/* --threshold POINTS, default 5 */
+	const char *kind;		/* --kind */
+	const char *withdrawn;		/* --withdrawn A+B, "" for the baseline */
+	int by_count;			/* --by-count */
+
+	char **args;			/* operands after the command words */
+	int nargs;
+};
+
+typedef int (*analyze_handler)(struct analyze_ctx *ctx, struct tp_err *err);
+
+int cmd_targets_import(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_targets_stats(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_import(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_matrix(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_report(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_policy(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_campaign_new(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_scenario_new(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_round_new(struct analyze_ctx *ctx, struct tp_err *err);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * import_cmd.c: tp-analyze import FILE|- ...: each file is one record
+ * stream, imported in its own transaction (lib/import.c); the first bad
+ * stream stops the command, the streams before it stay imported.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "import.h"
+#include "log.h"
+
+/* Import one file ("-" = standard input) and add its summary row. */
+static int
+import_one(struct analyze_ctx *ctx, const char *path, struct tp_table *t, struct tp_err *err)
+{
+	struct tp_import_stats s;
+	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	int rc;
+
+	if (f == NULL)
+		return tp_err_set(err, "%s: %s", path, strerror(errno));
+	rc = tp_import_stream(ctx->db, f, name, &s, err);
+	if (f != stdin)
+		fclose(f);
+	if (rc < 0) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return tp_err_set(err, "%.440s (nothing of %.40s was imported)", why, name);
+	}
+	if (s.streams_ended == 0)
+		log_warn("import", "%s: no \"end\" line: the listener's stream was cut short",
+		    name);
+	if (s.unknown > 0)
+		log_info("import", "%s: %llu replies from addresses that are not targets "
+		    "(not stored)", name, (unsigned long long)s.unknown);
+	tp_table_row(t);
+	tp_table_str(t, 0, name);
+	tp_table_int(t, 1, (long long)s.lines);
+	tp_table_int(t, 2, (long long)s.replies);
+	tp_table_int(t, 3, (long long)s.inserted);
+	tp_table_int(t, 4, (long long)s.duplicates);
+	tp_table_int(t, 5, (long long)s.unknown);
+	tp_table_int(t, 6, (long long)s.streams_ended);
+	return 0;
+}
+
+/* tp-analyze import FILE|- ... */
+int
+cmd_import(struct analyze_ctx *ctx, struct tp_err *err)
+{
+	static const char *cols[] = { "stream", "lines", "replies", "inserted", "duplicates",
+	    "unknown", "ended" };
+	struct tp_table *t = tp_table_new(7, cols);
+	int i, rc = 0;
+
+	for (i = 0; i < ctx->nargs && rc == 0; i++)
+		rc = import_one(ctx, ctx->args[i], t, err);
+	if (rc == 0 && !(ctx->fmt == TP_FMT_TEXT && log_get_level() < TP_LOG_WARN))
+		tp_table_print(t, ctx->out, ctx->fmt);
+	tp_table_free(t);
+	return rc;
+}

@@ -1,0 +1,103 @@
+/*
+ * matrix.h: the failover matrix of a campaign (DESIGN.md, "Failover matrix").
+ *
+ * For each scenario S with a result round, and each withdrawn site X in S:
+ * the targets of X are those whose baseline reply landed at X (they are
+ * "responsive") plus those listed for X (targets import --site X) that did
+ * not answer the baseline at all (counted, then excluded). Of the
+ * responsive ones, the number, and the weight, whose scenario reply landed
+ * at each site, and those that did not answer the scenario round ("lost").
+ * A set of two or more sites also gets one combined row, from "A+B".
+ *
+ * Built in C with arrays indexed by target id: one pass over the targets,
+ * one over the baseline round, one over each scenario round.
+ */
+#ifndef TP_MATRIX_H
+#define TP_MATRIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "db.h"
+#include "error.h"
+#include "output.h"
+
+struct mx_site {
+	long long id;
+	char name[64];
+	double capacity;	/* sites.capacity; 0 = unknown */
+	uint64_t catchment;	/* baseline replies that landed here */
+	double catchment_weight;
+	uint64_t silent;	/* listed here, no baseline reply */
+};
+
+struct mx_row {
+	size_t scenario;	/* index into scenarios */
+	char *from;		/* a site name, or the whole set for a combined row */
+	int combined;
+	uint64_t baseline_targets;	/* responsive + silent */
+	uint64_t responsive;
+	double responsive_weight;
+	uint64_t answered;	/* responsive targets that answered the scenario round */
+	double answered_weight;
+	uint64_t *to;		/* per site index: targets whose scenario reply landed there */
+	double *to_weight;
+};
+
+struct mx_scenario {
+	long long id;
+	char *withdrawn;	/* canonical "A+B" */
+	size_t *sites;		/* site indexes of the withdrawn sites */
+	size_t nsites;
+	long long round;	/* the result round used */
+	int round_complete;
+	size_t first_row, nrows;
+};
+
+struct failover_matrix {
+	long long campaign;
+	long long baseline_round;
+	struct mx_site *sites;	/* every site in the database, by name */
+	size_t nsites;
+	struct mx_scenario *scenarios;	/* fewest sites first, then by name */
+	size_t nscenarios;
+	struct mx_row *rows;
+	size_t nrows;
+	uint64_t targets;	/* targets in the database */
+	uint64_t silent_unlisted;	/* no baseline reply and listed at no site */
+};
+
+/*
+ * Build the matrix of campaign (an existing id; see campaign_pick). only,
+ * when not NULL, is a canonical failure set: then just that scenario, and
+ * it is an error for it not to exist or to have no result yet.
+ */
+int matrix_build(struct tp_db *db, long long campaign, const char *only,
+    struct failover_matrix *m, struct tp_err *err);
+void matrix_free(struct failover_matrix *m);
+
+/* n / of, or NAN when of is 0 (no share can be given). */
+double mx_share(double n, double of);
+/* The index of site name, or -1. */
+long mx_site_index(const struct failover_matrix *m, const char *name);
+/* 1 when site index i is withdrawn in scenario s. */
+int mx_withdrawn(const struct mx_scenario *s, size_t i);
+
+/*
+ * matrix_output.c: the matrix for people and machines. JSON (version 1):
+ *   {"version":1,"campaign":3,"baseline_round":7,"scenarios":[
+ *     {"withdrawn":["CHC"],"from":"CHC","round":9,"round_complete":true,
+ *      "baseline_targets":1200,"responsive":1190,"responsive_weight":5120.5,
+ *      "to":{"AKL":{"targets":1187,"share":0.9975,"weighted_share":0.998}},
+ *      "lost":{"targets":3,"share":0.0025,"weighted_share":0.002}}]}
+ * Shares are null when there is nothing to share (responsive is 0).
+ */
+json_t *matrix_json(const struct failover_matrix *m);
+/* The people's table: failed set and site per row, a share per destination column. */
+struct tp_table *matrix_table(const struct failover_matrix *m, int by_count, int for_people);
+/* A real, or null for NAN (jansson has no NAN). */
+json_t *mx_json_real(double v);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * report.h: the operator's summary of a campaign: per site its catchment
+ * and where it fails over to; per scenario whether each destination can
+ * absorb the load (load_model.h); and, against an earlier campaign, the
+ * weighted shares that moved by more than a threshold.
+ */
+#ifndef TP_REPORT_H
+#define TP_REPORT_H
+
+#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "matrix.h"
+#include "output.h"
+
+#define REPORT_JSON_VERSION 1
+/* How many failover destinations a catchment row names. */
+#define REPORT_TOP 3
+
+struct report {
+	struct tp_table *catchments;
+	struct tp_table *capacity;
+	struct tp_table *changes;	/* NULL without an earlier campaign */
+};
+
+/*
+ * Fill r from matrix now (and then, an earlier campaign's matrix, or NULL;
+ * threshold in percentage points).
+ */
+void report_build(const struct failover_matrix *now, const struct failover_matrix *then,
+    const struct tp_conf *conf, double threshold, struct report *r);
+void report_free(struct report *r);
+/* The report as one JSON document (version, campaign, compare, and each table). */
+json_t *report_json(const struct report *r, const struct failover_matrix *now,
+    const struct failover_matrix *then);
+
+#endif

@@ -1,0 +1,321 @@
+/*
+ * targets_cmd.c: tp-analyze targets import and targets stats. An import
+ * replaces each named site's list in one transaction: targets that leave a
+ * list are deleted, unless past rounds hold replies from them; those are
+ * kept (listed at no site) so that earlier campaigns keep their numbers.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "exclude.h"
+#include "log.h"
+#include "target_select.h"
+#include "targets.h"
+#include "xalloc.h"
+
+/* What one site's replacement changed, beside the selection counts. */
+struct replace_counts {
+	long long taken;	/* were listed at another site */
+	long long removed;	/* left this site's list */
+};
+
+/* Targets by site name, then address. */
+static int
+by_site(const void *a, const void *b)
+{
+	const struct tp_target *x = a, *y = b;
+	int c = strcmp(x->site, y->site);
+
+	return c != 0 ? c : tp_addr_cmp(&x->addr, &y->addr);
+}
+
+/* One integer from sql bound to site id (and nothing else). */
+static int
+count_for_site(struct tp_db *db, const char *sql, long long site, long long *out,
+    struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (tp_db_prepare(db, sql, &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, site);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return tp_err_set(err, "%s: counting targets: %s", db->path, sqlite3_errmsg(db->h));
+	return 0;
+}
+
+/* Run sql bound to site id. */
+static int
+exec_for_site(struct tp_db *db, const char *sql, long long site, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (tp_db_prepare(db, sql, &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, site);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return tp_err_set(err, "%s: replacing targets: %s", db->path, sqlite3_errmsg(db->h));
+	return 0;
+}
+
+/* Fill the temporary table import_targets with v[0..n). */
+static int
+stage_targets(struct tp_db *db, const struct tp_target *v, size_t n, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (tp_db_exec(db, "DELETE FROM temp.import_targets", err) < 0 ||
+	    tp_db_prepare(db, "INSERT INTO temp.import_targets (addr, family, weight) "
+	    "VALUES (?, ?, ?)", &st, err) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		tp_db_bind_addr(st, 1, &v[i].addr);
+		sqlite3_bind_int(st, 2, tp_addr_size(v[i].addr.family) == 4 ? 4 : 6);
+		sqlite3_bind_double(st, 3, v[i].weight);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			tp_err_set(err, "%s: staging targets: %s", db->path, sqlite3_errmsg(db->h));
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Make v[0..n) the whole list of site (inside the caller's transaction). */
+static int
+replace_site(struct tp_db *db, const char *site, const struct tp_target *v, size_t n,
+    struct replace_counts *c, struct tp_err *err)
+{
+	long long id, before, stay;
+
+	if ((id = tp_db_site_id(db, site, 1, err)) < 0 || stage_targets(db, v, n, err) < 0)
+		return -1;
+	if (count_for_site(db, "SELECT count(*) FROM targets JOIN temp.import_targets "
+	    "USING (addr) WHERE site_id IS NOT NULL AND site_id != ?", id, &c->taken, err) < 0 ||
+	    count_for_site(db, "SELECT count(*) FROM targets WHERE site_id = ?", id, &before,
+	    err) < 0 ||
+	    count_for_site(db, "SELECT count(*) FROM targets JOIN temp.import_targets "
+	    "USING (addr) WHERE site_id = ?", id, &stay, err) < 0)
+		return -1;
+	c->removed = before - stay;
+	if (exec_for_site(db, "UPDATE targets SET site_id = NULL WHERE site_id = ?", id,
+	    err) < 0 ||
+	    exec_for_site(db, "INSERT INTO targets (addr, family, site_id, weight) "
+	    "SELECT addr, family, ?1, weight FROM temp.import_targets WHERE true "
+	    "ON CONFLICT (addr) DO UPDATE SET site_id = excluded.site_id, "
+	    "weight = excluded.weight, family = excluded.family", id, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Check or assign every target's site; -1 when a line names another (or no) site. */
+static int
+assign_sites(struct analyze_ctx *ctx, struct tp_target_list *l, const char *path,
+    struct tp_err *err)
+{
+	size_t i, other = 0, none = 0;
+
+	if (ctx->site != NULL && !tp_name_valid(ctx->site))
+		return tp_err_set(err, "--site \"%s\": not a site name (letters, digits, "
+		    "'_', '.', '-')", ctx->site);
+	for (i = 0; i < l->n; i++) {
+		struct tp_target *t = &l->v[i];
+
+		if (ctx->site != NULL) {
+			if (t->site[0] != '\0' && strcmp(t->site, ctx->site) != 0)
+				other++;
+			snprintf(t->site, sizeof(t->site), "%s", ctx->site);
+		} else if (t->site[0] == '\0')
+			none++;
+		else if (!tp_name_valid(t->site))
+			return tp_err_set(err, "%s: site \"%s\" is not a site name", path, t->site);
+	}
+	if (other > 0)
+		return tp_err_set(err, "%s: %zu lines name a site other than --site %s", path,
+		    other, ctx->site);
+	if (none > 0)
+		return tp_err_set(err, "%s: %zu targets name no site; give --site SITE", path, none);
+	return 0;
+}
+
+/* Build the selection options from the command line (and load the exclusion list). */
+static int
+select_options(struct analyze_ctx *ctx, struct target_select_opts *o, struct tp_err *err)
+{
+	const char *path;
+
+	memset(o, 0, sizeof(*o));
+	if (ctx->per_prefix != NULL && target_select_parse_prefix(ctx->per_prefix, o, err) < 0)
+		return -1;
+	if (ctx->max < 0)
+		return tp_err_set(err, "--max: want a positive number of targets");
+	o->max = (size_t)ctx->max;
+	if (ctx->no_exclude) {
+		if (ctx->exclude != NULL)
+			return tp_err_set(err, "give --exclude FILE or --no-exclude, not both");
+		log_warn("targets", "no exclusion list: every address given may be probed");
+		return 0;
+	}
+	path = ctx->exclude;
+	if (path == NULL && ctx->conf != NULL && ctx->conf->exclude != NULL)
+		path = ctx->conf->exclude;
+	if (path == NULL)
+		path = tp_exclude_default_path();
+	if ((o->exclude = tp_exclude_load(path, err)) == NULL) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return tp_err_set(err, "%.400s (give --exclude FILE, or --no-exclude on a "
+		    "testbed)", why);
+	}
+	return 0;
+}
+
+/* One summary row for a site. */
+static void
+summary_row(struct tp_table *t, const char *site, const struct target_select_stats *s,
+    const struct replace_counts *c)
+{
+	tp_table_row(t);
+	tp_table_str(t, 0, site);
+	tp_table_int(t, 1, (long long)s->read);
+	tp_table_int(t, 2, (long long)s->excluded);
+	tp_table_int(t, 3, (long long)s->duplicates);
+	tp_table_int(t, 4, (long long)s->merged);
+	tp_table_int(t, 5, (long long)s->over_max);
+	tp_table_int(t, 6, (long long)s->kept);
+	tp_table_int(t, 7, c->taken);
+	tp_table_int(t, 8, c->removed);
+}
+
+/* Select one site's targets v[0..n) and make them its list. */
+static int
+store_group(struct analyze_ctx *ctx, const char *site, struct tp_target *v, size_t n,
+    const struct target_select_opts *o, struct tp_table *summary, struct tp_err *err)
+{
+	struct target_select_stats s;
+	struct replace_counts c = { 0, 0 };
+
+	target_select(v, &n, o, &s);
+	if (replace_site(ctx->db, site, v, n, &c, err) < 0)
+		return -1;
+	summary_row(summary, site, &s, &c);
+	return 0;
+}
+
+/*
+ * Store each site's group of l in one transaction; an empty list with
+ * --site empties that site's list.
+ */
+static int
+import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
+    const struct target_select_opts *o, struct tp_table *summary, struct tp_err *err)
+{
+	size_t start, end;
+	char site[sizeof(l->v[0].site)];
+
+	if (tp_db_begin(ctx->db, err) < 0)
+		return -1;
+	if (tp_db_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS import_targets ("
+	    "addr BLOB PRIMARY KEY, family INTEGER, weight REAL) WITHOUT ROWID", err) < 0)
+		goto fail;
+	if (l->n == 0 && store_group(ctx, ctx->site, l->v, 0, o, summary, err) < 0)
+		goto fail;
+	if (l->n > 0)
+		qsort(l->v, l->n, sizeof(*l->v), by_site);
+	for (start = 0; start < l->n; start = end) {
+		for (end = start; end < l->n && strcmp(l->v[end].site, l->v[start].site) == 0; end++)
+			;
+		snprintf(site, sizeof(site), "%s", l->v[start].site);
+		if (store_group(ctx, site, l->v + start, end - start, o, summary, err) < 0)
+			goto fail;
+	}
+	if (tp_db_exec(ctx->db, "DELETE FROM targets WHERE site_id IS NULL AND "
+	    "id NOT IN (SELECT target_id FROM responses)", err) < 0 ||
+	    tp_db_exec(ctx->db, "DROP TABLE temp.import_targets", err) < 0 ||
+	    tp_db_commit(ctx->db, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	tp_db_rollback(ctx->db);
+	return -1;
+}
+
+/* tp-analyze targets import [--site SITE] [--per-prefix V4[/V6]] [--max N] [--exclude FILE | --no-exclude] FILE|- */
+int
+cmd_targets_import(struct analyze_ctx *ctx, struct tp_err *err)
+{
+	static const char *cols[] = { "site", "read", "excluded", "duplicates", "merged",
+	    "over_max", "kept", "taken", "removed" };
+	const char *path = ctx->args[0];
+	struct target_select_opts o;
+	struct tp_target_list l;
+	struct tp_table *summary;
+	int rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	if (select_options(ctx, &o, err) < 0)
+		return -1;
+	summary = tp_table_new(9, cols);
+	if (tp_targets_read_file(path, ctx->skip_bad ? TP_TARGETS_SKIP_BAD : TP_TARGETS_STRICT,
+	    &l, err) < 0 || assign_sites(ctx, &l, path, err) < 0)
+		goto done;
+	if (l.n == 0 && ctx->site == NULL) {
+		tp_err_set(err, "%s: no targets, and no --site whose list it would empty", path);
+		goto done;
+	}
+	if (import_groups(ctx, &l, &o, summary, err) < 0)
+		goto done;
+	if (l.skipped > 0)
+		log_warn("targets", "%s: %zu malformed lines skipped", path, l.skipped);
+	tp_table_print(summary, ctx->out, ctx->fmt);
+	rc = 0;
+done:
+	tp_table_free(summary);
+	tp_target_list_free(&l);
+	tp_exclude_free((struct tp_exclude *)o.exclude);
+	return rc;
+}
+
+/* tp-analyze targets stats: per site and family, how many targets and their weight. */
+int
+cmd_targets_stats(struct analyze_ctx *ctx, struct tp_err *err)
+{
+	static const char *cols[] = { "site", "family", "targets", "weight" };
+	struct tp_table *t;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (tp_db_prepare(ctx->db, "SELECT s.name, t.family, count(*), total(t.weight) "
+	    "FROM targets t JOIN sites s ON s.id = t.site_id "
+	    "GROUP BY s.name, t.family ORDER BY s.name, t.family", &st, err) < 0)
+		return -1;
+	t = tp_table_new(4, cols);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		tp_table_row(t);
+		tp_table_str(t, 0, (const char *)sqlite3_column_text(st, 0));
+		tp_table_str(t, 1, sqlite3_column_int(st, 1) == 4 ? "ipv4" : "ipv6");
+		tp_table_int(t, 2, sqlite3_column_int64(st, 2));
+		tp_table_real(t, 3, sqlite3_column_double(st, 3), 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		tp_table_free(t);
+		return tp_err_set(err, "%s: reading targets: %s", ctx->db->path,
+		    sqlite3_errmsg(ctx->db->h));
+	}
+	tp_table_print(t, ctx->out, ctx->fmt);
+	tp_table_free(t);
+	return 0;
+}
