@@ -1,0 +1,76 @@
+/* config.h: tp.conf, the campaign's configuration (see tp.conf(5)). */
+#ifndef TP_CONFIG_H
+#define TP_CONFIG_H
+
+#include <stddef.h>
+
+#include "addr.h"
+#include "error.h"
+
+/* One [site NAME] section. */
+struct tp_site_conf {
+	char *name;		/* validated identifier (tp_name_valid) */
+	char *exec;		/* command prefix to run things at the site; "" = here */
+	char *bird_socket;	/* BIRD control socket path at the site */
+	char **protocols;	/* test protocols; default tp_anycast4 tp_anycast6 */
+	size_t nprotocols;
+	char *interface;	/* capture interface for tp-probe listen; default "any" */
+	double capacity;	/* load the site can take, in weight units; 0 = unknown */
+	int line;		/* line of the section header, for messages */
+};
+
+/* What a campaign does when a listener dies mid-round (listener_failure). */
+enum tp_listener_failure {
+	TP_LISTENER_STOP,	/* fail the campaign; resume measures the scenario again */
+	TP_LISTENER_CONTINUE,	/* mark the scenario aborted and go on with the next */
+};
+
+/* The [campaign] section plus every site. Defaults as in tp.conf(5). */
+struct tp_conf {
+	char *path;
+	char *database;		/* SQLite file; default LOCALSTATEDIR/lib/traffic-predictor/tp.db */
+	char *key_file;		/* probe key; default SYSCONFDIR/traffic-predictor/probe.key */
+	char *exclude;		/* exclusion list; default PKGDATADIR/exclude.conf */
+	char *bindir;		/* where tp-probe and tp-bgpctl live at the sites; "" = PATH */
+	struct tp_prefix *test_ranges;	/* default 192.0.2.0/24 2001:db8:ffff::/48 */
+	size_t ntest_ranges;
+	struct tp_addr source4;	/* anycast probe source; default 192.0.2.1 */
+	struct tp_addr source6;	/* default 2001:db8:ffff::1 */
+	char *prober;		/* site that sends the probes; default the first site */
+	unsigned rate;		/* probes per second; default 10000 */
+	unsigned min_announcing;	/* default 2 */
+	unsigned deadman;	/* seconds, BIRD "configure timeout"; default 900 */
+	unsigned settle;	/* seconds to wait after a change before sampling; default 10 */
+	unsigned sample_interval;	/* seconds between convergence samples; default 5 */
+	unsigned sample_size;	/* targets per convergence sample; default 500 */
+	unsigned converge_timeout;	/* seconds; default 300 */
+	double tolerance;	/* share two samples may differ by; default 0.01 */
+	double control_share;	/* share of other sites' targets probed too; default 0.05 */
+	unsigned listen_grace;	/* seconds listeners wait for late replies; default 2 */
+	unsigned listener_failure;	/* enum tp_listener_failure; default stop */
+	char *single;		/* "all", "none" or "A,B,..."; default "all" */
+	char *sets;		/* "A+B, C+D+E"; default "" */
+	unsigned chains;	/* depth; default 0 */
+	struct tp_site_conf *sites;
+	size_t nsites;
+};
+
+/* Set every default (no sites). */
+void tp_conf_defaults(struct tp_conf *c);
+/*
+ * Read path into c (defaults first). Unknown sections or keys, bad values
+ * and duplicate sites fail with "FILE:LINE: key: reason".
+ */
+int tp_conf_load(const char *path, struct tp_conf *c, struct tp_err *err);
+void tp_conf_free(struct tp_conf *c);
+/* The site called name, or NULL. */
+const struct tp_site_conf *tp_conf_site(const struct tp_conf *c, const char *name);
+/*
+ * 1 when s is a safe identifier for a site or protocol name: 1 to 63
+ * characters of [A-Za-z0-9_.-], starting with a letter or digit.
+ */
+int tp_name_valid(const char *s);
+/* 1 when a lies inside one of the configured test ranges. */
+int tp_conf_in_test_ranges(const struct tp_conf *c, const struct tp_prefix *p);
+
+#endif
