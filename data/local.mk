@@ -1,3 +1,4 @@
 # Data shipped with the suite: the exclusion list, example config, topologies.
 dist_pkgdata_DATA += data/exclude.conf
 dist_pkgdata_DATA += data/tp.conf.example
+dist_pkgdata_DATA += data/testbed-campaign.conf

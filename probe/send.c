@@ -589,5 +589,7 @@ cmd_send(int argc, char **argv)
 		return 1;
 	}
 	send_print_summary(&o, &st);
-	return st.errors > 0 ? 1 : 0;
+	if (st.errors > 0 && st.sent == 0)
+		return 1;
+	return st.errors > 0 ? 3 : 0;	/* done, but the kernel refused some probes */
 }
