@@ -11,8 +11,8 @@
 # second BIRD fails mid-way: the first is announced again).
 #
 # Needs root. Env: TB (default testbed/tb of this tree), TP_BUILD_DIR
-# (default /tmp/build-main, where tp-bgpctl was built), TB_PREFIX
-# (default tpbB). Prints "PASS name" / "FAIL name: reason"; exits 1 when
+# (default /tmp/build-main, where tp-bgpctl was built). The testbed's
+# prefix is tpbb plus this shell's pid. Prints "PASS name" / "FAIL name: reason"; exits 1 when
 # anything failed.
 
 set -euo pipefail
