@@ -62,6 +62,8 @@ int cmd_targets_stats(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_import(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_matrix(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_report(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_predict(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_evaluate(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_policy(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_campaign_new(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_scenario_new(struct analyze_ctx *ctx, struct tp_err *err);

@@ -36,7 +36,7 @@ query_row(struct tp_db *db, const char *sql, long long param, long long *a, long
 int
 campaign_pick(struct tp_db *db, long long want, long long *id, struct tp_err *err)
 {
-	long long any;
+	long long any = 0;
 	int rc;
 
 	if (want != 0) {

@@ -6,11 +6,16 @@ libanalyze_a_SOURCES = \
 	analyze/analyze.h \
 	analyze/campaign_pick.c analyze/campaign_pick.h \
 	analyze/create_cmd.c \
+	analyze/evaluate.c analyze/evaluate.h \
 	analyze/import_cmd.c \
 	analyze/load_model.c analyze/load_model.h \
 	analyze/matrix.c analyze/matrix.h \
 	analyze/matrix_output.c \
 	analyze/policy.c analyze/policy.h \
+	analyze/predict.c analyze/predict.h \
+	analyze/predict_cmd.c \
+	analyze/predict_model.c analyze/predict_model.h \
+	analyze/predict_output.c \
 	analyze/report.c analyze/report.h \
 	analyze/target_select.c analyze/target_select.h \
 	analyze/targets_cmd.c \
@@ -24,5 +29,6 @@ TP_UNIT_LIBS += libanalyze.a
 tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_analyze_matrix.c \
 	tests/unit/test_analyze_targets.c \
-	tests/unit/test_analyze_cli.c
+	tests/unit/test_analyze_cli.c \
+	tests/unit/test_predict.c
 EXTRA_DIST += tests/fixtures/analyze

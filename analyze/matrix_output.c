@@ -139,7 +139,7 @@ int
 cmd_matrix(struct analyze_ctx *ctx, struct tp_err *err)
 {
 	struct failover_matrix m;
-	char only[WITHDRAWN_MAX];
+	char only[WITHDRAWN_MAX] = "";
 	long long campaign;
 	struct tp_table *t;
 	json_t *j;

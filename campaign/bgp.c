@@ -113,6 +113,9 @@ site_action(struct campaign *c, size_t i, const char *action, int announcing,
 	free(output);
 	if (status < 0)
 		return tp_err_prefix(err, "site %s", site->name);
+	if (status == 69)	/* EX_UNAVAILABLE: the socket is gone or dead */
+		return tp_err_set(err, "site %s: BIRD unreachable, is it running? (%s %s exit %d)",
+		    site->name, BGPCTL, action, status);
 	if (status != 0)
 		return tp_err_set(err, "site %s: %s %s failed (exit %d)", site->name, BGPCTL, action,
 		    status);

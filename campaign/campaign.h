@@ -16,6 +16,7 @@
 
 /* Exit statuses (see tp-campaign(8)). */
 #define CAMPAIGN_EXIT_FAILED	1	/* a step failed; everything was re-announced */
+#define CAMPAIGN_EXIT_INCOMPLETE 2	/* went on past incomplete rounds (listener_failure) */
 #define CAMPAIGN_EXIT_PREFLIGHT	3	/* preflight refused; nothing was touched */
 #define CAMPAIGN_EXIT_LOCKED	4	/* another campaign holds the lock */
 #define CAMPAIGN_EXIT_ABORTED	5	/* stopped by a signal; everything was re-announced */
@@ -54,6 +55,8 @@ struct campaign {
 	size_t ntargets;
 	/* Progress, for the status line. */
 	size_t scenario_index, scenario_total;
+	/* Scenarios left aborted because a listener died (listener_failure = continue). */
+	size_t incomplete;
 	int64_t started_us;
 };
 
@@ -87,6 +90,7 @@ struct round_outcome {
 	size_t sent;
 	size_t replies;			/* responses stored */
 	int complete;			/* every listener ended cleanly */
+	char lost_site[64];		/* first site whose stream lacked its end line */
 };
 int round_run(struct campaign *c, long long scenario_id, const char *kind,
     const struct round_target *targets, size_t n, struct round_outcome *out,
@@ -123,6 +127,12 @@ int converge_after_announce(struct campaign *c, const struct scenario *s,
 /* progress.c: the status line and log lines of a running campaign. */
 void progress_phase(struct campaign *c, const char *scenario, const char *phase);
 void progress_done(struct campaign *c);
+
+/* run.c: run s unless a resumed campaign finished it; count it for progress. */
+int run_if_pending(struct campaign *c, struct scenario *s, struct tp_err *err);
+
+/* explore.c: measure up to conf->explore more sets, each the least well predicted. */
+int explore_run(struct campaign *c, struct scenario **v, size_t *n, struct tp_err *err);
 
 /* Sleep up to seconds, waking early when campaign_stop is set; -1 if stopped. */
 int campaign_sleep(double seconds);

@@ -19,6 +19,7 @@
 #include "xalloc.h"
 
 #define PROBE "tp-probe"
+#define PROBE_EXIT_SEND_ERRORS 3	/* tp-probe send finished, some probes refused */
 #define READY_TIMEOUT_US (15 * 1000000LL)
 #define STOP_TIMEOUT_US (10 * 1000000LL)
 
@@ -43,7 +44,7 @@ sink_read(struct sink *s, int fd)
 
 	if (s->eof)
 		return;
-	if (s->cap - s->len < 65536) {
+	if (s->buf == NULL || s->cap - s->len < 65536) {
 		s->cap = s->cap ? s->cap * 2 : 262144;
 		s->buf = xreallocarray(s->buf, s->cap, 1);
 	}
@@ -130,8 +131,8 @@ listeners_ready(struct campaign *c, struct listener *ls, size_t nl, struct tp_er
 
 	for (;;) {
 		for (i = 0, ready = 0; i < nl; i++) {
-			if (!ls[i].ready && memchr(ls[i].out.buf ? ls[i].out.buf : "", '\n',
-			    ls[i].out.len) != NULL)
+			if (!ls[i].ready && ls[i].out.buf != NULL &&
+			    memchr(ls[i].out.buf, '\n', ls[i].out.len) != NULL)
 				ls[i].ready = strncmp(ls[i].out.buf, "tp-records ", 11) == 0 ? 1 : -1;
 			if (ls[i].ready < 0 || (!ls[i].ready && ls[i].out.eof))
 				return tp_err_set(err, "site %s: the listener did not start (see its "
@@ -203,6 +204,11 @@ send_targets(struct campaign *c, struct listener *ls, size_t nl, uint32_t round,
 	free(out.buf);
 	if (campaign_stop)
 		return tp_err_set(err, "interrupted");
+	if (status == PROBE_EXIT_SEND_ERRORS) {
+		log_warn("round", "round %u: the prober could not send some probes (see its "
+		    "message above); their targets count as lost", round);
+		return 0;
+	}
 	if (status != 0)
 		return tp_err_set(err, "prober %s: %s send failed (exit %d)", prober->name, PROBE,
 		    status);
@@ -263,6 +269,9 @@ import_streams(struct campaign *c, struct listener *ls, size_t nl, struct round_
 		if (st.streams_ended == 0) {
 			log_warn("round", "round %lld: the %s ended without its end line; the round "
 			    "is marked incomplete", out->round_id, name);
+			if (out->complete)
+				snprintf(out->lost_site, sizeof(out->lost_site), "%s",
+				    ls[i].proc.site);
 			out->complete = 0;
 		}
 	}
@@ -296,6 +305,10 @@ stop:
 	if (rc == 0)
 		rc = import_streams(c, ls, started, out, err);
 	state_round_finish(c, out->round_id, rc == 0 && out->complete);
+	if (rc == 0 && !out->complete && c->conf->listener_failure == TP_LISTENER_STOP)
+		rc = tp_err_set(err, "round %lld: the listener at site %s died mid-round (its "
+		    "record stream has no end line); the round is incomplete and "
+		    "listener_failure is stop", out->round_id, out->lost_site);
 	log_info("round", "round %lld (%s): %zu probed, %zu replies%s", out->round_id, kind, n,
 	    out->replies, out->complete ? "" : ", incomplete");
 out:

@@ -129,14 +129,21 @@ run_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)
 	progress_phase(c, s->name, "measuring");
 	if (round_run(c, s->id, "scenario", targets, ntargets, &o, err) < 0)
 		goto out;
+	if (!o.complete) {
+		/* listener_failure = continue: no result for s; resume measures it again. */
+		log_warn("campaign", "%s: the listener at site %s died mid-round; the scenario is "
+		    "left aborted and the campaign goes on (listener_failure = continue)", s->name,
+		    o.lost_site);
+	}
 	progress_phase(c, s->name, "announcing");
 	if (bgp_announce(c, s, err) < 0)
 		goto out;
 	progress_phase(c, s->name, "waiting for the catchment to return");
 	if (converge_after_announce(c, s, catchment, ncatch, err) < 0)
 		goto out;
-	s->status = converged ? "done" : "unconverged";
+	s->status = !o.complete ? "aborted" : converged ? "done" : "unconverged";
 	state_scenario_set(c, s, s->status, converge_ms);
+	c->incomplete += !o.complete;
 	log_info("campaign", "%s: %s, converged in %.1f s, %zu probed, %zu replies", s->name,
 	    s->status, converge_ms / 1000.0, ntargets, o.replies);
 	rc = 0;
@@ -174,6 +181,8 @@ top_destination(struct campaign *c, const struct scenario *s, size_t x, struct t
 		if (i >= 0 && !member)
 			best = i;
 	}
+	if (best < 0 && rc != SQLITE_DONE)	/* say why no chain grows here */
+		log_warn("campaign", "%s: %s", c->db->path, sqlite3_errmsg(c->db->h));
 	sqlite3_finalize(st);
 	return best;
 }
@@ -191,21 +200,21 @@ find_scenario(struct scenario *v, size_t n, const char *name)
 }
 
 /* Run s unless it is already finished (resume); count it for progress. */
-static int
+int
 run_if_pending(struct campaign *c, struct scenario *s, struct tp_err *err)
 {
 	int rc = 0;
 
+	if (c->conf->nsites - s->nsites < c->conf->min_announcing) {
+		log_warn("campaign", "%s skipped: it would leave fewer than min_announcing "
+		    "%u sites announcing", s->name, c->conf->min_announcing);
+		c->scenario_index++;
+		return 0;	/* no row: nothing was measured */
+	}
 	if (state_scenario_ensure(c, s, err) < 0)
 		return -1;
-	if (strcmp(s->status, "pending") == 0) {
-		if ((unsigned)(c->conf->nsites - s->nsites) < c->conf->min_announcing) {
-			log_warn("campaign", "%s skipped: it would leave fewer than min_announcing "
-			    "%u sites announcing", s->name, c->conf->min_announcing);
-			return 0;
-		}
+	if (strcmp(s->status, "pending") == 0)
 		rc = run_scenario(c, s, err);
-	}
 	c->scenario_index++;
 	return rc;
 }
@@ -228,7 +237,9 @@ run_chains(struct campaign *c, struct scenario **v, size_t *n, struct tp_err *er
 			struct scenario next = { 0 };
 			int dest;
 
+			/* No chain grows from a scenario without a complete round. */
 			if ((base = find_scenario(*v, *n, name)) == NULL ||
+			    strcmp(base->status, "aborted") == 0 ||
 			    (dest = top_destination(c, base, x, err)) < 0) {
 				c->scenario_total -= c->conf->chains - depth + 1;	/* none deeper */
 				break;
@@ -292,8 +303,11 @@ print_plan(struct campaign *c, struct scenario *v, size_t n)
 	if (c->conf->chains > 0)
 		printf("  then chains of depth %u: up to %zu more scenarios, chosen from the "
 		    "measured results\n", c->conf->chains, c->conf->nsites * c->conf->chains);
+	if (c->conf->explore > 0)
+		printf("  then up to %u sets of %u sites, each the one predicted with the lowest "
+		    "confidence\n", c->conf->explore, c->conf->explore_size);
 	printf("estimated time: %.0f s\n", plan_estimate(c->conf,
-	    n + c->conf->nsites * c->conf->chains, c->ntargets,
+	    n + c->conf->nsites * c->conf->chains + c->conf->explore, c->ntargets,
 	    c->conf->nsites ? c->ntargets / c->conf->nsites : 0));
 }
 
@@ -331,7 +345,8 @@ campaign_run(struct campaign *c, long long resume_id)
 		return CAMPAIGN_EXIT_FAILED;
 	}
 	log_info("campaign", "campaign %lld: %zu scenarios planned", c->id, n);
-	c->scenario_total = n + c->conf->nsites * c->conf->chains;	/* chains: at most */
+	c->scenario_total = n + c->conf->nsites * c->conf->chains +	/* chains: at most */
+	    c->conf->explore;
 	c->baseline_round = state_baseline_round(c);
 	if (c->baseline_round == 0) {
 		struct round_outcome o;
@@ -350,12 +365,18 @@ campaign_run(struct campaign *c, long long resume_id)
 	for (i = 0; i < n; i++)
 		if (run_if_pending(c, &v[i], &err) < 0)
 			goto fail;
-	if (run_chains(c, &v, &n, &err) < 0)
+	if (run_chains(c, &v, &n, &err) < 0 || explore_run(c, &v, &n, &err) < 0)
 		goto fail;
 	progress_done(c);
 	if (bgp_restore_all(c) < 0) {
 		state_campaign_finish(c, "failed");
 		status = CAMPAIGN_EXIT_RESTORE;
+	} else if (c->incomplete > 0) {
+		log_error("campaign", "campaign %lld: %zu scenarios have no complete round (a "
+		    "listener died); measure them with tp-campaign resume %lld", c->id,
+		    c->incomplete, c->id);
+		state_campaign_finish(c, "failed");
+		status = CAMPAIGN_EXIT_INCOMPLETE;
 	} else {
 		state_campaign_finish(c, "done");
 		status = 0;

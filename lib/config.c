@@ -40,6 +40,7 @@ enum conf_type {
 	T_DOUBLE,	/* finite double, min..max */
 	T_SINGLE,	/* "all", "none" or "A,B,..." */
 	T_SETS,		/* "A+B, C+D+E" or "" */
+	T_CHOICE,	/* one word of choices, stored as its index (unsigned) */
 };
 
 /* One key: its section, name, type, where it lives and its bounds. */
@@ -50,12 +51,13 @@ struct conf_key {
 	size_t off;		/* into struct tp_conf or struct tp_site_conf */
 	size_t count_off;	/* the size_t count of a T_NAMES or T_PREFIXES list */
 	double min, max;	/* for T_UINT and T_DOUBLE */
+	const char *choices;	/* for T_CHOICE: the words, blank-separated, in enum order */
 };
 
 #define CK(key, type, field, min, max) \
-	{ SEC_CAMPAIGN, key, type, offsetof(struct tp_conf, field), 0, min, max }
+	{ SEC_CAMPAIGN, key, type, offsetof(struct tp_conf, field), 0, min, max, NULL }
 #define SK(key, type, field, min, max) \
-	{ SEC_SITE, key, type, offsetof(struct tp_site_conf, field), 0, min, max }
+	{ SEC_SITE, key, type, offsetof(struct tp_site_conf, field), 0, min, max, NULL }
 
 static const struct conf_key conf_keys[] = {
 	CK("database",		T_PATH,		database,		0, 0),
@@ -63,7 +65,7 @@ static const struct conf_key conf_keys[] = {
 	CK("exclude",		T_PATH,		exclude,		0, 0),
 	CK("bindir",		T_STRING,	bindir,			0, 0),
 	{ SEC_CAMPAIGN, "test_ranges", T_PREFIXES, offsetof(struct tp_conf, test_ranges),
-	    offsetof(struct tp_conf, ntest_ranges), 0, 0 },
+	    offsetof(struct tp_conf, ntest_ranges), 0, 0, NULL },
 	CK("source4",		T_ADDR4,	source4,		0, 0),
 	CK("source6",		T_ADDR6,	source6,		0, 0),
 	CK("prober",		T_NAME,		prober,			0, 0),
@@ -80,10 +82,14 @@ static const struct conf_key conf_keys[] = {
 	CK("single",		T_SINGLE,	single,			0, 0),
 	CK("sets",		T_SETS,		sets,			0, 0),
 	CK("chains",		T_UINT,		chains,			0, 64),
+	CK("explore",		T_UINT,		explore,		0, 100000),
+	CK("explore_size",	T_UINT,		explore_size,		1, 64),
+	{ SEC_CAMPAIGN, "listener_failure", T_CHOICE, offsetof(struct tp_conf, listener_failure),
+	    0, 0, 0, "stop continue" },
 	SK("exec",		T_STRING,	exec,			0, 0),
 	SK("bird_socket",	T_PATH,		bird_socket,		0, 0),
 	{ SEC_SITE, "protocols", T_NAMES, offsetof(struct tp_site_conf, protocols),
-	    offsetof(struct tp_site_conf, nprotocols), 0, 0 },
+	    offsetof(struct tp_site_conf, nprotocols), 0, 0, NULL },
 	SK("interface",		T_IFNAME,	interface,		0, 0),
 	SK("capacity",		T_DOUBLE,	capacity,		0, 1e15),
 };
@@ -206,9 +212,12 @@ tp_conf_defaults(struct tp_conf *c)
 	c->tolerance = 0.01;
 	c->control_share = 0.05;
 	c->listen_grace = 2;
+	c->listener_failure = TP_LISTENER_STOP;
 	c->single = xstrdup("all");
 	c->sets = xstrdup("");
 	c->chains = 0;
+	c->explore = 0;
+	c->explore_size = 2;
 }
 
 /* Free everything c holds and zero it; safe to call twice. */
@@ -464,6 +473,26 @@ parse_addr(struct conf_load *ld, const struct conf_key *k, const char *v, int fa
 	return 1;
 }
 
+/* Store the index of v among k's choices into *out. */
+static int
+parse_choice(struct conf_load *ld, const struct conf_key *k, const char *v, unsigned *out)
+{
+	const char *w = k->choices;
+	unsigned i;
+	size_t len;
+
+	for (i = 0; *w != '\0'; i++) {
+		len = strcspn(w, " ");
+		if (strlen(v) == len && strncmp(v, w, len) == 0) {
+			*out = i;
+			return 1;
+		}
+		w += len + (w[len] == ' ');
+	}
+	return conf_fail(ld, ld->line, "%s: \"%.40s\" is not one of: %s", k->name, v,
+	    k->choices);
+}
+
 /* Replace the string at *slot with a copy of v. */
 static int
 set_string(char **slot, const char *v)
@@ -509,6 +538,8 @@ conf_set(struct conf_load *ld, const struct conf_key *k, char *base, const char 
 	case T_SINGLE:
 	case T_SETS:
 		return check_site_list(ld, k, v) && set_string(field, v);
+	case T_CHOICE:
+		return parse_choice(ld, k, v, field);
 	}
 	abort();
 }

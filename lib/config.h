@@ -51,6 +51,8 @@ struct tp_conf {
 	char *single;		/* "all", "none" or "A,B,..."; default "all" */
 	char *sets;		/* "A+B, C+D+E"; default "" */
 	unsigned chains;	/* depth; default 0 */
+	unsigned explore;	/* extra sets picked by lowest prediction confidence; default 0 */
+	unsigned explore_size;	/* sites in each of them; default 2 */
 	struct tp_site_conf *sites;
 	size_t nsites;
 };

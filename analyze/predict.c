@@ -1,0 +1,471 @@
+/*
+ * predict.c: predict one failure set from a model (the rules are in
+ * predict.h): each target of the set's sites is determined or follows the
+ * outcomes of determined targets like it; the rows add up what is expected.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "predict_model.h"
+#include "withdrawn.h"
+#include "xalloc.h"
+
+/* Outcome of a target that the measurements do not determine. */
+#define PD_UNKNOWN (-2)
+
+/* One prediction in the making. */
+struct pd_work {
+	const struct pd_model *md;
+	uint64_t *set;
+	size_t nbins;		/* sites, then lost */
+	int32_t *outcome;	/* per affected target: site, PD_LOST or PD_UNKNOWN */
+	size_t *sorted;		/* affected targets by known order */
+	double *hist;		/* scratch: outcomes of the reference targets */
+};
+
+/* The known order of target t and its length. */
+static const int32_t *
+order_of(const struct pd_model *md, long long t, size_t *len)
+{
+	*len = md->order_len[t];
+	return md->order + md->order_off[t];
+}
+
+/*
+ * Compare the first n elements of a known order a (length la) with q;
+ * an order shorter than n that matches so far sorts first.
+ */
+static int
+prefix_cmp(const int32_t *a, size_t la, const int32_t *q, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i == la)
+			return -1;
+		if (a[i] != q[i])
+			return a[i] < q[i] ? -1 : 1;
+	}
+	return 0;
+}
+
+/* What order_cmp reads. */
+struct pd_sort_arg {
+	const struct pd_model *md;
+	const long long *target;
+};
+
+/* qsort_r: affected targets by their known orders, then by id. */
+static int
+order_cmp(const void *a, const void *b, void *arg)
+{
+	const struct pd_sort_arg *sa = arg;
+	long long ta = sa->target[*(const size_t *)a], tb = sa->target[*(const size_t *)b];
+	size_t la, lb;
+	const int32_t *oa = order_of(sa->md, ta, &la), *ob = order_of(sa->md, tb, &lb);
+	int c = prefix_cmp(oa, la, ob, lb);
+
+	if (c == 0 && la > lb)
+		c = 1;
+	return c != 0 ? c : (ta > tb) - (ta < tb);
+}
+
+/* 1 when targets a and b have the same known order. */
+static int
+same_order(const struct pd_model *md, long long a, long long b)
+{
+	size_t la, lb;
+	const int32_t *oa = order_of(md, a, &la), *ob = order_of(md, b, &lb);
+
+	return la == lb && prefix_cmp(oa, la, ob, lb) == 0;
+}
+
+/* The outcome of target t for the set, or PD_UNKNOWN; direct is the set's own round. */
+static int32_t
+target_outcome(const struct pd_work *w, const struct pd_obs *direct, long long t)
+{
+	size_t len, j;
+	const int32_t *o = order_of(w->md, t, &len);
+
+	if (direct != NULL)
+		return pd_obs_reply(direct, t);
+	for (j = 0; j < len; j++)
+		if (!pd_set_has(w->set, (size_t)o[j]))
+			return o[j];
+	return PD_UNKNOWN;
+}
+
+/* The histogram bin of an outcome. */
+static size_t
+bin_of(const struct pd_work *w, int32_t outcome)
+{
+	return outcome == PD_LOST ? w->nbins - 1 : (size_t)outcome;
+}
+
+/*
+ * Fill w->hist with the outcomes of determined targets (sorted positions
+ * lo..hi) whose order starts with the n sites of q (n = 0: all of them);
+ * returns how many there were.
+ */
+static double
+reference_hist(const struct pd_work *w, const struct pd_prediction *p, size_t lo,
+    size_t hi, const int32_t *q, size_t n)
+{
+	double total = 0;
+	size_t i, len;
+
+	memset(w->hist, 0, w->nbins * sizeof(double));
+	for (i = lo; i < hi; i++) {
+		size_t k = w->sorted[i];
+		const int32_t *o = order_of(w->md, p->target[k], &len);
+
+		if (w->outcome[k] == PD_UNKNOWN || prefix_cmp(o, len, q, n) != 0)
+			continue;
+		w->hist[bin_of(w, w->outcome[k])]++;
+		total++;
+	}
+	return total;
+}
+
+/* First sorted position whose order, cut to n, is not below q (or above, when upper). */
+static size_t
+bound(const struct pd_work *w, const struct pd_prediction *p, const int32_t *q, size_t n,
+    int upper)
+{
+	size_t lo = 0, hi = p->n, len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const int32_t *o = order_of(w->md, p->target[w->sorted[mid]], &len);
+		int c = prefix_cmp(o, len, q, n);
+
+		if (c < 0 || (upper && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The distribution an undetermined target follows, into w->hist (summing
+ * to 1): determined targets with its whole known order as a prefix, else
+ * with its baseline site, else all of the set's, else every site not in
+ * the set evenly.
+ */
+static void
+follow(const struct pd_work *w, const struct pd_prediction *p, long long t)
+{
+	size_t len, n, i;
+	const int32_t *o = order_of(w->md, t, &len);
+	double total = 0;
+
+	for (n = len; n >= 1 && total == 0; n = n > 1 ? 1 : 0)
+		total = reference_hist(w, p, bound(w, p, o, n, 0), bound(w, p, o, n, 1), o, n);
+	if (total == 0)
+		total = reference_hist(w, p, 0, p->n, o, 0);
+	if (total == 0) {
+		for (i = 0; i + 1 < w->nbins; i++)
+			if (!pd_set_has(w->set, i)) {
+				w->hist[i] = 1;
+				total++;
+			}
+		if (total == 0) {
+			w->hist[w->nbins - 1] = 1;	/* no site left: lost */
+			total = 1;
+		}
+	}
+	for (i = 0; i < w->nbins; i++)
+		w->hist[i] /= total;
+}
+
+/* The likeliest bin of w->hist as an outcome (the lowest site on ties, lost last). */
+static int32_t
+likeliest(const struct pd_work *w)
+{
+	size_t i, best = 0;
+
+	for (i = 1; i < w->nbins; i++)
+		if (w->hist[i] > w->hist[best])
+			best = i;
+	return best == w->nbins - 1 ? PD_LOST : (int32_t)best;
+}
+
+/*
+ * Whole numbers n[i] close to the expected v[i] that add up to total:
+ * floors, then one more for the largest remainders (lower index on ties).
+ */
+static void
+apportion(const double *v, size_t k, uint64_t total, uint64_t *n)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		double f = floor(v[i] + 1e-9);
+
+		n[i] = f > 0 ? (uint64_t)f : 0;
+		sum += n[i];
+	}
+	while (sum < total) {
+		size_t best = k;
+		double rem = -1;
+
+		for (i = 0; i < k; i++) {
+			double r = v[i] - (double)n[i];
+
+			if (r > rem + 1e-12) {
+				rem = r;
+				best = i;
+			}
+		}
+		if (best == k)
+			break;
+		n[best]++;
+		sum++;
+	}
+}
+
+/* Append a row to the prediction's matrix. */
+static struct mx_row *
+add_row(struct pd_prediction *p, const char *from, int combined, size_t nbins)
+{
+	struct failover_matrix *m = &p->m;
+	struct mx_row *r;
+	struct pd_row *pr;
+
+	m->rows = xreallocarray(m->rows, m->nrows + 1, sizeof(*m->rows));
+	p->rows = xreallocarray(p->rows, m->nrows + 1, sizeof(*p->rows));
+	r = &m->rows[m->nrows];
+	pr = &p->rows[m->nrows++];
+	memset(r, 0, sizeof(*r));
+	memset(pr, 0, sizeof(*pr));
+	r->from = xstrdup(from);
+	r->combined = combined;
+	r->to = xcalloc(nbins, sizeof(uint64_t));
+	r->to_weight = xcalloc(nbins, sizeof(double));
+	pr->expect = xcalloc(nbins, sizeof(double));
+	pr->expect_weight = xcalloc(nbins, sizeof(double));
+	return r;
+}
+
+/* The matrix skeleton: sites, the one scenario, one empty row per site and the combined one. */
+static int
+start_matrix(const struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
+    uint64_t *set, struct tp_err *err)
+{
+	struct failover_matrix *m = &p->m;
+	struct mx_scenario *s;
+	char **names;
+	size_t n, i, k;
+
+	m->campaign = md->campaign;
+	m->baseline_round = md->baseline_round;
+	m->nsites = md->nsites;
+	m->sites = xcalloc(md->nsites ? md->nsites : 1, sizeof(*m->sites));
+	memcpy(m->sites, md->sites, md->nsites * sizeof(*m->sites));
+	m->targets = md->targets;
+	m->silent_unlisted = md->silent_unlisted;
+	m->scenarios = xcalloc(1, sizeof(*m->scenarios));
+	m->nscenarios = 1;
+	s = &m->scenarios[0];
+	s->withdrawn = xstrdup(withdrawn);
+	n = withdrawn_split(withdrawn, &names);
+	s->sites = xcalloc(n ? n : 1, sizeof(size_t));
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < md->nsites && strcmp(md->sites[k].name, names[i]) != 0; k++)
+			;
+		if (k == md->nsites) {
+			tp_err_set(err, "failure set %s: no site \"%s\" in the database", withdrawn,
+			    names[i]);
+			withdrawn_free(names, n);
+			return -1;
+		}
+		s->sites[s->nsites++] = k;
+		pd_set_add(set, k);
+	}
+	withdrawn_free(names, n);
+	if (n == 0)
+		return tp_err_set(err, "give the withdrawn sites, e.g. A+B");
+	for (i = 0; i < s->nsites; i++) {
+		const struct mx_site *site = &md->sites[s->sites[i]];
+		struct mx_row *r = add_row(p, site->name, 0, md->nsites + 1);
+
+		r->responsive = site->catchment;
+		r->responsive_weight = site->catchment_weight;
+		r->baseline_targets = site->catchment + site->silent;
+	}
+	if (s->nsites > 1) {
+		struct mx_row *c = add_row(p, withdrawn, 1, md->nsites + 1);
+
+		for (i = 0; i < s->nsites; i++) {
+			c->responsive += m->rows[i].responsive;
+			c->responsive_weight += m->rows[i].responsive_weight;
+			c->baseline_targets += m->rows[i].baseline_targets;
+		}
+	}
+	s->nrows = m->nrows;
+	return 0;
+}
+
+/* Collect the targets of the set's sites and what the measurements say of each. */
+static void
+collect(struct pd_work *w, const struct pd_obs *direct, struct pd_prediction *p)
+{
+	const struct pd_model *md = w->md;
+	long long t;
+	size_t i;
+
+	for (t = 0; t <= md->max_target; t++)
+		if (md->baseline[t] >= 0 && pd_set_has(w->set, (size_t)md->baseline[t]))
+			p->n++;
+	p->target = xcalloc(p->n ? p->n : 1, sizeof(long long));
+	p->site = xcalloc(p->n ? p->n : 1, sizeof(int32_t));
+	p->determined = xcalloc(p->n ? p->n : 1, 1);
+	w->outcome = xcalloc(p->n ? p->n : 1, sizeof(int32_t));
+	w->sorted = xcalloc(p->n ? p->n : 1, sizeof(size_t));
+	for (t = 0, i = 0; t <= md->max_target; t++)
+		if (md->baseline[t] >= 0 && pd_set_has(w->set, (size_t)md->baseline[t])) {
+			p->target[i] = t;
+			w->outcome[i] = target_outcome(w, direct, t);
+			p->determined[i] = w->outcome[i] != PD_UNKNOWN;
+			p->ndetermined += p->determined[i];
+			w->sorted[i] = i;
+			i++;
+		}
+}
+
+/* Add target k's expected outcome (w->hist when undetermined) to its row and the combined row. */
+static void
+count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
+{
+	const struct pd_model *md = w->md;
+	const struct mx_scenario *s = &p->m.scenarios[0];
+	long long t = p->target[k];
+	double weight = md->weight[t];
+	size_t row, b, rows[2];
+	int nrows = 1;
+
+	for (row = 0; row < s->nsites && (int32_t)s->sites[row] != md->baseline[t]; row++)
+		;
+	rows[0] = row;
+	if (s->nsites > 1)
+		rows[nrows++] = s->nsites;
+	while (nrows-- > 0) {
+		struct pd_row *pr = &p->rows[rows[nrows]];
+
+		pr->determined += p->determined[k];
+		for (b = 0; b < w->nbins; b++) {
+			double share = p->determined[k] ? bin_of(w, w->outcome[k]) == b : w->hist[b];
+
+			pr->expect[b] += share;
+			pr->expect_weight[b] += share * weight;
+		}
+	}
+}
+
+/* Round each row's expected numbers into the matrix row, and its confidence. */
+static void
+finish_rows(struct pd_work *w, struct pd_prediction *p)
+{
+	uint64_t *n = xcalloc(w->nbins, sizeof(uint64_t));
+	size_t i, b, nsites = w->nbins - 1;
+
+	for (i = 0; i < p->m.nrows; i++) {
+		struct mx_row *r = &p->m.rows[i];
+		struct pd_row *pr = &p->rows[i];
+
+		if (!r->combined) {
+			apportion(pr->expect, w->nbins, r->responsive, n);
+			memcpy(r->to, n, nsites * sizeof(uint64_t));
+			r->answered = r->responsive - n[nsites];
+		} else {	/* the sum of the site rows, so that they agree */
+			for (b = 0; b < i; b++) {
+				size_t s;
+
+				for (s = 0; s < nsites; s++)
+					r->to[s] += p->m.rows[b].to[s];
+				r->answered += p->m.rows[b].answered;
+			}
+		}
+		for (b = 0; b < nsites; b++)
+			r->to_weight[b] = pr->expect_weight[b];
+		r->answered_weight = r->responsive_weight - pr->expect_weight[nsites];
+		pr->confidence = mx_share((double)pr->determined, (double)r->responsive);
+	}
+	free(n);
+}
+
+/* Predict one failure set. */
+int
+pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
+    struct tp_err *err)
+{
+	struct pd_sort_arg sa;
+	struct pd_work w;
+	const struct pd_obs *direct;
+	size_t i, prev = (size_t)-1;
+	int rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	memset(&w, 0, sizeof(w));
+	w.md = md;
+	w.nbins = md->nsites + 1;
+	w.set = xcalloc(md->words, sizeof(uint64_t));
+	w.hist = xcalloc(w.nbins, sizeof(double));
+	if (start_matrix(md, withdrawn, p, w.set, err) < 0)
+		goto done;
+	direct = pd_find_obs(md, w.set);
+	if (direct != NULL) {
+		p->measured = 1;
+		p->m.scenarios[0].id = direct->scenario;
+		p->m.scenarios[0].round = direct->round;
+		p->m.scenarios[0].round_complete = direct->round_complete;
+	}
+	collect(&w, direct, p);
+	sa.md = md;
+	sa.target = p->target;
+	qsort_r(w.sorted, p->n, sizeof(size_t), order_cmp, &sa);
+	for (i = 0; i < p->n; i++) {
+		size_t k = w.sorted[i];
+
+		if (w.outcome[k] == PD_UNKNOWN) {
+			/* Targets with the same whole order are neighbours: follow once. */
+			if (prev == (size_t)-1 || !same_order(md, p->target[k], p->target[prev]))
+				follow(&w, p, p->target[k]);
+			prev = k;
+			p->site[k] = likeliest(&w);
+		} else
+			p->site[k] = w.outcome[k];
+		count_target(&w, p, k);
+	}
+	finish_rows(&w, p);
+	rc = 0;
+done:
+	free(w.set);
+	free(w.hist);
+	free(w.outcome);
+	free(w.sorted);
+	if (rc < 0)
+		pd_prediction_free(p);
+	return rc;
+}
+
+/* Free a prediction. */
+void
+pd_prediction_free(struct pd_prediction *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->m.nrows; i++) {
+		free(p->rows[i].expect);
+		free(p->rows[i].expect_weight);
+	}
+	free(p->rows);
+	matrix_free(&p->m);
+	free(p->target);
+	free(p->site);
+	free(p->determined);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,426 @@
+/*
+ * predict_model.c: read a campaign into a prediction model (sites, targets,
+ * baseline, every measured scenario's replies) and derive each target's
+ * known preference order from it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "campaign_pick.h"
+#include "log.h"
+#include "predict_model.h"
+#include "withdrawn.h"
+#include "xalloc.h"
+
+/* What loading needs beside the model: site id -> index. */
+struct pd_load {
+	long long max_site;
+	int32_t *site_index;
+};
+
+/* "PATH: what: sqlite message". */
+static int
+pd_fail(struct tp_db *db, const char *what, struct tp_err *err)
+{
+	return tp_err_set(err, "%s: %s: %s", db->path, what, sqlite3_errmsg(db->h));
+}
+
+/* One integer from a query without parameters. */
+static int
+query_int(struct tp_db *db, const char *sql, long long *out, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (tp_db_prepare(db, sql, &st, err) < 0)
+		return -1;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : pd_fail(db, sql, err);
+}
+
+/* The site index of a site id, -1 for an unknown id. */
+static int32_t
+site_of(const struct pd_load *ld, long long id)
+{
+	return id >= 0 && id <= ld->max_site ? ld->site_index[id] : -1;
+}
+
+/* Every site by name, and the id -> index map. */
+static int
+load_sites(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	long long i;
+	int rc;
+
+	if (query_int(db, "SELECT coalesce(max(id), 0) FROM sites", &ld->max_site, err) < 0)
+		return -1;
+	ld->site_index = xcalloc((size_t)ld->max_site + 1, sizeof(int32_t));
+	for (i = 0; i <= ld->max_site; i++)
+		ld->site_index[i] = -1;
+	if (tp_db_prepare(db, "SELECT id, name, coalesce(capacity, 0) FROM sites ORDER BY name",
+	    &st, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mx_site *s;
+		long long id = sqlite3_column_int64(st, 0);
+
+		if (md->nsites == cap) {
+			cap = cap ? cap * 2 : 16;
+			md->sites = xreallocarray(md->sites, cap, sizeof(*md->sites));
+		}
+		s = &md->sites[md->nsites];
+		memset(s, 0, sizeof(*s));
+		s->id = id;
+		snprintf(s->name, sizeof(s->name), "%s", (const char *)sqlite3_column_text(st, 1));
+		s->capacity = sqlite3_column_double(st, 2);
+		if (id >= 0 && id <= ld->max_site)
+			ld->site_index[id] = (int32_t)md->nsites;
+		md->nsites++;
+	}
+	sqlite3_finalize(st);
+	md->words = md->nsites / 64 + 1;
+	return rc == SQLITE_DONE ? 0 : pd_fail(db, "reading sites", err);
+}
+
+/* Every target's weight and list site. */
+static int
+load_targets(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	size_t n;
+	long long i;
+	int rc;
+
+	if (query_int(db, "SELECT coalesce(max(id), 0) FROM targets", &md->max_target, err) < 0)
+		return -1;
+	n = (size_t)md->max_target + 1;
+	md->weight = xcalloc(n, sizeof(double));
+	md->listed = xmalloc(n * sizeof(int32_t));
+	md->baseline = xmalloc(n * sizeof(int32_t));
+	md->order_off = xcalloc(n, sizeof(size_t));
+	md->order_len = xcalloc(n, sizeof(uint32_t));
+	for (i = 0; i <= md->max_target; i++) {
+		md->listed[i] = -2;
+		md->baseline[i] = -1;
+	}
+	if (tp_db_prepare(db, "SELECT id, site_id, weight FROM targets", &st, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+
+		if (id < 0 || id > md->max_target)
+			continue;
+		md->weight[id] = sqlite3_column_double(st, 2);
+		md->listed[id] = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 :
+		    site_of(ld, sqlite3_column_int64(st, 1));
+		md->targets++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : pd_fail(db, "reading targets", err);
+}
+
+/* The baseline round's replies, and each site's catchment. */
+static int
+load_baseline(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct tp_err *err)
+{
+	struct picked_round base;
+	sqlite3_stmt *st;
+	long long t;
+	int rc;
+
+	if (campaign_baseline(db, md->campaign, &base, err) < 0)
+		return -1;
+	md->baseline_round = base.id;
+	if (tp_db_prepare(db, "SELECT target_id, site_id FROM responses WHERE round_id = ?",
+	    &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, base.id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		int32_t s = site_of(ld, sqlite3_column_int64(st, 1));
+
+		if (id >= 0 && id <= md->max_target && md->listed[id] != -2 && s >= 0)
+			md->baseline[id] = s;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return pd_fail(db, "reading the baseline", err);
+	for (t = 0; t <= md->max_target; t++) {
+		if (md->listed[t] == -2)
+			continue;
+		if (md->baseline[t] >= 0) {
+			md->sites[md->baseline[t]].catchment++;
+			md->sites[md->baseline[t]].catchment_weight += md->weight[t];
+		} else if (md->listed[t] >= 0)
+			md->sites[md->listed[t]].silent++;
+		else
+			md->silent_unlisted++;
+	}
+	return 0;
+}
+
+/* Resolve the withdrawn names of o to site indexes; -1 naming an unknown one. */
+static int
+resolve_obs(struct pd_model *md, struct pd_obs *o, struct tp_err *err)
+{
+	char **names;
+	size_t n, i;
+	long idx = -1;
+
+	n = withdrawn_split(o->withdrawn, &names);
+	o->sites = xcalloc(n ? n : 1, sizeof(size_t));
+	o->set = xcalloc(md->words, sizeof(uint64_t));
+	for (i = 0; i < n; i++) {
+		size_t k;
+
+		for (k = 0, idx = -1; k < md->nsites && idx < 0; k++)
+			if (strcmp(md->sites[k].name, names[i]) == 0)
+				idx = (long)k;
+		if (idx < 0) {
+			tp_err_set(err, "campaign %lld: scenario \"%s\" names site \"%s\", "
+			    "which is not in the database", md->campaign, o->withdrawn, names[i]);
+			withdrawn_free(names, n);
+			return -1;
+		}
+		o->sites[o->nsites++] = (size_t)idx;
+		pd_set_add(o->set, (size_t)idx);
+	}
+	withdrawn_free(names, n);
+	return 0;
+}
+
+/* The replies of o's round, by ascending target id. */
+static int
+load_replies(struct tp_db *db, struct pd_load *ld, struct pd_obs *o, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (tp_db_prepare(db, "SELECT target_id, site_id FROM responses WHERE round_id = ? "
+	    "ORDER BY target_id", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, o->round);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int32_t s = site_of(ld, sqlite3_column_int64(st, 1));
+
+		if (s < 0)
+			continue;
+		if (o->nresp == cap) {
+			cap = cap ? cap * 2 : 256;
+			o->resp_target = xreallocarray(o->resp_target, cap, sizeof(long long));
+			o->resp_site = xreallocarray(o->resp_site, cap, sizeof(int32_t));
+		}
+		o->resp_target[o->nresp] = sqlite3_column_int64(st, 0);
+		o->resp_site[o->nresp++] = s;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : pd_fail(db, "reading responses", err);
+}
+
+/* Every scenario of the campaign with a result round, with its replies. */
+static int
+load_scenarios(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	struct picked_round r;
+	int rc;
+
+	if (tp_db_prepare(db, "SELECT id, withdrawn FROM scenarios "
+	    "WHERE campaign_id = ? AND withdrawn != '' ORDER BY id", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, md->campaign);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		struct pd_obs *o;
+
+		if (scenario_result(db, id, &r, err) < 0)
+			goto fail;
+		if (r.id == 0)
+			continue;	/* not measured (yet) */
+		md->obs = xreallocarray(md->obs, md->nobs + 1, sizeof(*md->obs));
+		o = &md->obs[md->nobs++];
+		memset(o, 0, sizeof(*o));
+		o->scenario = id;
+		o->round = r.id;
+		o->round_complete = r.complete;
+		o->withdrawn = xstrdup((const char *)sqlite3_column_text(st, 1));
+		if (resolve_obs(md, o, err) < 0 || load_replies(db, ld, o, err) < 0)
+			goto fail;
+	}
+	if (rc != SQLITE_DONE) {
+		pd_fail(db, "reading scenarios", err);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	return -1;
+}
+
+/* Load the model inside one read transaction, so it sees one state. */
+int
+pd_model_load(struct tp_db *db, long long campaign, struct pd_model **out,
+    struct tp_err *err)
+{
+	struct pd_model *md = xcalloc(1, sizeof(*md));
+	struct pd_load ld = { 0, NULL };
+	int rc = -1;
+
+	md->campaign = campaign;
+	if (tp_db_exec(db, "BEGIN", err) < 0) {
+		free(md);
+		return -1;
+	}
+	if (load_sites(db, md, &ld, err) < 0 || load_targets(db, md, &ld, err) < 0 ||
+	    load_baseline(db, md, &ld, err) < 0 || load_scenarios(db, md, &ld, err) < 0)
+		goto done;
+	pd_orders_build(md);
+	rc = 0;
+done:
+	tp_db_rollback(db);
+	free(ld.site_index);
+	if (rc < 0)
+		pd_model_free(md);
+	else
+		*out = md;
+	return rc;
+}
+
+/* Free everything the model holds. */
+void
+pd_model_free(struct pd_model *md)
+{
+	size_t i;
+
+	if (md == NULL)
+		return;
+	for (i = 0; i < md->nobs; i++) {
+		free(md->obs[i].withdrawn);
+		free(md->obs[i].sites);
+		free(md->obs[i].set);
+		free(md->obs[i].resp_target);
+		free(md->obs[i].resp_site);
+	}
+	free(md->obs);
+	free(md->sites);
+	free(md->weight);
+	free(md->listed);
+	free(md->baseline);
+	free(md->order_off);
+	free(md->order_len);
+	free(md->order);
+	free(md);
+}
+
+/* How many scenarios were measured. */
+size_t
+pd_model_nmeasured(const struct pd_model *md)
+{
+	return md->nobs;
+}
+
+/* The canonical set of measured scenario i. */
+const char *
+pd_model_measured(const struct pd_model *md, size_t i)
+{
+	return i < md->nobs ? md->obs[i].withdrawn : NULL;
+}
+
+/* Where target replied in o (binary search over the sorted replies). */
+int32_t
+pd_obs_reply(const struct pd_obs *o, long long target)
+{
+	size_t lo = 0, hi = o->nresp;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (o->resp_target[mid] < target)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < o->nresp && o->resp_target[lo] == target ? o->resp_site[lo] : PD_LOST;
+}
+
+/* Where target replied in measured scenario i. */
+int32_t
+pd_model_reply(const struct pd_model *md, size_t i, long long target)
+{
+	return i < md->nobs ? pd_obs_reply(&md->obs[i], target) : PD_LOST;
+}
+
+/* The baseline site index of target, -1 when none. */
+int32_t
+pd_model_baseline(const struct pd_model *md, long long target)
+{
+	return target >= 0 && target <= md->max_target ? md->baseline[target] : -1;
+}
+
+/* The scenario (not left out) whose set equals set. */
+const struct pd_obs *
+pd_find_obs(const struct pd_model *md, const uint64_t *set)
+{
+	size_t i;
+
+	for (i = 0; i < md->nobs; i++)
+		if (!md->obs[i].left_out &&
+		    memcmp(md->obs[i].set, set, md->words * sizeof(uint64_t)) == 0)
+			return &md->obs[i];
+	return NULL;
+}
+
+/*
+ * Each target's order: its baseline site, then, while the campaign measured
+ * exactly the sites of the order so far and the target answered there at a
+ * site not among them, that site.
+ */
+void
+pd_orders_build(struct pd_model *md)
+{
+	uint64_t *set = xcalloc(md->words, sizeof(uint64_t));
+	size_t used = 0, cap = 0;
+	long long t;
+
+	for (t = 0; t <= md->max_target; t++) {
+		const struct pd_obs *o;
+		int32_t next;
+
+		md->order_len[t] = 0;
+		md->order_off[t] = used;
+		if (md->baseline[t] < 0)
+			continue;
+		memset(set, 0, md->words * sizeof(uint64_t));
+		next = md->baseline[t];
+		do {
+			if (used + 1 > cap) {
+				cap = cap ? cap * 2 : 1024;
+				md->order = xreallocarray(md->order, cap, sizeof(int32_t));
+			}
+			md->order[used++] = next;
+			md->order_len[t]++;
+			pd_set_add(set, (size_t)next);
+			if ((o = pd_find_obs(md, set)) == NULL)
+				break;
+			next = pd_obs_reply(o, t);
+		} while (next >= 0 && !pd_set_has(set, (size_t)next));
+	}
+	free(set);
+}
+
+/* Forget scenario i, or remember every scenario again, and derive the orders anew. */
+void
+pd_model_leave_out(struct pd_model *md, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < md->nobs; k++)
+		md->obs[k].left_out = k == i;
+	pd_orders_build(md);
+}
