@@ -544,6 +544,25 @@ conf_set(struct conf_load *ld, const struct conf_key *k, char *base, const char 
 	abort();
 }
 
+/*
+ * A second `sets` line adds its sets to the first one's, so that long
+ * lists fit the line length.
+ */
+static int
+append_sets(struct conf_load *ld, const struct conf_key *k, char *base, const char *v)
+{
+	char **slot = (char **)(base + k->off), *joined;
+
+	if (!check_site_list(ld, k, v))
+		return 0;
+	if (*v == '\0')
+		return 1;
+	joined = **slot == '\0' ? xstrdup(v) : xasprintf("%s, %s", *slot, v);
+	free(*slot);
+	*slot = joined;
+	return 1;
+}
+
 /* Start the section named by a header's text (between the brackets). */
 static void
 conf_section_begin(struct conf_load *ld, char *text)
@@ -659,6 +678,8 @@ conf_handler(void *user, const char *section, const char *name, const char *valu
 	if (i == NKEYS)
 		return conf_fail(ld, ld->line, "%s: unknown key in [%s]; see tp.conf(5)",
 		    name, want == SEC_CAMPAIGN ? "campaign" : "site NAME");
+	if (lines[i] != 0 && conf_keys[i].type == T_SETS)
+		return append_sets(ld, &conf_keys[i], base, value);
 	if (lines[i] != 0)
 		return conf_fail(ld, ld->line, "%s: set twice (first on line %d)",
 		    name, lines[i]);

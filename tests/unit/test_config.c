@@ -364,3 +364,18 @@ Test(config, in_test_ranges)
 	}
 	tp_conf_free(&c);
 }
+
+Test(config, sets_over_several_lines_add_up, .fini = fixture_cleanup)
+{
+	struct tp_conf c;
+	struct tp_err err;
+
+	cr_assert_eq(load_text("[campaign]\nsets = akl+chc, chc+syd\nrate = 7\nsets = akl+syd\n"
+	    "sets =\n[site akl]\nbird_socket = /a\n[site chc]\nbird_socket = /c\n"
+	    "[site syd]\nbird_socket = /s\n", &c, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(c.sets, "akl+chc, chc+syd, akl+syd");
+	tp_conf_free(&c);
+	cr_assert_eq(load_text("[campaign]\nsets = akl+chc\nsets = akl+nowhere\n"
+	    "[site akl]\nbird_socket = /a\n[site chc]\nbird_socket = /c\n", &c, &err), -1);
+	cr_assert_not_null(strstr(err.msg, "nowhere"), "%s", err.msg);
+}
