@@ -207,6 +207,7 @@ site_status_free(struct site_status *st)
 static int
 resolve_sites(const struct bgpctl *b, int argc, char **argv, const struct tp_site_conf ***out)
 {
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	const struct tp_site_conf **sites = xcalloc((size_t)argc + 1, sizeof(*sites));
 	int i, j;
 
@@ -452,6 +453,7 @@ bgpctl_status(struct bgpctl *b, int argc, char **argv)
 		n = (size_t)argc;
 	} else {
 		n = b->conf.nsites;
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 		sites = xcalloc(n + 1, sizeof(*sites));
 		for (i = 0; i < n; i++)
 			sites[i] = &b->conf.sites[i];
@@ -638,6 +640,7 @@ bgpctl_announce(struct bgpctl *b, int argc, char **argv)
 
 	if (argc == 1 && strcmp(argv[0], "all") == 0) {
 		n = b->conf.nsites;
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 		sites = xcalloc(n + 1, sizeof(*sites));
 		for (i = 0; i < n; i++)
 			sites[i] = &b->conf.sites[i];

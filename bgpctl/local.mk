@@ -24,19 +24,3 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_bird_status.c
 
 EXTRA_DIST += tests/fixtures/bird
-
-# Fuzz the BIRD reply reader with libFuzzer (clang):
-#   make fuzz-bird-reply [FUZZ_SECONDS=300]
-# New inputs go to fuzz-corpus-bird_reply/ in the build folder; the seed
-# corpus is tests/fuzz/corpus/bird_reply (recorded BIRD 2.0.12 replies).
-FUZZ_SECONDS = 60
-fuzz-bird-reply:
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
-	    -include $(top_builddir)/config.h -I$(top_srcdir)/lib -o fuzz_bird_reply \
-	    $(top_srcdir)/tests/fuzz/fuzz_bird_reply.c $(top_srcdir)/bgpctl/bird_reply.c \
-	    $(top_srcdir)/lib/error.c $(top_srcdir)/lib/xalloc.c $(top_srcdir)/lib/log.c
-	mkdir -p fuzz-corpus-bird_reply
-	./fuzz_bird_reply -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    fuzz-corpus-bird_reply $(top_srcdir)/tests/fuzz/corpus/bird_reply
-.PHONY: fuzz-bird-reply
-CLEANFILES += fuzz_bird_reply

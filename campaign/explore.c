@@ -144,7 +144,7 @@ resume_explored(struct campaign *c, struct scenario **v, size_t *n, size_t *done
 	else
 		rc = 0;
 	for (j = 0; j < nnames && rc == 0; j++) {
-		size_t sites[64], k = 0, i;
+		size_t sites[64] = { 0 }, k = 0, i;
 		char *tok, *save = NULL;
 
 		for (tok = strtok_r(names[j], "+", &save); tok != NULL && k < 64;

@@ -55,12 +55,15 @@ db_pragma_int(sqlite3 *h, const char *path, const char *sql, long long *out,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_fail(h, path, sql, err);
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_fail(h, path, sql, err);
+		return -1;
+	}
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
+		db_fail(h, path, sql, err);
 		sqlite3_finalize(st);
-		return db_fail(h, path, sql, err);
+		return -1;
 	}
 	*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);

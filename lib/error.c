@@ -1,4 +1,5 @@
 /* error.c: fill and extend struct tp_err messages. */
+#define TP_ERROR_IMPL	/* the real functions, not error.h's analyzer view */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -4,12 +4,12 @@
 
 #include <stddef.h>
 
-void *xmalloc(size_t size);
-void *xcalloc(size_t n, size_t size);
+void *xmalloc(size_t size) __attribute__((returns_nonnull));
+void *xcalloc(size_t n, size_t size) __attribute__((returns_nonnull));
 /* Resize to n * size bytes, checking the multiplication for overflow. */
-void *xreallocarray(void *p, size_t n, size_t size);
-char *xstrdup(const char *s);
+void *xreallocarray(void *p, size_t n, size_t size) __attribute__((returns_nonnull));
+char *xstrdup(const char *s) __attribute__((returns_nonnull));
 /* printf into a fresh string. */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), returns_nonnull));
 
 #endif

@@ -524,7 +524,7 @@ listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
 		    st->duplicates, st->drops);
 		if (fflush(l.out) != 0 && rc == 0)
 			rc = tp_err_set(err, "writing records: %s", strerror(errno));
-	} else if (rc == 0 && listen_import(db, &l, st, err) < 0)
+	} else if (db != NULL && rc == 0 && listen_import(db, &l, st, err) < 0)
 		rc = -1;
 	reply_tally_free(&l.tally);
 	pcap_close(p);
