@@ -31,6 +31,10 @@ db_fail(sqlite3 *h, const char *path, const char *what, struct tp_err *err)
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return tp_err_set(err, "%s: %s: %s (another process is writing; "
 		    "try again when it is done)", path, what, sqlite3_errmsg(h));
+	if (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)
+		return tp_err_set(err, "%s: %s: %s (the database, its folder or the "
+		    "file system is not writable: WAL needs the folder too)", path, what,
+		    sqlite3_errmsg(h));
 	return tp_err_set(err, "%s: %s: %s", path, what, sqlite3_errmsg(h));
 }
 
