@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #include "db.h"
@@ -74,29 +75,55 @@ db_pragma_int(sqlite3 *h, const char *path, const char *sql, long long *out,
 	return 0;
 }
 
-/* Switch to WAL and check that it took (memory databases cannot: they stay). */
+/* Run "PRAGMA journal_mode=WAL" once; the mode it reports goes to mode. */
+static int
+db_try_wal(sqlite3 *h, char *mode, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(h, "PRAGMA journal_mode=WAL", -1, &st, NULL)) != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *m = sqlite3_column_text(st, 0);
+
+		snprintf(mode, len, "%s", m != NULL ? (const char *)m : "?");
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Switch to WAL and check that it took (memory databases cannot: they
+ * stay). Programs opening a fresh file at once (cron jobs) see it locked,
+ * or half made, for a moment: those tries are repeated within the busy
+ * timeout.
+ */
 static int
 db_set_wal(sqlite3 *h, const char *path, struct tp_err *err)
 {
-	const unsigned char *mode;
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	char mode[16];
 	const char *file;
-	sqlite3_stmt *st;
-	int ok;
+	int rc, waited_ms = 0;
 
-	if (sqlite3_prepare_v2(h, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(h, path, "setting WAL mode", err);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return db_fail(h, path, "setting WAL mode", err);
+	for (;;) {
+		rc = db_try_wal(h, mode, sizeof(mode));
+		if (rc == SQLITE_OK)
+			break;
+		rc &= 0xff;
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED && rc != SQLITE_IOERR) ||
+		    waited_ms >= TP_DB_BUSY_MS)
+			return db_fail(h, path, "setting WAL mode", err);
+		nanosleep(&pause, NULL);
+		waited_ms += 20;
 	}
-	mode = sqlite3_column_text(st, 0);
-	ok = mode != NULL && strcmp((const char *)mode, "wal") == 0;
-	sqlite3_finalize(st);
 	file = sqlite3_db_filename(h, "main");
-	if (!ok && file != NULL && file[0] != '\0')
+	if (strcmp(mode, "wal") != 0 && file != NULL && file[0] != '\0')
 		return tp_err_set(err, "%s: cannot switch to WAL mode (journal mode "
-		    "stays \"%s\"); is the file on a network file system?", path,
-		    mode != NULL ? (const char *)mode : "?");
+		    "stays \"%s\"); is the file on a network file system?", path, mode);
 	return 0;
 }
 
