@@ -4,6 +4,7 @@
 noinst_LIBRARIES += libanalyze.a
 libanalyze_a_SOURCES = \
 	analyze/analyze.h \
+	analyze/campaign_data.c analyze/campaign_data.h \
 	analyze/campaign_pick.c analyze/campaign_pick.h \
 	analyze/create_cmd.c \
 	analyze/evaluate.c analyze/evaluate.h \

@@ -3,28 +3,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "campaign_data.h"
 #include "campaign_pick.h"
 #include "log.h"
 #include "matrix.h"
 #include "withdrawn.h"
 #include "xalloc.h"
 
-/* What the passes over the database share: per target id, its weight and sites. */
+/* What the passes over the database share: site id -> index, and the targets. */
 struct mx_work {
-	long long max_target;
-	double *weight;
-	int32_t *listed;	/* site index of its list, -1 none, -2 no such target */
-	int32_t *baseline;	/* site index its baseline reply landed at, -1 none */
-	long long max_site;
-	int32_t *site_index;	/* site id -> index, -1 none */
+	struct site_map map;
+	struct target_table tt;
 };
-
-/* "PATH: what: sqlite message". */
-static int
-mx_fail(struct tp_db *db, const char *what, struct tp_err *err)
-{
-	return tp_err_set(err, "%s: %s: %s", db->path, what, sqlite3_errmsg(db->h));
-}
 
 /* n / of, or NAN when of is 0. */
 double
@@ -57,155 +47,13 @@ mx_withdrawn(const struct mx_scenario *s, size_t i)
 	return 0;
 }
 
-/* One integer from a query without parameters. */
-static int
-query_int(struct tp_db *db, const char *sql, long long *out, struct tp_err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (tp_db_prepare(db, sql, &st, err) < 0)
-		return -1;
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : mx_fail(db, sql, err);
-}
-
-/* The site index of a site id, -1 for an unknown id. */
-static int32_t
-site_of(const struct mx_work *w, long long id)
-{
-	return id >= 0 && id <= w->max_site ? w->site_index[id] : -1;
-}
-
-/* Load every site (by name) and the id -> index map. */
-static int
-load_sites(struct tp_db *db, struct failover_matrix *m, struct mx_work *w, struct tp_err *err)
-{
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	long long i;
-	int rc;
-
-	if (query_int(db, "SELECT coalesce(max(id), 0) FROM sites", &w->max_site, err) < 0)
-		return -1;
-	w->site_index = xcalloc((size_t)w->max_site + 1, sizeof(int32_t));
-	for (i = 0; i <= w->max_site; i++)
-		w->site_index[i] = -1;
-	if (tp_db_prepare(db, "SELECT id, name, coalesce(capacity, 0) FROM sites ORDER BY name",
-	    &st, err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mx_site *s;
-		long long id = sqlite3_column_int64(st, 0);
-
-		if (m->nsites == cap) {
-			cap = cap ? cap * 2 : 16;
-			m->sites = xreallocarray(m->sites, cap, sizeof(*m->sites));
-		}
-		s = &m->sites[m->nsites];
-		memset(s, 0, sizeof(*s));
-		s->id = id;
-		snprintf(s->name, sizeof(s->name), "%s", (const char *)sqlite3_column_text(st, 1));
-		s->capacity = sqlite3_column_double(st, 2);
-		if (id >= 0 && id <= w->max_site)
-			w->site_index[id] = (int32_t)m->nsites;
-		m->nsites++;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : mx_fail(db, "reading sites", err);
-}
-
-/* Load every target's weight and list site. */
-static int
-load_targets(struct tp_db *db, struct failover_matrix *m, struct mx_work *w,
-    struct tp_err *err)
-{
-	sqlite3_stmt *st;
-	size_t n;
-	long long i;
-	int rc;
-
-	if (query_int(db, "SELECT coalesce(max(id), 0) FROM targets", &w->max_target, err) < 0)
-		return -1;
-	n = (size_t)w->max_target + 1;
-	w->weight = xcalloc(n, sizeof(double));
-	w->listed = xmalloc(n * sizeof(int32_t));
-	w->baseline = xmalloc(n * sizeof(int32_t));
-	for (i = 0; i <= w->max_target; i++) {
-		w->listed[i] = -2;
-		w->baseline[i] = -1;
-	}
-	if (tp_db_prepare(db, "SELECT id, site_id, weight FROM targets", &st, err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
-
-		if (id < 0 || id > w->max_target)
-			continue;
-		w->weight[id] = sqlite3_column_double(st, 2);
-		w->listed[id] = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 :
-		    site_of(w, sqlite3_column_int64(st, 1));
-		m->targets++;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : mx_fail(db, "reading targets", err);
-}
-
-/*
- * Call fn(target, site index, arg) for every response of round; responses
- * for unknown targets or sites are skipped.
- */
-static int
-each_response(struct tp_db *db, struct mx_work *w, long long round,
-    void (*fn)(long long, int32_t, void *), void *arg, struct tp_err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (tp_db_prepare(db, "SELECT target_id, site_id FROM responses WHERE round_id = ?",
-	    &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, round);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long t = sqlite3_column_int64(st, 0);
-		int32_t s = site_of(w, sqlite3_column_int64(st, 1));
-
-		if (t < 0 || t > w->max_target || s < 0)
-			continue;
-		fn(t, s, arg);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : mx_fail(db, "reading responses", err);
-}
-
 /* Baseline pass: remember where each target's reply landed. */
 static void
 note_baseline(long long t, int32_t s, void *arg)
 {
 	struct mx_work *w = arg;
 
-	w->baseline[t] = s;
-}
-
-/* Sum each site's catchment, and the silent targets listed at it. */
-static void
-sum_catchments(struct failover_matrix *m, struct mx_work *w)
-{
-	long long t;
-
-	for (t = 0; t <= w->max_target; t++) {
-		if (w->listed[t] == -2)
-			continue;
-		if (w->baseline[t] >= 0) {
-			m->sites[w->baseline[t]].catchment++;
-			m->sites[w->baseline[t]].catchment_weight += w->weight[t];
-		} else if (w->listed[t] >= 0)
-			m->sites[w->listed[t]].silent++;
-		else
-			m->silent_unlisted++;
-	}
+	w->tt.baseline[t] = s;
 }
 
 /* Append an empty scenario. */
@@ -290,7 +138,7 @@ load_scenarios(struct tp_db *db, struct failover_matrix *m, const char *only,
 			goto fail;
 	}
 	if (rc != SQLITE_DONE) {
-		mx_fail(db, "reading scenarios", err);
+		campaign_db_fail(db, "reading scenarios", err);
 		goto fail;
 	}
 	sqlite3_finalize(st);
@@ -342,13 +190,13 @@ static void
 note_scenario(long long t, int32_t s, void *arg)
 {
 	struct scenario_pass *p = arg;
-	int32_t b = p->w->baseline[t];
+	int32_t b = p->w->tt.baseline[t];
 
 	if (b < 0 || p->row_of[b] < 0)
 		return;
-	row_count(&p->m->rows[p->row_of[b]], s, p->w->weight[t]);
+	row_count(&p->m->rows[p->row_of[b]], s, p->w->tt.weight[t]);
 	if (p->combined >= 0)
-		row_count(&p->m->rows[p->combined], s, p->w->weight[t]);
+		row_count(&p->m->rows[p->combined], s, p->w->tt.weight[t]);
 }
 
 /* Fill in the rows of one scenario from its result round. */
@@ -387,7 +235,8 @@ build_scenario(struct tp_db *db, struct failover_matrix *m, struct mx_work *w, s
 		p.combined = (long)(m->nrows - 1);
 	}
 	s->nrows = m->nrows - s->first_row;
-	rc = each_response(db, w, s->round, note_scenario, &p, err);
+	rc = campaign_each_response(db, &w->map, &w->tt, s->round, "reading responses",
+	    note_scenario, &p, err);
 	free(p.row_of);
 	return rc;
 }
@@ -396,10 +245,8 @@ build_scenario(struct tp_db *db, struct failover_matrix *m, struct mx_work *w, s
 static void
 work_free(struct mx_work *w)
 {
-	free(w->weight);
-	free(w->listed);
-	free(w->baseline);
-	free(w->site_index);
+	target_table_free(&w->tt);
+	site_map_free(&w->map);
 }
 
 /* Build the whole matrix inside one read transaction, so it sees one state. */
@@ -420,11 +267,14 @@ matrix_build(struct tp_db *db, long long campaign, const char *only,
 	if (campaign_baseline(db, campaign, &base, err) < 0)
 		goto done;
 	m->baseline_round = base.id;
-	if (load_sites(db, m, &w, err) < 0 || load_scenarios(db, m, only, err) < 0 ||
-	    load_targets(db, m, &w, err) < 0 ||
-	    each_response(db, &w, base.id, note_baseline, &w, err) < 0)
+	if (campaign_load_sites(db, &m->sites, &m->nsites, &w.map, err) < 0 ||
+	    load_scenarios(db, m, only, err) < 0 ||
+	    campaign_load_targets(db, &w.map, &w.tt, err) < 0 ||
+	    campaign_each_response(db, &w.map, &w.tt, base.id, "reading responses",
+	    note_baseline, &w, err) < 0)
 		goto done;
-	sum_catchments(m, &w);
+	m->targets = w.tt.count;
+	campaign_sum_catchments(&w.tt, m->sites, &m->silent_unlisted);
 	for (i = 0; i < m->nscenarios; i++)
 		if (build_scenario(db, m, &w, i, err) < 0)
 			goto done;

@@ -6,121 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "campaign_data.h"
 #include "campaign_pick.h"
 #include "log.h"
 #include "predict_model.h"
 #include "withdrawn.h"
 #include "xalloc.h"
 
-/* What loading needs beside the model: site id -> index. */
+/* What loading needs beside the model: site id -> index; the targets till they move in. */
 struct pd_load {
-	long long max_site;
-	int32_t *site_index;
+	struct site_map map;
+	struct target_table tt;
 };
-
-/* "PATH: what: sqlite message". */
-static int
-pd_fail(struct tp_db *db, const char *what, struct tp_err *err)
-{
-	return tp_err_set(err, "%s: %s: %s", db->path, what, sqlite3_errmsg(db->h));
-}
-
-/* One integer from a query without parameters. */
-static int
-query_int(struct tp_db *db, const char *sql, long long *out, struct tp_err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (tp_db_prepare(db, sql, &st, err) < 0)
-		return -1;
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : pd_fail(db, sql, err);
-}
-
-/* The site index of a site id, -1 for an unknown id. */
-static int32_t
-site_of(const struct pd_load *ld, long long id)
-{
-	return id >= 0 && id <= ld->max_site ? ld->site_index[id] : -1;
-}
 
 /* Every site by name, and the id -> index map. */
 static int
 load_sites(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct tp_err *err)
 {
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	long long i;
-	int rc;
+	int rc = campaign_load_sites(db, &md->sites, &md->nsites, &ld->map, err);
 
-	if (query_int(db, "SELECT coalesce(max(id), 0) FROM sites", &ld->max_site, err) < 0)
-		return -1;
-	ld->site_index = xcalloc((size_t)ld->max_site + 1, sizeof(int32_t));
-	for (i = 0; i <= ld->max_site; i++)
-		ld->site_index[i] = -1;
-	if (tp_db_prepare(db, "SELECT id, name, coalesce(capacity, 0) FROM sites ORDER BY name",
-	    &st, err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mx_site *s;
-		long long id = sqlite3_column_int64(st, 0);
-
-		if (md->nsites == cap) {
-			cap = cap ? cap * 2 : 16;
-			md->sites = xreallocarray(md->sites, cap, sizeof(*md->sites));
-		}
-		s = &md->sites[md->nsites];
-		memset(s, 0, sizeof(*s));
-		s->id = id;
-		snprintf(s->name, sizeof(s->name), "%s", (const char *)sqlite3_column_text(st, 1));
-		s->capacity = sqlite3_column_double(st, 2);
-		if (id >= 0 && id <= ld->max_site)
-			ld->site_index[id] = (int32_t)md->nsites;
-		md->nsites++;
-	}
-	sqlite3_finalize(st);
 	md->words = md->nsites / 64 + 1;
-	return rc == SQLITE_DONE ? 0 : pd_fail(db, "reading sites", err);
+	return rc;
 }
 
-/* Every target's weight and list site. */
-static int
-load_targets(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct tp_err *err)
+/* Baseline pass: remember where each existing target's reply landed. */
+static void
+note_baseline(long long t, int32_t s, void *arg)
 {
-	sqlite3_stmt *st;
-	size_t n;
-	long long i;
-	int rc;
+	struct target_table *tt = arg;
 
-	if (query_int(db, "SELECT coalesce(max(id), 0) FROM targets", &md->max_target, err) < 0)
-		return -1;
-	n = (size_t)md->max_target + 1;
-	md->weight = xcalloc(n, sizeof(double));
-	md->listed = xmalloc(n * sizeof(int32_t));
-	md->baseline = xmalloc(n * sizeof(int32_t));
-	md->order_off = xcalloc(n, sizeof(size_t));
-	md->order_len = xcalloc(n, sizeof(uint32_t));
-	for (i = 0; i <= md->max_target; i++) {
-		md->listed[i] = -2;
-		md->baseline[i] = -1;
-	}
-	if (tp_db_prepare(db, "SELECT id, site_id, weight FROM targets", &st, err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
-
-		if (id < 0 || id > md->max_target)
-			continue;
-		md->weight[id] = sqlite3_column_double(st, 2);
-		md->listed[id] = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 :
-		    site_of(ld, sqlite3_column_int64(st, 1));
-		md->targets++;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : pd_fail(db, "reading targets", err);
+	if (tt->listed[t] != -2)
+		tt->baseline[t] = s;
 }
 
 /* The baseline round's replies, and each site's catchment. */
@@ -128,39 +44,31 @@ static int
 load_baseline(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct tp_err *err)
 {
 	struct picked_round base;
-	sqlite3_stmt *st;
-	long long t;
-	int rc;
 
 	if (campaign_baseline(db, md->campaign, &base, err) < 0)
 		return -1;
 	md->baseline_round = base.id;
-	if (tp_db_prepare(db, "SELECT target_id, site_id FROM responses WHERE round_id = ?",
-	    &st, err) < 0)
+	if (campaign_each_response(db, &ld->map, &ld->tt, base.id, "reading the baseline",
+	    note_baseline, &ld->tt, err) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, base.id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
-		int32_t s = site_of(ld, sqlite3_column_int64(st, 1));
-
-		if (id >= 0 && id <= md->max_target && md->listed[id] != -2 && s >= 0)
-			md->baseline[id] = s;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return pd_fail(db, "reading the baseline", err);
-	for (t = 0; t <= md->max_target; t++) {
-		if (md->listed[t] == -2)
-			continue;
-		if (md->baseline[t] >= 0) {
-			md->sites[md->baseline[t]].catchment++;
-			md->sites[md->baseline[t]].catchment_weight += md->weight[t];
-		} else if (md->listed[t] >= 0)
-			md->sites[md->listed[t]].silent++;
-		else
-			md->silent_unlisted++;
-	}
+	campaign_sum_catchments(&ld->tt, md->sites, &md->silent_unlisted);
 	return 0;
+}
+
+/* Move the target arrays into the model, with room for the orders. */
+static void
+take_targets(struct pd_model *md, struct pd_load *ld)
+{
+	size_t n = (size_t)ld->tt.max_target + 1;
+
+	md->max_target = ld->tt.max_target;
+	md->weight = ld->tt.weight;
+	md->listed = ld->tt.listed;
+	md->baseline = ld->tt.baseline;
+	md->targets = ld->tt.count;
+	memset(&ld->tt, 0, sizeof(ld->tt));
+	md->order_off = xcalloc(n, sizeof(size_t));
+	md->order_len = xcalloc(n, sizeof(uint32_t));
 }
 
 /* Resolve the withdrawn names of o to site indexes; -1 naming an unknown one. */
@@ -206,7 +114,7 @@ load_replies(struct tp_db *db, struct pd_load *ld, struct pd_obs *o, struct tp_e
 		return -1;
 	sqlite3_bind_int64(st, 1, o->round);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int32_t s = site_of(ld, sqlite3_column_int64(st, 1));
+		int32_t s = campaign_site_of(&ld->map, sqlite3_column_int64(st, 1));
 
 		if (s < 0)
 			continue;
@@ -219,7 +127,7 @@ load_replies(struct tp_db *db, struct pd_load *ld, struct pd_obs *o, struct tp_e
 		o->resp_site[o->nresp++] = s;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : pd_fail(db, "reading responses", err);
+	return rc == SQLITE_DONE ? 0 : campaign_db_fail(db, "reading responses", err);
 }
 
 /* Every scenario of the campaign with a result round, with its replies. */
@@ -253,7 +161,7 @@ load_scenarios(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct
 			goto fail;
 	}
 	if (rc != SQLITE_DONE) {
-		pd_fail(db, "reading scenarios", err);
+		campaign_db_fail(db, "reading scenarios", err);
 		goto fail;
 	}
 	sqlite3_finalize(st);
@@ -269,22 +177,28 @@ pd_model_load(struct tp_db *db, long long campaign, struct pd_model **out,
     struct tp_err *err)
 {
 	struct pd_model *md = xcalloc(1, sizeof(*md));
-	struct pd_load ld = { 0, NULL };
+	struct pd_load ld;
 	int rc = -1;
 
+	memset(&ld, 0, sizeof(ld));
 	md->campaign = campaign;
 	if (tp_db_exec(db, "BEGIN", err) < 0) {
 		free(md);
 		return -1;
 	}
-	if (load_sites(db, md, &ld, err) < 0 || load_targets(db, md, &ld, err) < 0 ||
-	    load_baseline(db, md, &ld, err) < 0 || load_scenarios(db, md, &ld, err) < 0)
+	if (load_sites(db, md, &ld, err) < 0 ||
+	    campaign_load_targets(db, &ld.map, &ld.tt, err) < 0 ||
+	    load_baseline(db, md, &ld, err) < 0)
+		goto done;
+	take_targets(md, &ld);
+	if (load_scenarios(db, md, &ld, err) < 0)
 		goto done;
 	pd_orders_build(md);
 	rc = 0;
 done:
 	tp_db_rollback(db);
-	free(ld.site_index);
+	site_map_free(&ld.map);
+	target_table_free(&ld.tt);
 	if (rc < 0)
 		pd_model_free(md);
 	else
