@@ -301,6 +301,37 @@ action_fail(struct site_action *a, enum bird_err_kind kind, const char *msg)
 	return -1;
 }
 
+
+/*
+ * Send enable or disable (verb) for every test protocol of the site; BIRD
+ * must answer with code done or already (e.g. 0011 "enabled", 0010
+ * "already enabled"). 0 when it did for all, else -1 with the action failed.
+ */
+static int
+toggle_protocols(struct bird_conn *c, const struct tp_site_conf *site,
+    enum bird_command_kind kind, int done, int already, const char *verb,
+    struct site_action *a)
+{
+	struct bird_reply reply;
+	struct tp_err err;
+	size_t i;
+
+	for (i = 0; i < site->nprotocols; i++) {
+		if (send_cmd(c, kind, site->protocols[i], 0, &reply, &err) != 0 ||
+		    !(bird_reply_has_code(&reply, done) || bird_reply_has_code(&reply, already))) {
+			if (c->errkind == BIRD_ERR_NONE)
+				snprintf(err.msg, sizeof(err.msg), "%s %s: BIRD did not say "
+				    "%sd", verb, site->protocols[i], verb);
+			bird_reply_free(&reply);
+			action_fail(a, c->errkind != BIRD_ERR_NONE ? c->errkind :
+			    BIRD_ERR_PROTOCOL, err.msg);
+			return -1;
+		}
+		bird_reply_free(&reply);
+		log_info(site->name, "%sd %s", verb, site->protocols[i]);
+	}
+	return 0;
+}
 /*
  * Announce at one site: enable each test protocol, wait until all are up,
  * then "configure confirm" to disarm the dead-man switch.
@@ -313,7 +344,6 @@ site_announce(const struct bgpctl *b, struct site_action *a)
 	struct bird_reply reply;
 	struct tp_err err;
 	char msg[600];
-	size_t i;
 	int rc = -1, up;
 
 	a->done = 0;
@@ -323,20 +353,8 @@ site_announce(const struct bgpctl *b, struct site_action *a)
 		action_fail(a, c->errkind, err.msg);
 		goto out;
 	}
-	for (i = 0; i < site->nprotocols; i++) {
-		if (send_cmd(c, BIRD_CMD_ENABLE, site->protocols[i], 0, &reply, &err) != 0 ||
-		    !(bird_reply_has_code(&reply, 11) || bird_reply_has_code(&reply, 10))) {
-			if (c->errkind == BIRD_ERR_NONE)
-				snprintf(err.msg, sizeof(err.msg), "enable %s: BIRD did not say "
-				    "enabled", site->protocols[i]);
-			bird_reply_free(&reply);
-			action_fail(a, c->errkind != BIRD_ERR_NONE ? c->errkind :
-			    BIRD_ERR_PROTOCOL, err.msg);
-			goto out;
-		}
-		bird_reply_free(&reply);
-		log_info(site->name, "enabled %s", site->protocols[i]);
-	}
+	if (toggle_protocols(c, site, BIRD_CMD_ENABLE, 11, 10, "enable", a) < 0)
+		goto out;
 	up = wait_state(b, c, site, "up", a->state, sizeof(a->state), &err);
 	if (up < 0) {
 		action_fail(a, c->errkind, err.msg);
@@ -382,7 +400,6 @@ site_withdraw(const struct bgpctl *b, struct site_action *a)
 	struct bird_reply reply;
 	struct tp_err err;
 	char msg[600];
-	size_t i;
 	int rc = -1, down;
 
 	if (bird_open(c, site->bird_socket, b->timeout_ms, &err) != 0) {
@@ -405,20 +422,8 @@ site_withdraw(const struct bgpctl *b, struct site_action *a)
 	a->armed = 1;
 	log_info(site->name, "dead-man switch armed: BIRD reverts in %u s unless confirmed",
 	    b->conf.deadman);
-	for (i = 0; i < site->nprotocols; i++) {
-		if (send_cmd(c, BIRD_CMD_DISABLE, site->protocols[i], 0, &reply, &err) != 0 ||
-		    !(bird_reply_has_code(&reply, 9) || bird_reply_has_code(&reply, 8))) {
-			if (c->errkind == BIRD_ERR_NONE)
-				snprintf(err.msg, sizeof(err.msg), "disable %s: BIRD did not say "
-				    "disabled", site->protocols[i]);
-			bird_reply_free(&reply);
-			action_fail(a, c->errkind != BIRD_ERR_NONE ? c->errkind :
-			    BIRD_ERR_PROTOCOL, err.msg);
-			goto out;
-		}
-		bird_reply_free(&reply);
-		log_info(site->name, "disabled %s", site->protocols[i]);
-	}
+	if (toggle_protocols(c, site, BIRD_CMD_DISABLE, 9, 8, "disable", a) < 0)
+		goto out;
 	down = wait_state(b, c, site, "down", a->state, sizeof(a->state), &err);
 	if (down < 0) {
 		action_fail(a, c->errkind, err.msg);
