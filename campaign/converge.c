@@ -46,18 +46,6 @@ sample_once(struct campaign *c, const struct scenario *s, const struct round_tar
 	return state_round_sites(c, o.round_id, v, m, site_of, err);
 }
 
-/* 1 when site id is one of the scenario's withdrawn sites. */
-static int
-in_scenario(const struct campaign *c, const struct scenario *s, long long site_id)
-{
-	size_t k;
-
-	for (k = 0; k < s->nsites; k++)
-		if (c->site_ids[s->sites[k]] == site_id)
-			return 1;
-	return 0;
-}
-
 /* Sleep, waking for a stop request. */
 int
 campaign_sleep(double seconds)
@@ -102,7 +90,7 @@ converge_after_withdraw(struct campaign *c, const struct scenario *s,
 		if (sample_once(c, s, v, m, now, err) < 0)
 			goto out;
 		for (i = 0; i < m; i++) {
-			at_withdrawn += in_scenario(c, s, now[i]);
+			at_withdrawn += scenario_has_site(c, s, now[i]);
 			changed += have_prev && now[i] != prev[i];
 		}
 		log_info("converge", "%s: sample of %zu: %zu still at a withdrawn site, %zu changed",

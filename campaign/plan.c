@@ -203,3 +203,15 @@ plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets, si
 
 	return ntargets / rate + round_overhead + nscenarios * per_scenario;
 }
+
+/* 1 when the database site id is one of the scenario's withdrawn sites. */
+int
+scenario_has_site(const struct campaign *c, const struct scenario *s, long long site_id)
+{
+	size_t k;
+
+	for (k = 0; k < s->nsites; k++)
+		if (c->site_ids[s->sites[k]] == site_id)
+			return 1;
+	return 0;
+}

@@ -121,12 +121,21 @@ poll_once(struct listener *ls, size_t nl, int send_in, const char *feed, size_t 
 		sink_read(send_out, send_out_fd);
 }
 
+/* Poll only the listeners, for up to timeout_ms. */
+static void
+poll_listeners(struct listener *ls, size_t nl, int timeout_ms)
+{
+	struct sink none = { 0 };
+	size_t fed = 0;
+
+	poll_once(ls, nl, -1, NULL, 0, &fed, &none, -1, timeout_ms);
+}
+
 /* Wait until every listener printed its header line; name the first that did not. */
 static int
 listeners_ready(struct campaign *c, struct listener *ls, size_t nl, struct tp_err *err)
 {
 	int64_t deadline = tp_mono_us() + READY_TIMEOUT_US;
-	struct sink none = { 0 };
 	size_t i, ready;
 
 	for (;;) {
@@ -149,7 +158,7 @@ listeners_ready(struct campaign *c, struct listener *ls, size_t nl, struct tp_er
 					return tp_err_set(err, "site %s: the listener did not start "
 					    "within %lld s", c->conf->sites[i].name,
 					    READY_TIMEOUT_US / 1000000);
-		poll_once(ls, nl, -1, NULL, 0, &(size_t){ 0 }, &none, -1, 100);
+		poll_listeners(ls, nl, 100);
 	}
 }
 
@@ -220,16 +229,15 @@ static void
 listeners_finish(struct campaign *c, struct listener *ls, size_t nl)
 {
 	int64_t until = tp_mono_us() + (int64_t)c->conf->listen_grace * 1000000;
-	struct sink none = { 0 };
 	size_t i, open;
 
 	while (tp_mono_us() < until && !campaign_stop)
-		poll_once(ls, nl, -1, NULL, 0, &(size_t){ 0 }, &none, -1, 100);
+		poll_listeners(ls, nl, 100);
 	for (i = 0; i < nl; i++)
 		listener_stop(&ls[i]);
 	until = tp_mono_us() + STOP_TIMEOUT_US;
 	do {
-		poll_once(ls, nl, -1, NULL, 0, &(size_t){ 0 }, &none, -1, 100);
+		poll_listeners(ls, nl, 100);
 		for (i = 0, open = 0; i < nl; i++)
 			open += !ls[i].out.eof;
 	} while (open > 0 && tp_mono_us() < until);

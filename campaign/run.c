@@ -69,38 +69,27 @@ campaign_lock(const char *db_path, int *fd, struct tp_err *err)
 	return 0;
 }
 
-/* Targets whose baseline reply landed at one of the scenario's sites. */
+/*
+ * The targets a scenario probes: first its catchment (the targets whose
+ * baseline reply landed at one of its sites; *ncatch of them), then a
+ * seeded random control share of every other responsive target; *n in all.
+ */
 static struct round_target *
-catchment_of(const struct campaign *c, const struct scenario *s, size_t *n)
+scenario_targets(const struct campaign *c, const struct scenario *s, size_t *ncatch, size_t *n)
 {
 	struct round_target *v = xcalloc(c->ntargets ? c->ntargets : 1, sizeof(*v));
-	size_t i, k;
+	unsigned seed = (unsigned)s->id * 40503u + 1;
+	size_t i;
 
 	*n = 0;
 	for (i = 0; i < c->ntargets; i++)
-		for (k = 0; k < s->nsites; k++)
-			if (c->targets[i].baseline_site == c->site_ids[s->sites[k]]) {
-				v[(*n)++] = c->targets[i];
-				break;
-			}
-	return v;
-}
-
-/* The catchment plus a seeded random control share of every other responsive target. */
-static struct round_target *
-scenario_targets(const struct campaign *c, const struct scenario *s, size_t *n)
-{
-	struct round_target *v = catchment_of(c, s, n);
-	unsigned seed = (unsigned)s->id * 40503u + 1;
-	size_t i, k;
-
+		if (scenario_has_site(c, s, c->targets[i].baseline_site))
+			v[(*n)++] = c->targets[i];
+	*ncatch = *n;
 	for (i = 0; i < c->ntargets; i++) {
 		const struct round_target *t = &c->targets[i];
-		int inside = 0;
 
-		for (k = 0; k < s->nsites; k++)
-			inside |= t->baseline_site == c->site_ids[s->sites[k]];
-		if (!inside && t->baseline_site != 0 &&
+		if (!scenario_has_site(c, s, t->baseline_site) && t->baseline_site != 0 &&
 		    (double)rand_r(&seed) / RAND_MAX < c->conf->control_share)
 			v[(*n)++] = *t;
 	}
@@ -111,20 +100,19 @@ scenario_targets(const struct campaign *c, const struct scenario *s, size_t *n)
 static int
 run_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)
 {
-	struct round_target *catchment, *targets;
+	struct round_target *targets;	/* the catchment first */
 	size_t ncatch, ntargets;
 	struct round_outcome o;
 	long long converge_ms = -1;
 	int converged = 0, rc = -1;
 
-	catchment = catchment_of(c, s, &ncatch);
-	targets = scenario_targets(c, s, &ntargets);
+	targets = scenario_targets(c, s, &ncatch, &ntargets);
 	state_scenario_set(c, s, "running", -1);
 	progress_phase(c, s->name, "withdrawing");
 	if (bgp_withdraw(c, s, err) < 0)
 		goto out;
 	progress_phase(c, s->name, "converging");
-	if (converge_after_withdraw(c, s, catchment, ncatch, &converge_ms, &converged, err) < 0)
+	if (converge_after_withdraw(c, s, targets, ncatch, &converge_ms, &converged, err) < 0)
 		goto out;
 	progress_phase(c, s->name, "measuring");
 	if (round_run(c, s->id, "scenario", targets, ntargets, &o, err) < 0)
@@ -139,7 +127,7 @@ run_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)
 	if (bgp_announce(c, s, err) < 0)
 		goto out;
 	progress_phase(c, s->name, "waiting for the catchment to return");
-	if (converge_after_announce(c, s, catchment, ncatch, err) < 0)
+	if (converge_after_announce(c, s, targets, ncatch, err) < 0)
 		goto out;
 	s->status = !o.complete ? "aborted" : converged ? "done" : "unconverged";
 	state_scenario_set(c, s, s->status, converge_ms);
@@ -151,7 +139,6 @@ out:
 	if (rc < 0)
 		state_scenario_set(c, s, "aborted", converge_ms);
 	free(targets);
-	free(catchment);
 	return rc;
 }
 

@@ -122,7 +122,7 @@ campaign_site_index(const struct campaign *c, long long site_id)
 int
 state_scenario_ensure(struct campaign *c, struct scenario *s, struct tp_err *err)
 {
-	static char status[16];
+	const char *status;
 	sqlite3_stmt *st;
 	size_t i;
 
@@ -139,10 +139,10 @@ state_scenario_ensure(struct campaign *c, struct scenario *s, struct tp_err *err
 		return tp_err_set(err, "%s: %s", c->db->path, sqlite3_errmsg(c->db->h));
 	}
 	s->id = sqlite3_column_int64(st, 0);
-	snprintf(status, sizeof(status), "%s", (const char *)sqlite3_column_text(st, 1));
-	sqlite3_finalize(st);
+	status = (const char *)sqlite3_column_text(st, 1);
 	s->status = strcmp(status, "done") == 0 ? "done" :
 	    strcmp(status, "unconverged") == 0 ? "unconverged" : "pending";
+	sqlite3_finalize(st);
 	for (i = 0; i < s->nsites; i++)
 		if (exec_bound(c, "INSERT OR IGNORE INTO scenario_sites (scenario_id, site_id) "
 		    "VALUES (?, ?)", NULL, s->id, c->site_ids[s->sites[i]], err) < 0)
