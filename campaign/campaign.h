@@ -13,6 +13,7 @@
 #include "../lib/config.h"	/* not the autoconf config.h in the build folder */
 #include "db.h"
 #include "error.h"
+#include "import_cache.h"
 
 /* Exit statuses (see tp-campaign(8)). */
 #define CAMPAIGN_EXIT_FAILED	1	/* a step failed; everything was re-announced */
@@ -53,6 +54,8 @@ struct campaign {
 	long long baseline_round;
 	struct round_target *targets;
 	size_t ntargets;
+	/* Address and site look-ups, shared by every stream of every round. */
+	struct tp_import_cache *import_cache;
 	/* Progress, for the status line. */
 	size_t scenario_index, scenario_total;
 	/* Scenarios left aborted because a listener died (listener_failure = continue). */
@@ -91,6 +94,7 @@ struct round_outcome {
 	long long round_id;
 	size_t sent;
 	size_t replies;			/* responses stored */
+	size_t foreign;			/* records naming another site or round: not stored */
 	int complete;			/* every listener ended cleanly */
 	char lost_site[64];		/* first site whose stream lacked its end line */
 };

@@ -155,6 +155,7 @@ run_or_resume(const struct options *o, long long resume_id)
 		return EX_UNAVAILABLE;
 	}
 	status = campaign_run(&c, resume_id);
+	tp_import_cache_free(c.import_cache);
 	tp_db_close(c.db);
 	free(c.site_ids);
 	free(c.withdrawn);

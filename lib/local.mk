@@ -7,7 +7,7 @@ libtp_a_SOURCES = \
 	lib/db.c lib/db.h lib/db_migrations.c lib/db_migrations.h \
 	lib/error.c lib/error.h \
 	lib/exclude.c lib/exclude.h \
-	lib/import.c lib/import.h \
+	lib/import.c lib/import.h lib/import_cache.c lib/import_cache.h \
 	lib/keyfile.c lib/keyfile.h \
 	lib/log.c lib/log.h \
 	lib/output.c lib/output.h \
