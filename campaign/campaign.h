@@ -75,6 +75,13 @@ int plan_scenarios(const struct tp_conf *conf, struct scenario **out, size_t *n,
 /* Canonical name of a set of site indexes (sorts them). */
 void scenario_canonical(const struct tp_conf *conf, struct scenario *s);
 void scenarios_free(struct scenario *v, size_t n);
+/*
+ * control.c: the targets scenario s probes: its catchment first (*ncatch),
+ * then control_per_site targets of every other site (at most control_share
+ * of each); *n in all.
+ */
+struct round_target *scenario_targets(const struct campaign *c, const struct scenario *s,
+    size_t *ncatch, size_t *n);
 /* 1 when the database site id is one of the scenario's withdrawn sites. */
 int scenario_has_site(const struct campaign *c, const struct scenario *s, long long site_id);
 /* Rough seconds a campaign of n scenarios over ntargets will take. */
