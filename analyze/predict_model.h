@@ -41,6 +41,13 @@ struct pd_model {
 	size_t *order_off;
 	uint32_t *order_len;
 	int32_t *order;
+	size_t order_stride;	/* room per target: the largest measured set, plus one */
+	/* The scenarios not left out, hashed by set: obs index + 1, 0 = empty slot. */
+	uint32_t *obs_index;
+	size_t obs_index_mask;
+	/* Target ids by baseline site: by_site[site_first[s] .. site_first[s + 1]). */
+	size_t *site_first;
+	long long *by_site;
 };
 
 /* 1 when site index i is in the bit set. */
