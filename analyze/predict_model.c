@@ -391,7 +391,7 @@ pd_orders_build(struct pd_model *md)
 	free(set);
 }
 
-/* List the target ids by baseline site (once). */
+/* List the target ids by baseline site, ascending within each (once). */
 static void
 group_by_site(struct pd_model *md)
 {
@@ -410,6 +410,16 @@ group_by_site(struct pd_model *md)
 		if (md->baseline[t] >= 0)
 			md->by_site[md->site_first[md->baseline[t]] + fill[md->baseline[t]]++] = t;
 	free(fill);
+}
+
+/* The target ids whose baseline reply landed at site index s, ascending; *n of them. */
+const long long *
+pd_model_site_targets(struct pd_model *md, size_t s, size_t *n)
+{
+	if (md->site_first == NULL)
+		group_by_site(md);
+	*n = md->site_first[s + 1] - md->site_first[s];
+	return md->by_site + md->site_first[s];
 }
 
 /*

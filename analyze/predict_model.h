@@ -68,6 +68,8 @@ pd_set_add(uint64_t *set, size_t i)
 const struct pd_obs *pd_find_obs(const struct pd_model *md, const uint64_t *set);
 /* Where target replied in o: a site index, or PD_LOST. */
 int32_t pd_obs_reply(const struct pd_obs *o, long long target);
+/* The target ids whose baseline reply landed at site index s, ascending; *n of them. */
+const long long *pd_model_site_targets(struct pd_model *md, size_t s, size_t *n);
 /* Derive every target's known order from the measured scenarios not left out. */
 void pd_orders_build(struct pd_model *md);
 
