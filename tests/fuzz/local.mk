@@ -15,7 +15,7 @@
 #   reply_decode   captured frame decoder and judge   probe/reply_decode.c, reply_tally.c
 #   targets        target list reader                 lib/targets.c
 #   config         tp.conf reader (with inih)         lib/config.c
-#   records        record stream parser and importer  lib/records.c, lib/import.c
+#   records        record stream parser and importer  lib/records.c, lib/import.c, lib/import_cache.c
 
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
@@ -36,7 +36,8 @@ FUZZ_TARGETS_SRC = $(top_srcdir)/tests/fuzz/fuzz_targets.c $(top_srcdir)/lib/tar
 FUZZ_CONFIG_SRC = $(top_srcdir)/tests/fuzz/fuzz_config.c $(top_srcdir)/lib/config.c \
 	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 FUZZ_RECORDS_SRC = $(top_srcdir)/tests/fuzz/fuzz_records.c $(top_srcdir)/lib/records.c \
-	$(top_srcdir)/lib/import.c $(top_srcdir)/lib/db.c $(top_srcdir)/lib/db_migrations.c \
+	$(top_srcdir)/lib/import.c $(top_srcdir)/lib/import_cache.c $(top_srcdir)/lib/db.c \
+	$(top_srcdir)/lib/db_migrations.c \
 	$(top_srcdir)/lib/config.c $(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 
 fuzz_bird_reply: $(FUZZ_BIRD_REPLY_SRC) config.h
