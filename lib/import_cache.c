@@ -49,7 +49,6 @@ struct tp_import_cache {
 	struct cache_site *sites;
 	size_t nsites, last_site;
 	long long cache_size;	/* PRAGMA cache_size before */
-	int synchronous;	/* PRAGMA synchronous before */
 };
 
 /* The one integer a PRAGMA or query returns (0 when it cannot be read). */
@@ -67,14 +66,13 @@ query_int(struct tp_db *db, const char *sql)
 	return v;
 }
 
-/* Set the connection's page cache and synchronous level. */
+/* Set the connection's page cache size (SQLite's cache_size). */
 static void
-pragma_set(struct tp_db *db, long long cache_size, int synchronous)
+cache_size_set(struct tp_db *db, long long cache_size)
 {
-	char sql[96];
+	char sql[64];
 
-	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld; PRAGMA synchronous = %d",
-	    cache_size, synchronous);
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", cache_size);
 	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
 }
 
@@ -87,8 +85,7 @@ tp_import_cache_new(struct tp_db *db)
 
 	c->db = db;
 	c->cache_size = query_int(db, "PRAGMA cache_size");
-	c->synchronous = (int)query_int(db, "PRAGMA synchronous");
-	pragma_set(db, -CACHE_PAGES_KIB, 1);
+	cache_size_set(db, -CACHE_PAGES_KIB);
 	/* max(id) is one index step; count(*) would read every target. */
 	share = (uint64_t)query_int(db, "SELECT max(id) FROM targets") / CACHE_TABLE_SHARE;
 	c->build_after = share > CACHE_TABLE_AFTER ? share : CACHE_TABLE_AFTER;
@@ -101,7 +98,7 @@ tp_import_cache_free(struct tp_import_cache *c)
 {
 	if (c == NULL)
 		return;
-	pragma_set(c->db, c->cache_size, c->synchronous);
+	cache_size_set(c->db, c->cache_size);
 	if (c->table != NULL)
 		munmap(c->table, (c->mask + 1) * sizeof(*c->table));
 	sqlite3_finalize(c->find_target);

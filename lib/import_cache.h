@@ -7,9 +7,9 @@
  * look-ups so far make that cheaper than searching the index; until then
  * (and without memory for it) each address is one index search.
  *
- * While a cache lives, its connection runs with a 64 MiB page cache and
- * synchronous = NORMAL (safe in WAL mode: a power cut may lose the last
- * commits, never the database); both are restored when it is freed.
+ * While a cache lives, its connection runs with a 64 MiB page cache (kept
+ * across streams, so pages are not read again); it is restored when the
+ * cache is freed.
  */
 #ifndef TP_IMPORT_CACHE_H
 #define TP_IMPORT_CACHE_H
