@@ -4,6 +4,7 @@
  * list are deleted, unless past rounds hold replies from them; those are
  * kept (listed at no site) so that earlier campaigns keep their numbers.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +216,32 @@ store_group(struct analyze_ctx *ctx, const char *site, struct tp_target *v, size
 }
 
 /*
+ * Refuse an import after which the weights of every target together would
+ * pass TP_WEIGHT_TOTAL_MAX (inside the caller's transaction).
+ */
+static int
+check_weight_total(struct tp_db *db, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	double total;
+	int rc;
+
+	if (tp_db_prepare(db, "SELECT total(weight) FROM targets", &st, err) < 0)
+		return -1;
+	rc = sqlite3_step(st);
+	total = rc == SQLITE_ROW ? sqlite3_column_double(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return tp_err_set(err, "%s: adding up weights: %s", db->path,
+		    sqlite3_errmsg(db->h));
+	if (!isfinite(total) || total > TP_WEIGHT_TOTAL_MAX)
+		return tp_err_set(err, "%s: the weights of all targets would add up to %g, "
+		    "more than %g; scale the weights down (nothing imported)", db->path,
+		    total, TP_WEIGHT_TOTAL_MAX);
+	return 0;
+}
+
+/*
  * Store each site's group of l in one transaction; an empty list with
  * --site empties that site's list.
  */
@@ -243,6 +270,7 @@ import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
 	}
 	if (tp_db_exec(ctx->db, "DELETE FROM targets WHERE site_id IS NULL AND "
 	    "id NOT IN (SELECT target_id FROM responses)", err) < 0 ||
+	    check_weight_total(ctx->db, err) < 0 ||
 	    tp_db_exec(ctx->db, "DROP TABLE temp.import_targets", err) < 0 ||
 	    tp_db_commit(ctx->db, err) < 0)
 		goto fail;

@@ -122,24 +122,27 @@ tp_table_int(struct tp_table *t, size_t col, long long v)
 	c->i = v;
 }
 
-/* Set a real cell shown with this many decimals. */
+/* Set a real cell shown with this many decimals (empty when v is inf or nan). */
 void
 tp_table_real(struct tp_table *t, size_t col, double v, int decimals)
 {
 	struct tp_cell *c = table_cell(t, col);
 
-	c->kind = TP_CELL_REAL;
+	c->kind = isfinite(v) ? TP_CELL_REAL : TP_CELL_EMPTY;
 	c->d = v;
 	c->decimals = decimals;
 }
 
-/* Set a share (0..1) cell: a percentage for people, the fraction for machines. */
+/*
+ * Set a share (0..1) cell: a percentage for people, the fraction for
+ * machines; empty when share is inf or nan.
+ */
 void
 tp_table_share(struct tp_table *t, size_t col, double share)
 {
 	struct tp_cell *c = table_cell(t, col);
 
-	c->kind = TP_CELL_SHARE;
+	c->kind = isfinite(share) ? TP_CELL_SHARE : TP_CELL_EMPTY;
 	c->d = share;
 }
 

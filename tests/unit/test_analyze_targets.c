@@ -270,3 +270,32 @@ Test(analyze_targets_db, csv_sites)
 	cr_expect_eq(import_list("AKL", "198.18.0.7,CHC,1\n", NULL, &err), -1);
 	cr_expect(strstr(err.msg, "other than --site") != NULL, "%s", err.msg);
 }
+
+/*
+ * Weights are bounded: one line above TP_WEIGHT_MAX is refused naming the
+ * line, and an import that would bring the database's total past
+ * TP_WEIGHT_TOTAL_MAX is refused whole; targets stats never sums to inf.
+ */
+Test(analyze_targets_db, weight_sums_bounded)
+{
+	struct tp_err err;
+	char *list = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	cr_expect_eq(import_list("CHC", "198.18.0.1 1e308\n198.18.0.2 1e308\n", NULL, &err), -1);
+	cr_expect(strstr(err.msg, ":1: bad weight \"1e308\": more than 1e+12") != NULL,
+	    "%s", err.msg);
+	cr_expect_eq(query("SELECT count(*) FROM targets"), 0);
+
+	cr_assert_eq(import_list("AKL", "198.18.1.1 1e12\n", NULL, &err), 0, "%s", err.msg);
+	f = open_memstream(&list, &len);
+	for (i = 0; i < 1000; i++)
+		fprintf(f, "198.18.%zu.%zu,CHC,1e12\n", i / 250 + 2, i % 250 + 1);
+	fclose(f);
+	cr_expect_eq(import_list(NULL, list, NULL, &err), -1);
+	cr_expect(strstr(err.msg, "would add up to 1.001e+15, more than 1e+15; scale the "
+	    "weights down") != NULL, "%s", err.msg);
+	cr_expect_eq(query("SELECT count(*) FROM targets"), 1, "nothing of the import kept");
+	free(list);
+}
