@@ -7,6 +7,8 @@
 #include "addr.h"
 #include "error.h"
 
+struct tp_name_index;
+
 /* One [site NAME] section. */
 struct tp_site_conf {
 	char *name;		/* validated identifier (tp_name_valid) */
@@ -55,6 +57,7 @@ struct tp_conf {
 	unsigned explore_size;	/* sites in each of them; default 2 */
 	struct tp_site_conf *sites;
 	size_t nsites;
+	struct tp_name_index *site_index;	/* sites by name (tp_conf_load fills it) */
 };
 
 /* Set every default (no sites). */

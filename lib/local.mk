@@ -10,6 +10,7 @@ libtp_a_SOURCES = \
 	lib/import.c lib/import.h \
 	lib/keyfile.c lib/keyfile.h \
 	lib/log.c lib/log.h \
+	lib/name_index.c lib/name_index.h \
 	lib/output.c lib/output.h \
 	lib/records.c lib/records.h \
 	lib/targets.c lib/targets.h \
@@ -23,6 +24,7 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_exclude.c \
 	tests/unit/test_import.c \
 	tests/unit/test_keyfile.c \
+	tests/unit/test_name_index.c \
 	tests/unit/test_output.c \
 	tests/unit/test_records.c \
 	tests/unit/test_targets.c

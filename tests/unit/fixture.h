@@ -10,6 +10,8 @@ const char *fixture_dir(void);
 const char *fixture_path(const char *name);
 /* Write text to name inside fixture_dir(); returns its path. */
 const char *fixture_write(const char *name, const char *text);
+/* Seconds on the monotonic clock, for tests that bound how long work takes. */
+double fixture_seconds(void);
 /* Remove fixture_dir() and everything in it. */
 void fixture_cleanup(void);
 
