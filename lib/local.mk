@@ -6,6 +6,7 @@ libtp_a_SOURCES = \
 	lib/config.c lib/config.h \
 	lib/db.c lib/db.h lib/db_migrations.c lib/db_migrations.h \
 	lib/error.c lib/error.h \
+	lib/escape.c lib/escape.h \
 	lib/exclude.c lib/exclude.h \
 	lib/import.c lib/import.h \
 	lib/keyfile.c lib/keyfile.h \
@@ -21,6 +22,7 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_config.c \
 	tests/unit/test_cookie.c \
 	tests/unit/test_db.c \
+	tests/unit/test_escape.c \
 	tests/unit/test_exclude.c \
 	tests/unit/test_import.c \
 	tests/unit/test_keyfile.c \

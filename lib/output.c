@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "log.h"
 #include "output.h"
 #include "xalloc.h"
@@ -172,7 +173,7 @@ cell_text(const struct tp_cell *c, int for_people, char *buf, size_t len)
 		snprintf(buf, len, "%s", for_people ? "-" : "");
 		break;
 	case TP_CELL_STR:
-		snprintf(buf, len, "%s", c->s);
+		tp_escape(c->s, 0, buf, len);	/* BIRD's words, names: never raw bytes */
 		break;
 	case TP_CELL_INT:
 		snprintf(buf, len, "%lld", c->i);
