@@ -23,7 +23,8 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 	-std=gnu11 $(AM_CPPFLAGS)
 FUZZ_NAMES = bird_reply reply_decode targets config records
 FUZZERS = fuzz_bird_reply fuzz_reply_decode fuzz_targets fuzz_config fuzz_records
-FUZZ_BASE = $(top_srcdir)/lib/error.c $(top_srcdir)/lib/xalloc.c $(top_srcdir)/lib/log.c
+FUZZ_BASE = $(top_srcdir)/lib/error.c $(top_srcdir)/lib/xalloc.c $(top_srcdir)/lib/log.c \
+	$(top_srcdir)/lib/escape.c $(top_srcdir)/lib/name_index.c
 
 FUZZ_BIRD_REPLY_SRC = $(top_srcdir)/tests/fuzz/fuzz_bird_reply.c \
 	$(top_srcdir)/bgpctl/bird_reply.c $(FUZZ_BASE)
