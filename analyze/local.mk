@@ -37,5 +37,8 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_analyze_matrix.c \
 	tests/unit/test_analyze_targets.c \
 	tests/unit/test_analyze_cli.c \
+	tests/unit/test_log_formats.c \
+	tests/unit/test_log_import.c \
+	tests/unit/test_prune.c \
 	tests/unit/test_predict.c
 EXTRA_DIST += tests/fixtures/analyze

@@ -182,14 +182,15 @@ json_field(json_t *o, const char *name)
 
 /* The first entry of an address list "A, B, C" (X-Forwarded-For), trimmed. */
 static int
-parse_first_addr(const char *s, struct tp_addr *a)
+parse_first_addr(const char *s, size_t len, struct tp_addr *a)
 {
-	size_t n;
+	const char *end = s + len, *p;
 
-	while (*s == ' ' || *s == '\t')
+	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
-	n = strcspn(s, ", \t");
-	return parse_addr_field(s, n, a);
+	for (p = s; p < end && *p != ',' && *p != ' ' && *p != '\t'; p++)
+		;
+	return parse_addr_field(s, (size_t)(p - s), a);
 }
 
 /* A weight from a JSON number or numeric string: finite and >= 0. */
@@ -226,7 +227,7 @@ parse_json(const struct log_format_opts *o, const char *line, size_t len,
 		*why = LOG_BAD_JSON;
 	else if ((v = json_field(root, o->field)) == NULL || !json_is_string(v))
 		*why = LOG_BAD_FIELD;
-	else if (parse_first_addr(json_string_value(v), addr) < 0)
+	else if (parse_first_addr(json_string_value(v), json_string_length(v), addr) < 0)
 		*why = LOG_BAD_ADDRESS;
 	else if (o->weight_field != NULL &&
 	    ((v = json_field(root, o->weight_field)) == NULL || json_weight(v, weight) < 0))
@@ -275,7 +276,7 @@ parse_csv(const struct log_format_opts *o, const char *line, size_t len,
 			buf[n++] = *p;
 	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r'))
 		n--;
-	if (parse_addr_field(buf, n, addr) < 0) {
+	if (parse_first_addr(buf, n, addr) < 0) {
 		*why = LOG_BAD_ADDRESS;
 		return LOG_LINE_BAD;
 	}

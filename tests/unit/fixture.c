@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 
 #include "fixture.h"
 
@@ -57,4 +58,19 @@ fixture_cleanup(void)
 	if (system(cmd) != 0)
 		fprintf(stderr, "fixture: could not remove %s\n", fixture_root);
 	fixture_root[0] = '\0';
+}
+
+/* The first column of sql's first row. */
+double
+fixture_query(void *h, const char *sql)
+{
+	sqlite3_stmt *st;
+	double v;
+
+	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
+	    sqlite3_errmsg(h));
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+	v = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
