@@ -24,7 +24,7 @@ struct log_tally {
 	uint64_t requests;
 };
 
-/* A 64-bit mix of the key (its two halves through a multiply-xorshift). */
+/* A 64-bit hash of the key: its halves folded, then MurmurHash3's fmix64. */
 static uint64_t
 key_hash(const struct tp_addr *a)
 {
@@ -32,10 +32,12 @@ key_hash(const struct tp_addr *a)
 
 	memcpy(&x, a->bytes, 8);
 	memcpy(&y, a->bytes + 8, 8);
-	x ^= y * 0x9e3779b97f4a7c15ULL ^ a->family;
-	x ^= x >> 32;
-	x *= 0xd6e8feb86659fd93ULL;
-	x ^= x >> 32;
+	x ^= (y << 31 | y >> 33) ^ a->family;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
 	return x;
 }
 
