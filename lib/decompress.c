@@ -4,10 +4,13 @@
  * seek and standard input works as well as a file. Concatenated gzip
  * members and zstd frames (as rotation and pigz/zstd -T write them) are
  * read one after the other; input that ends inside one is an error, not a
- * short file.
+ * short file. Compressed input is decoded by a thread of its own, a few
+ * buffers ahead of the reader, so decompression and the caller's parsing
+ * use two cores.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +28,15 @@
 #define INPUT_CHUNK (128 * 1024)
 /* stdio's buffer of decompressed bytes. */
 #define INPUT_STDIO_BUF (64 * 1024)
+/* The decoder thread's buffers: how many, and their size. */
+#define DECODE_SLOTS 4
+#define DECODE_SLOT (256 * 1024)
+
+/* One buffer of decoded bytes, full when handed to the reader. */
+struct decode_slot {
+	char *data;
+	size_t len;
+};
 
 struct tp_input {
 	char *name;		/* for messages: the path, or "stdin" */
@@ -38,6 +50,17 @@ struct tp_input {
 	z_stream z;
 	ZSTD_DStream *zs;
 	char error[256];	/* why reading stopped, "" if it did not */
+
+	/* The decoder thread (compressed kinds); the fields below take the lock. */
+	pthread_t thread;
+	int threaded;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct decode_slot slots[DECODE_SLOTS];
+	size_t head, nfull;	/* the reader's slot; slots full */
+	size_t head_pos;	/* bytes of the head slot already read */
+	int decoded_all;	/* the decoder stopped: end of input or error */
+	int stop;		/* the reader is closing */
 };
 
 /* Remember why reading stopped; the stream then reports a read error. */
@@ -145,11 +168,10 @@ zstd_step(struct tp_input *in, char *out, size_t size)
 	return (ssize_t)dst.pos;
 }
 
-/* fopencookie's read: up to size decompressed bytes; 0 at the clean end. */
+/* Up to size decoded bytes; 0 at the clean end, -1 with in->error set. */
 static ssize_t
-input_read(void *cookie, char *out, size_t size)
+decode(struct tp_input *in, char *out, size_t size)
 {
-	struct tp_input *in = cookie;
 	ssize_t n;
 
 	if (in->error[0] != '\0')
@@ -180,6 +202,115 @@ input_read(void *cookie, char *out, size_t size)
 		if (in->pos == before && input_fill(in) < 0)
 			return -1;
 	}
+}
+
+/* The decoder thread: fill free slots until the input ends, fails, or the reader closes. */
+static void *
+decoder_main(void *arg)
+{
+	struct tp_input *in = arg;
+	size_t tail = 0, len;
+	ssize_t n = 1;
+
+	while (n > 0) {
+		pthread_mutex_lock(&in->lock);
+		while (in->nfull == DECODE_SLOTS && !in->stop)
+			pthread_cond_wait(&in->changed, &in->lock);
+		if (in->stop) {
+			pthread_mutex_unlock(&in->lock);
+			break;
+		}
+		pthread_mutex_unlock(&in->lock);
+		for (len = 0; len < DECODE_SLOT; len += (size_t)n)
+			if ((n = decode(in, in->slots[tail].data + len, DECODE_SLOT - len)) <= 0)
+				break;
+		pthread_mutex_lock(&in->lock);
+		in->slots[tail].len = len;
+		if (len > 0) {
+			tail = (tail + 1) % DECODE_SLOTS;
+			in->nfull++;
+		}
+		in->decoded_all = n <= 0;
+		pthread_cond_broadcast(&in->changed);
+		pthread_mutex_unlock(&in->lock);
+	}
+	return NULL;
+}
+
+/* fopencookie's read: decoded bytes from the decoder's slots, or straight from a plain file. */
+static ssize_t
+input_read(void *cookie, char *out, size_t size)
+{
+	struct tp_input *in = cookie;
+	struct decode_slot *slot;
+	size_t n;
+
+	if (!in->threaded)
+		return decode(in, out, size);
+	pthread_mutex_lock(&in->lock);
+	while (in->nfull == 0 && !in->decoded_all)
+		pthread_cond_wait(&in->changed, &in->lock);
+	if (in->nfull == 0) {
+		pthread_mutex_unlock(&in->lock);
+		if (in->error[0] == '\0')
+			return 0;
+		errno = EIO;
+		return -1;
+	}
+	pthread_mutex_unlock(&in->lock);
+	slot = &in->slots[in->head];	/* the decoder leaves full slots alone */
+	n = slot->len - in->head_pos < size ? slot->len - in->head_pos : size;
+	memcpy(out, slot->data + in->head_pos, n);
+	in->head_pos += n;
+	if (in->head_pos == slot->len) {
+		pthread_mutex_lock(&in->lock);
+		in->head = (in->head + 1) % DECODE_SLOTS;
+		in->head_pos = 0;
+		in->nfull--;
+		pthread_cond_broadcast(&in->changed);
+		pthread_mutex_unlock(&in->lock);
+	}
+	return (ssize_t)n;
+}
+
+/* Start the decoder thread of a compressed input. */
+static int
+start_decoder(struct tp_input *in)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < DECODE_SLOTS; i++)
+		in->slots[i].data = xmalloc(DECODE_SLOT);
+	pthread_mutex_init(&in->lock, NULL);
+	pthread_cond_init(&in->changed, NULL);
+	if ((rc = pthread_create(&in->thread, NULL, decoder_main, in)) != 0) {
+		pthread_cond_destroy(&in->changed);
+		pthread_mutex_destroy(&in->lock);
+		return (int)input_fail(in, "cannot start the decoder thread: %s", strerror(rc));
+	}
+	in->threaded = 1;
+	return 0;
+}
+
+/* Stop the decoder thread (it may be waiting for a free slot) and free its buffers. */
+static void
+stop_decoder(struct tp_input *in)
+{
+	size_t i;
+
+	if (in->threaded) {
+		pthread_mutex_lock(&in->lock);
+		in->stop = 1;
+		pthread_cond_broadcast(&in->changed);
+		pthread_mutex_unlock(&in->lock);
+		pthread_join(in->thread, NULL);
+		pthread_cond_destroy(&in->changed);
+		pthread_mutex_destroy(&in->lock);
+		in->threaded = 0;
+	}
+	for (i = 0; i < DECODE_SLOTS; i++)
+		free(in->slots[i].data);
 }
 
 /* fopencookie's close: the caller's tp_input_close frees everything. */
@@ -231,7 +362,7 @@ tp_input_open(const char *path, struct tp_input **out, struct tp_err *err)
 	}
 	in->own_fd = in->fd != STDIN_FILENO;
 	in->buf = xmalloc(INPUT_CHUNK);
-	if (input_detect(in) < 0) {
+	if (input_detect(in) < 0 || (in->kind != TP_INPUT_PLAIN && start_decoder(in) < 0)) {
 		tp_err_set(err, "%s: %s", in->name, in->error);
 		goto fail;
 	}
@@ -276,6 +407,7 @@ tp_input_close(struct tp_input *in, struct tp_err *err)
 
 	if (in == NULL)
 		return 0;
+	stop_decoder(in);
 	if (in->error[0] != '\0')
 		rc = tp_err_set(err, "%s: %s", in->name, in->error);
 	else if (in->f != NULL && ferror(in->f))
