@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "db_file.h"
-#include "log.h"
 
 /* The mode of a new database: group-readable only for the tp group's folders. */
 mode_t
@@ -146,9 +145,6 @@ tp_db_file_prepare(const char *path, int create, char *real, size_t len, struct 
 	}
 	if (!S_ISREG(st.st_mode))
 		return tp_err_set(err, "%s: not a regular file", path);
-	if (st.st_mode & S_IROTH)
-		log_warn("db", "%s is readable by every user and holds client addresses; "
-		    "chmod 600 it", path);
 	if (check_companions(path, st.st_uid, err) < 0)
 		return -1;
 	return resolve(path, dir, real, len, err);
