@@ -28,6 +28,7 @@ struct log_counts {
 	uint64_t excluded;	/* requests from excluded addresses */
 	uint64_t bad[LOG_BAD_COUNT];
 	uint64_t nbad;
+	char shown[LOG_SHOW_BAD][160];	/* "FILE:LINE: reason" of the first bad lines */
 };
 
 /* -1 naming a log-only option given with plain target lists. */
@@ -73,14 +74,15 @@ format_options(const struct analyze_ctx *ctx, struct log_format_opts *o, struct 
 	return 0;
 }
 
-/* Count a bad line by reason, showing the first few. */
+/* Count a bad line by reason, keeping where the first few were. */
 static void
 note_bad(struct log_counts *c, const char *name, uint64_t lineno, enum log_bad why)
 {
 	c->bad[why]++;
-	if (++c->nbad <= LOG_SHOW_BAD)
-		log_warn("targets", "%s:%llu: %s (line skipped)", name,
+	if (c->nbad < LOG_SHOW_BAD)
+		snprintf(c->shown[c->nbad], sizeof(c->shown[0]), "%.100s:%llu: %s", name,
 		    (unsigned long long)lineno, log_bad_name(why));
+	c->nbad++;
 }
 
 /* Read one log file into the tally. */
@@ -152,7 +154,7 @@ sink_add(const struct tp_addr *a, double weight, uint64_t requests, void *arg)
 	tp_target_list_push(s->list, &t);
 }
 
-/* One warning line: how many lines were bad, by reason. */
+/* The first bad lines, then one line of how many were bad, by reason. */
 static void
 warn_bad_summary(const struct log_counts *c)
 {
@@ -162,6 +164,8 @@ warn_bad_summary(const struct log_counts *c)
 
 	if (c->nbad == 0)
 		return;
+	for (i = 0; i < LOG_SHOW_BAD && (uint64_t)i < c->nbad; i++)
+		log_warn("targets", "%s (line skipped)", c->shown[i]);
 	buf[0] = '\0';
 	for (i = 0; i < LOG_BAD_COUNT && off < sizeof(buf); i++)
 		if (c->bad[i] > 0)
@@ -201,13 +205,14 @@ targets_import_log(struct analyze_ctx *ctx, struct tp_err *err)
 	for (i = 0; i < ctx->nargs; i++)
 		if (read_log(ctx->args[i], &fo, &sel, tally, &c, err) < 0)
 			goto done;
-	warn_bad_summary(&c);
 	requests = log_tally_requests(tally);
 	if (requests == 0 && c.nbad > 0) {
-		tp_err_set(err, "no line read as --format %s (%llu bad); is it the right "
-		    "format?", log_format_name(fo.format), (unsigned long long)c.nbad);
+		tp_err_set(err, "no line read as --format %s (%llu bad, the first %s); is it "
+		    "the right format?", log_format_name(fo.format), (unsigned long long)c.nbad,
+		    c.shown[0]);
 		goto done;
 	}
+	warn_bad_summary(&c);
 	sink = (struct tally_sink){ &l, ctx->site, grouped ? NULL : sel.exclude, 0 };
 	log_tally_each(tally, sink_add, &sink);
 	memset(&pre, 0, sizeof(pre));

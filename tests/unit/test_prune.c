@@ -188,3 +188,18 @@ Test(prune, command_needs_days)
 	fclose(ctx.out);
 	cr_expect_eq(query("SELECT count(*) FROM campaign_aggregates"), 1);
 }
+
+/* The campaign's end hook prunes by retain_days, and does nothing without it. */
+Test(prune, after_campaign_hook)
+{
+	struct tp_conf conf;
+
+	tp_conf_defaults(&conf);
+	retention_after_campaign(db, &conf);
+	cr_expect_eq(query("SELECT count(*) FROM responses"), 13, "retain_days 0 keeps all");
+	conf.retain_days = 30;
+	retention_after_campaign(db, &conf);
+	cr_expect_eq(query("SELECT count(*) FROM responses"), 7);
+	cr_expect_eq(query("SELECT count(*) FROM campaign_aggregates WHERE campaign_id = 1"), 1);
+	tp_conf_free(&conf);
+}
