@@ -60,6 +60,9 @@ format_options(const struct analyze_ctx *ctx, struct log_format_opts *o, struct 
 		    ctx->field != NULL ? "--field" : "--weight-field");
 	if (ctx->column != 0 && o->format != LOG_CSV)
 		return tp_err_set(err, "--column applies to --format csv only");
+	if (ctx->skip_bad)
+		return tp_err_set(err, "--skip-bad applies to plain lists; --format %s always "
+		    "skips and counts bad lines", ctx->log_format);
 	if (ctx->since != NULL && !log_format_has_time(o->format))
 		return tp_err_set(err, "--since: --format %s has no timestamp to compare; "
 		    "use combined or common, or filter the log first", ctx->log_format);

@@ -239,6 +239,11 @@ Test(log_import, refused_keep_old_list)
 	cr_expect_eq(run(&ctx, summary, sizeof(summary), &err), -1);
 	cr_expect(strstr(err.msg, "--column") != NULL, "%s", err.msg);
 
+	ctx_for(&ctx, "json", files, 1);
+	ctx.skip_bad = 1;
+	cr_expect_eq(run(&ctx, summary, sizeof(summary), &err), -1);
+	cr_expect(strstr(err.msg, "--skip-bad") != NULL, "%s", err.msg);
+
 	ctx_for(&ctx, "yaml", files, 1);
 	cr_expect_eq(run(&ctx, summary, sizeof(summary), &err), -1);
 	cr_expect(strstr(err.msg, "--format") != NULL, "%s", err.msg);

@@ -110,6 +110,7 @@ Test(prune, aggregates_survive)
 	char *matrix_before = output_of(cmd_matrix, 1, 0, 1);
 	char *report_before = output_of(cmd_report, 2, 1, 0);
 	char *matrix_after, *report_after, *report_json;
+	struct failover_matrix m;
 	struct prune_counts c;
 	struct tp_err err;
 
@@ -136,6 +137,15 @@ Test(prune, aggregates_survive)
 	report_json = output_of(cmd_report, 1, 0, 1);
 	cr_expect(strstr(report_json, "\"campaign\": 1") != NULL ||
 	    strstr(report_json, "\"campaign\":1") != NULL, "%s", report_json);
+
+	cr_assert_eq(matrix_build(db, 1, "AKL", &m, &err), 0, "%s", err.msg);
+	cr_expect_eq(m.nscenarios, 1);
+	cr_assert_eq(m.nrows, 1);
+	cr_expect_eq(m.rows[0].responsive, 2);
+	cr_expect_eq(m.rows[0].to[mx_site_index(&m, "CHC")], 2, "the stored matrix, one scenario");
+	matrix_free(&m);
+	cr_expect_eq(matrix_build(db, 1, "CHC", &m, &err), -1);
+	cr_expect(strstr(err.msg, "no scenario CHC") != NULL, "%s", err.msg);
 
 	cr_assert_eq(prune_older_than(db, 30, now_us, &c, &err), 0, "%s", err.msg);
 	cr_expect_eq(c.campaigns + c.responses + c.targets, 0, "a second prune has nothing to do");
