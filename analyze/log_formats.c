@@ -142,14 +142,12 @@ parse_clf(const struct log_format_opts *o, const char *line, size_t len,
 		for (i = 0; i < 2; i++)
 			if (p >= end || *p++ != ' ' || (p = skip_quoted(p, end)) == NULL)
 				goto shape;
-	if (o->since != 0 || o->format == LOG_COMMON || o->format == LOG_COMBINED) {
-		if (log_time_parse_clf(t, 26, &when) < 0) {
-			*why = LOG_BAD_TIME;
-			return LOG_LINE_BAD;
-		}
-		if (o->since != 0 && when < o->since)
-			return LOG_LINE_SKIP;
+	if (log_time_parse_clf(t, 26, &when) < 0) {	/* checked with or without --since */
+		*why = LOG_BAD_TIME;
+		return LOG_LINE_BAD;
 	}
+	if (o->since != 0 && when < o->since)
+		return LOG_LINE_SKIP;
 	if (parse_addr_field(line, (size_t)(host_end - line), addr) < 0) {
 		*why = LOG_BAD_ADDRESS;
 		return LOG_LINE_BAD;
