@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "decompress.h"
 #include "exclude.h"
 #include "log.h"
 #include "target_select.h"
 #include "targets.h"
+#include "targets_import.h"
 #include "xalloc.h"
 
 /* What one site's replacement changed, beside the selection counts. */
@@ -54,10 +56,10 @@ static const char *const replace_sql[RS_COUNT] = {
 	[RS_STAY] = "SELECT count(*) FROM temp.import_targets i CROSS JOIN targets t "
 	    "ON t.addr = i.addr WHERE t.site_id = ?",
 	[RS_UNASSIGN] = "UPDATE targets SET site_id = NULL WHERE site_id = ?",
-	[RS_ASSIGN] = "INSERT INTO targets (addr, family, site_id, weight) "
-	    "SELECT addr, family, ?1, weight FROM temp.import_targets WHERE true "
-	    "ON CONFLICT (addr) DO UPDATE SET site_id = excluded.site_id, "
-	    "weight = excluded.weight, family = excluded.family",
+	[RS_ASSIGN] = "INSERT INTO targets (addr, family, site_id, weight, seen_us) "
+	    "SELECT addr, family, ?1, weight, " TARGETS_NOW_US " FROM temp.import_targets "
+	    "WHERE true ON CONFLICT (addr) DO UPDATE SET site_id = excluded.site_id, "
+	    "weight = excluded.weight, family = excluded.family, seen_us = excluded.seen_us",
 };
 
 struct replace_stmts {
@@ -194,8 +196,8 @@ assign_sites(struct analyze_ctx *ctx, struct tp_target_list *l, const char *path
 }
 
 /* Build the selection options from the command line (and load the exclusion list). */
-static int
-select_options(struct analyze_ctx *ctx, struct target_select_opts *o, struct tp_err *err)
+int
+targets_select_options(struct analyze_ctx *ctx, struct target_select_opts *o, struct tp_err *err)
 {
 	const char *path;
 
@@ -243,15 +245,25 @@ summary_row(struct tp_table *t, const char *site, const struct target_select_sta
 	tp_table_int(t, 8, c->removed);
 }
 
-/* Select one site's targets v[0..n) and make them its list. */
+/*
+ * Select one site's targets v[0..n) and make them its list; pre, when
+ * given, holds what was counted before v was made (requests of a log).
+ */
 static int
 store_group(struct replace_stmts *r, const char *site, struct tp_target *v, size_t n,
-    const struct target_select_opts *o, struct tp_table *summary, struct tp_err *err)
+    const struct target_select_opts *o, const struct target_select_stats *pre,
+    struct tp_table *summary, struct tp_err *err)
 {
 	struct target_select_stats s;
 	struct replace_counts c = { 0, 0 };
 
 	target_select(v, &n, o, &s);
+	if (pre != NULL) {
+		s.read = pre->read;
+		s.excluded += pre->excluded;
+		s.duplicates += pre->duplicates;
+		s.merged += pre->merged;
+	}
 	if (replace_site(r, site, v, n, &c, err) < 0)
 		return -1;
 	summary_row(summary, site, &s, &c);
@@ -290,7 +302,8 @@ check_weight_total(struct tp_db *db, struct tp_err *err)
  */
 static int
 import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
-    const struct target_select_opts *o, struct tp_table *summary, struct tp_err *err)
+    const struct target_select_opts *o, const struct target_select_stats *pre,
+    struct tp_table *summary, struct tp_err *err)
 {
 	struct replace_stmts r;
 	size_t start, end;
@@ -303,7 +316,7 @@ import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
 	    "addr BLOB PRIMARY KEY, family INTEGER, weight REAL) WITHOUT ROWID", err) < 0 ||
 	    replace_prepare(&r, ctx->db, err) < 0)
 		goto fail;
-	if (l->n == 0 && store_group(&r, ctx->site, l->v, 0, o, summary, err) < 0)
+	if (l->n == 0 && store_group(&r, ctx->site, l->v, 0, o, pre, summary, err) < 0)
 		goto fail;
 	if (l->n > 0)
 		qsort(l->v, l->n, sizeof(*l->v), by_site);
@@ -311,7 +324,7 @@ import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
 		for (end = start; end < l->n && strcmp(l->v[end].site, l->v[start].site) == 0; end++)
 			;
 		snprintf(site, sizeof(site), "%s", l->v[start].site);
-		if (store_group(&r, site, l->v + start, end - start, o, summary, err) < 0)
+		if (store_group(&r, site, l->v + start, end - start, o, pre, summary, err) < 0)
 			goto fail;
 	}
 	replace_finalize(&r);
@@ -328,37 +341,75 @@ fail:
 	return -1;
 }
 
-/* tp-analyze targets import [--site SITE] [--per-prefix V4[/V6]] [--max N] [--exclude FILE | --no-exclude] FILE|- */
+/* Store l, each site's group replacing its list, and print the summary table. */
 int
-cmd_targets_import(struct analyze_ctx *ctx, struct tp_err *err)
+targets_store(struct analyze_ctx *ctx, struct tp_target_list *l,
+    const struct target_select_opts *o, const struct target_select_stats *pre,
+    struct tp_err *err)
 {
 	static const char *cols[] = { "site", "read", "excluded", "duplicates", "merged",
 	    "over_max", "kept", "taken", "removed" };
+	struct tp_table *summary = tp_table_new(9, cols);
+	int rc = import_groups(ctx, l, o, pre, summary, err);
+
+	if (rc == 0)
+		tp_table_print(summary, ctx->out, ctx->fmt);
+	tp_table_free(summary);
+	return rc;
+}
+
+/* Read one plain target list (plain, gzip or zstd) into l. */
+static int
+read_plain(struct analyze_ctx *ctx, const char *path, struct tp_target_list *l,
+    struct tp_err *err)
+{
+	struct tp_input *in;
+	size_t skipped = l->skipped;
+	int rc;
+
+	if (tp_input_open(path, &in, err) < 0)
+		return -1;
+	rc = tp_targets_read(tp_input_file(in), path, ctx->skip_bad ? TP_TARGETS_SKIP_BAD :
+	    TP_TARGETS_STRICT, l, err);
+	if (tp_input_close(in, rc < 0 ? NULL : err) < 0)
+		rc = -1;
+	if (rc == 0 && l->skipped > skipped)
+		log_warn("targets", "%s: %zu malformed lines skipped", path, l->skipped - skipped);
+	return rc;
+}
+
+/*
+ * tp-analyze targets import [--format F ...] [--site SITE] [--per-prefix
+ * V4[/V6]] [--max N] [--exclude FILE | --no-exclude] FILE|- ...
+ */
+int
+cmd_targets_import(struct analyze_ctx *ctx, struct tp_err *err)
+{
 	const char *path = ctx->args[0];
 	struct target_select_opts o;
 	struct tp_target_list l;
-	struct tp_table *summary;
-	int rc = -1;
+	int i, rc = -1;
 
-	memset(&l, 0, sizeof(l));
-	if (select_options(ctx, &o, err) < 0)
+	if (ctx->log_format != NULL && strcmp(ctx->log_format, "plain") != 0)
+		return targets_import_log(ctx, err);
+	if (targets_import_log_options_unused(ctx, err) < 0)
 		return -1;
-	summary = tp_table_new(9, cols);
-	if (tp_targets_read_file(path, ctx->skip_bad ? TP_TARGETS_SKIP_BAD : TP_TARGETS_STRICT,
-	    &l, err) < 0 || assign_sites(ctx, &l, path, err) < 0)
+	memset(&l, 0, sizeof(l));
+	if (targets_select_options(ctx, &o, err) < 0)
+		return -1;
+	for (i = 0; i < ctx->nargs; i++)
+		if (read_plain(ctx, ctx->args[i], &l, err) < 0)
+			goto done;
+	if (ctx->nargs > 1)
+		path = "the input";
+	if (assign_sites(ctx, &l, path, err) < 0)
 		goto done;
 	if (l.n == 0 && ctx->site == NULL) {
 		tp_err_set(err, "%s: no targets, and no --site whose list it would empty", path);
 		goto done;
 	}
-	if (import_groups(ctx, &l, &o, summary, err) < 0)
-		goto done;
-	if (l.skipped > 0)
-		log_warn("targets", "%s: %zu malformed lines skipped", path, l.skipped);
-	tp_table_print(summary, ctx->out, ctx->fmt);
-	rc = 0;
+	rc = targets_store(ctx, &l, &o, NULL, err);
 done:
-	tp_table_free(summary);
 	tp_target_list_free(&l);
 	tp_exclude_free((struct tp_exclude *)o.exclude);
 	return rc;

@@ -10,3 +10,8 @@ noinst_PROGRAMS += bench/bench-analyze-gen
 bench_bench_analyze_gen_SOURCES = bench/bench_analyze_gen.c
 EXTRA_DIST += bench/run-analyze
 EXTRA_DIST += bench/run-probe
+
+# bench/run-logs: a synthetic combined log for targets import --format combined.
+noinst_PROGRAMS += bench/bench-logs-gen
+bench_bench_logs_gen_SOURCES = bench/bench_logs_gen.c
+EXTRA_DIST += bench/run-logs

@@ -86,6 +86,7 @@ static const struct conf_key conf_keys[] = {
 	CK("chains",		T_UINT,		chains,			0, 64),
 	CK("explore",		T_UINT,		explore,		0, 100000),
 	CK("explore_size",	T_UINT,		explore_size,		1, 64),
+	CK("retain_days",	T_UINT,		retain_days,		0, 36500),
 	{ SEC_CAMPAIGN, "listener_failure", T_CHOICE, offsetof(struct tp_conf, listener_failure),
 	    0, 0, 0, "stop continue" },
 	SK("exec",		T_STRING,	exec,			0, 0),

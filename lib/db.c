@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "db_file.h"
 #include "db_migrations.h"
 #include "xalloc.h"
 
@@ -292,6 +294,7 @@ tp_db_open(const char *path, int flags, struct tp_db **out, struct tp_err *err)
 {
 	struct tp_db *db;
 	sqlite3 *h = NULL;
+	char real[PATH_MAX];
 	int oflags, rc, readonly = (flags & TP_DB_READONLY) != 0;
 
 	*out = NULL;
@@ -300,7 +303,10 @@ tp_db_open(const char *path, int flags, struct tp_db **out, struct tp_err *err)
 	else
 		oflags = SQLITE_OPEN_READWRITE |
 		    ((flags & TP_DB_CREATE) ? SQLITE_OPEN_CREATE : 0);
-	rc = sqlite3_open_v2(path, &h, oflags, NULL);
+	if (tp_db_file_prepare(path, !readonly && (flags & TP_DB_CREATE), real, sizeof(real),
+	    err) < 0)
+		return -1;
+	rc = sqlite3_open_v2(real, &h, oflags | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc != SQLITE_OK) {
 		if (h == NULL)
 			return tp_err_set(err, "%s: cannot open database: %s", path,

@@ -4,7 +4,8 @@ libtp_a_SOURCES = \
 	lib/addr.c lib/addr.h \
 	lib/cookie.c lib/cookie.h \
 	lib/config.c lib/config.h \
-	lib/db.c lib/db.h lib/db_migrations.c lib/db_migrations.h \
+	lib/db.c lib/db.h lib/db_file.c lib/db_file.h lib/db_migrations.c lib/db_migrations.h \
+	lib/decompress.c lib/decompress.h \
 	lib/error.c lib/error.h \
 	lib/escape.c lib/escape.h \
 	lib/exclude.c lib/exclude.h \
@@ -23,6 +24,8 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_cookie.c \
 	tests/unit/test_db.c \
 	tests/unit/test_escape.c \
+	tests/unit/test_db_file.c \
+	tests/unit/test_decompress.c \
 	tests/unit/test_exclude.c \
 	tests/unit/test_import.c \
 	tests/unit/test_keyfile.c \

@@ -184,8 +184,8 @@ is_csv_header(const char *line)
 }
 
 /* Append t to l, doubling the storage when full. */
-static void
-list_push(struct tp_target_list *l, const struct tp_target *t)
+void
+tp_target_list_push(struct tp_target_list *l, const struct tp_target *t)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 1024;
@@ -224,7 +224,7 @@ tp_targets_read(FILE *f, const char *name, int flags, struct tp_target_list *out
 			rc = tp_target_parse_line(line, &t, &why);
 		}
 		if (rc == 0)
-			list_push(out, &t);
+			tp_target_list_push(out, &t);
 		else if (rc == 1)
 			out->comments++;
 		else if (flags & TP_TARGETS_SKIP_BAD) {

@@ -47,6 +47,8 @@ int tp_targets_read_file(const char *path, int flags, struct tp_target_list *out
     struct tp_err *err);
 /* Parse one line (no newline); 0 ok, 1 blank/comment, -1 malformed with reason. */
 int tp_target_parse_line(const char *line, struct tp_target *t, struct tp_err *err);
+/* Append t to l, growing it as needed. */
+void tp_target_list_push(struct tp_target_list *l, const struct tp_target *t);
 void tp_target_list_free(struct tp_target_list *l);
 
 #endif
