@@ -80,6 +80,7 @@ static const struct conf_key conf_keys[] = {
 	CK("converge_timeout",	T_UINT,		converge_timeout,	1, 86400),
 	CK("tolerance",		T_DOUBLE,	tolerance,		0, 1),
 	CK("control_share",	T_DOUBLE,	control_share,		0, 1),
+	CK("control_per_site",	T_UINT,		control_per_site,	0, 10000000),
 	CK("listen_grace",	T_UINT,		listen_grace,		0, 600),
 	CK("single",		T_SINGLE,	single,			0, 0),
 	CK("sets",		T_SETS,		sets,			0, 0),
@@ -216,6 +217,7 @@ tp_conf_defaults(struct tp_conf *c)
 	c->converge_timeout = 300;
 	c->tolerance = 0.01;
 	c->control_share = 0.05;
+	c->control_per_site = 200;
 	c->listen_grace = 2;
 	c->listener_failure = TP_LISTENER_STOP;
 	c->single = xstrdup("all");

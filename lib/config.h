@@ -48,7 +48,8 @@ struct tp_conf {
 	unsigned sample_size;	/* targets per convergence sample; default 500 */
 	unsigned converge_timeout;	/* seconds; default 300 */
 	double tolerance;	/* share two samples may differ by; default 0.01 */
-	double control_share;	/* share of other sites' targets probed too; default 0.05 */
+	double control_share;	/* at most this share of a site's targets in the control; 0.05 */
+	unsigned control_per_site;	/* control targets per other site; default 200 */
 	unsigned listen_grace;	/* seconds listeners wait for late replies; default 2 */
 	unsigned listener_failure;	/* enum tp_listener_failure; default stop */
 	char *single;		/* "all", "none" or "A,B,..."; default "all" */

@@ -9,7 +9,7 @@ libtp_a_SOURCES = \
 	lib/error.c lib/error.h \
 	lib/escape.c lib/escape.h \
 	lib/exclude.c lib/exclude.h \
-	lib/import.c lib/import.h \
+	lib/import.c lib/import.h lib/import_cache.c lib/import_cache.h \
 	lib/keyfile.c lib/keyfile.h \
 	lib/log.c lib/log.h \
 	lib/name_index.c lib/name_index.h \

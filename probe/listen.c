@@ -426,10 +426,16 @@ listen_import(struct tp_db *db, struct listener *l, const struct listen_stats *s
 {
 	struct tp_importer *imp;
 	struct tp_import_stats is;
+	struct tp_import_bind bind;
 	struct tp_record r;
 	size_t i;
 
-	imp = tp_importer_begin(db, err);
+	/* The site given with --site is the operator's word, not the stream's. */
+	if (tp_db_site_id(db, l->o->site, 1, err) < 0)
+		return -1;
+	bind.round = l->o->round;
+	snprintf(bind.site, sizeof(bind.site), "%s", l->o->site);
+	imp = tp_importer_begin_cached(NULL, db, &bind, db->path, err);
 	if (imp == NULL)
 		return -1;
 	record_init(&r, TP_REC_HEADER, l->o);
