@@ -5,6 +5,7 @@ libtp_a_SOURCES = \
 	lib/cookie.c lib/cookie.h \
 	lib/config.c lib/config.h \
 	lib/db.c lib/db.h lib/db_file.c lib/db_file.h lib/db_migrations.c lib/db_migrations.h \
+	lib/db_readonly.c lib/db_readonly.h \
 	lib/decompress.c lib/decompress.h \
 	lib/error.c lib/error.h \
 	lib/escape.c lib/escape.h \
