@@ -28,6 +28,8 @@ enum analyze_opt {
 	AO_KIND = 1 << 10,
 	AO_WITHDRAWN = 1 << 11,
 	AO_BY_COUNT = 1 << 12,
+	AO_FORMAT = 1 << 13,
+	AO_OUTPUT = 1 << 14,
 };
 
 struct analyze_ctx {
@@ -50,6 +52,8 @@ struct analyze_ctx {
 	const char *kind;		/* --kind */
 	const char *withdrawn;		/* --withdrawn A+B, "" for the baseline */
 	int by_count;			/* --by-count */
+	const char *format;		/* --format dot|svg */
+	const char *output;		/* -o FILE */
 
 	char **args;			/* operands after the command words */
 	int nargs;
@@ -65,6 +69,8 @@ int cmd_report(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_predict(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_evaluate(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_policy(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_graph(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_html(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_campaign_new(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_scenario_new(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_round_new(struct analyze_ctx *ctx, struct tp_err *err);

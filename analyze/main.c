@@ -50,6 +50,11 @@ static const struct command commands[] = {
 	  "catchments, capacity check, changes since an earlier campaign" },
 	{ "policy", cmd_policy, AO_CAMPAIGN | AO_SCENARIO, 0, 0, 0,
 	  "[--campaign ID] [--scenario A+B]", "Traffic Manager policy JSON" },
+	{ "graph", cmd_graph, AO_CAMPAIGN | AO_FORMAT, 0, 0, 0,
+	  "[--campaign ID] [--format dot|svg]", "the failover graph as Graphviz DOT or SVG" },
+	{ "html", cmd_html, AO_CAMPAIGN | AO_COMPARE | AO_THRESHOLD | AO_OUTPUT, 0, 0, 0,
+	  "[--campaign ID] [--compare ID] [--threshold POINTS] [-o FILE]",
+	  "the whole report as one self-contained HTML page" },
 	{ "campaign new", cmd_campaign_new, 0, 0, 0, 1, "", "create a campaign, print its id" },
 	{ "scenario new", cmd_scenario_new, AO_CAMPAIGN | AO_WITHDRAWN, 0, 0, 1,
 	  "--campaign ID --withdrawn A+B", "create a scenario, print its id" },
@@ -63,7 +68,7 @@ static const struct command commands[] = {
 enum {
 	OPT_CSV = 256, OPT_SITE, OPT_PER_PREFIX, OPT_MAX, OPT_EXCLUDE, OPT_NO_EXCLUDE,
 	OPT_SKIP_BAD, OPT_CAMPAIGN, OPT_SCENARIO, OPT_COMPARE, OPT_THRESHOLD, OPT_KIND,
-	OPT_WITHDRAWN, OPT_BY_COUNT,
+	OPT_WITHDRAWN, OPT_BY_COUNT, OPT_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -87,6 +92,8 @@ static const struct option long_options[] = {
 	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "withdrawn", required_argument, NULL, OPT_WITHDRAWN },
 	{ "by-count", no_argument, NULL, OPT_BY_COUNT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -145,7 +152,7 @@ parse_options(int argc, char **argv, struct analyze_ctx *ctx, struct cmdline *cl
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:d:hjqv", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:hjo:qv", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c': cl->conf = optarg; break;
 		case 'd': cl->db = optarg; break;
@@ -192,6 +199,8 @@ parse_options(int argc, char **argv, struct analyze_ctx *ctx, struct cmdline *cl
 			note(cl, AO_WITHDRAWN, "--withdrawn");
 			break;
 		case OPT_BY_COUNT: ctx->by_count = 1; note(cl, AO_BY_COUNT, "--by-count"); break;
+		case OPT_FORMAT: ctx->format = optarg; note(cl, AO_FORMAT, "--format"); break;
+		case 'o': ctx->output = optarg; note(cl, AO_OUTPUT, "-o"); break;
 		default:
 			usage(stderr);
 			exit(EXIT_USAGE);

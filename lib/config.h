@@ -53,6 +53,7 @@ struct tp_conf {
 	unsigned chains;	/* depth; default 0 */
 	unsigned explore;	/* extra sets picked by lowest prediction confidence; default 0 */
 	unsigned explore_size;	/* sites in each of them; default 2 */
+	char *report_html;	/* HTML report written at the end of each campaign; NULL = none */
 	struct tp_site_conf *sites;
 	size_t nsites;
 };
