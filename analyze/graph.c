@@ -113,7 +113,14 @@ site_node(Agraph_t *g, const struct failover_matrix *m, const struct tp_conf *co
 	double cap = lm_capacity(conf, s), frac = max_load > 0 ? s->catchment_weight / max_load : 0;
 	enum graph_headroom h = graph_headroom_of(worst, cap);
 	char name[160], buf[320], num[32];
-	Agnode_t *n = agnode(g, (char *)s->name, 1);
+	Agnode_t *n;
+
+	/* A name that is no identifier (a database may hold one) gets a neutral node id. */
+	if (tp_name_valid(s->name))
+		snprintf(buf, sizeof(buf), "%s", s->name);
+	else
+		snprintf(buf, sizeof(buf), "site%zu", i);
+	n = agnode(g, buf, 1);
 
 	dot_label(name, sizeof(name), s->name);
 	snprintf(buf, sizeof(buf), "%s\\n%.0f", name, s->catchment_weight);

@@ -151,8 +151,9 @@ site_tree(FILE *f, struct tree_work *w, size_t single, struct tp_err *err)
 		if (depth >= TREE_DEPTH || (next = heaviest(&t)) < 0)
 			break;
 		snprintf(grown, sizeof(grown), "%s+%s", set, t.m->sites[next].name);
-		if (withdrawn_canonical(grown, set, sizeof(set), err) < 0 ||
-		    tree_lookup(w, set, &t, err) < 0)
+		if (withdrawn_canonical(grown, set, sizeof(set), err) < 0)
+			break;	/* a site name no set may hold: the tree ends here */
+		if (tree_lookup(w, set, &t, err) < 0)
 			return -1;
 		fputs("<ul>", f);
 	}
