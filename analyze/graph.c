@@ -15,6 +15,13 @@
 /* Node diameters in inches: the site of least and of most baseline load. */
 #define GRAPH_DIAMETER_MIN 0.65
 #define GRAPH_DIAMETER_MAX 1.6
+/*
+ * Up to this many sites dot lays the graph out, with edge labels that never
+ * overlap; beyond it dot takes minutes (100 sites, 385 labelled edges: 2.5
+ * min of CPU), so neato places the nodes apart and draws straight edges in
+ * well under a second, labels placed at their middles.
+ */
+#define GRAPH_DOT_MAX_SITES 30
 /* Edge widths in points: a share of 0 and of 1. */
 #define GRAPH_PEN_MIN 1.0
 #define GRAPH_PEN_MAX 7.0
@@ -148,7 +155,10 @@ share_edge(Agraph_t *g, Agnode_t *from, Agnode_t *to, double share, int lost)
 	Agedge_t *e = agedge(g, from, to, NULL, 1);
 	char buf[32];
 
-	share_text(share, buf, sizeof(buf));
+	/* Blanks either side keep the text clear of a thick edge beside it. */
+	buf[0] = buf[1] = ' ';
+	share_text(share, buf + 2, sizeof(buf) - 4);
+	strcat(buf, "  ");
 	set(e, "label", buf);
 	snprintf(buf, sizeof(buf), "%.2f", GRAPH_PEN_MIN + (GRAPH_PEN_MAX - GRAPH_PEN_MIN) * share);
 	set(e, "penwidth", buf);
@@ -167,8 +177,16 @@ graph_build(const struct failover_matrix *m, const struct tp_conf *conf)
 	double *worst = graph_worst_load(m, conf), max_load = 0;
 	size_t i, k;
 
-	agattr(g, AGRAPH, "nodesep", "0.4");
-	agattr(g, AGRAPH, "ranksep", "0.7");
+	if (m->nsites <= GRAPH_DOT_MAX_SITES) {
+		agattr(g, AGRAPH, "layout", "dot");
+		agattr(g, AGRAPH, "rankdir", "LR");	/* pages are wider than tall */
+		agattr(g, AGRAPH, "nodesep", "0.4");
+		agattr(g, AGRAPH, "ranksep", "0.7");
+	} else {
+		agattr(g, AGRAPH, "layout", "neato");
+		agattr(g, AGRAPH, "overlap", "false");
+		agattr(g, AGRAPH, "sep", "+6");
+	}
 	agattr(g, AGRAPH, "fontname", "Helvetica");
 	agattr(g, AGNODE, "shape", "circle");
 	agattr(g, AGNODE, "fixedsize", "shape");
@@ -215,13 +233,14 @@ static int
 render_svg(Agraph_t *g, char **out, size_t *len, struct tp_err *err)
 {
 	GVC_t *gvc = gvContext();
+	const char *engine = agget(g, "layout");
 	unsigned int n = 0;
 	char *data = NULL;
 	int rc = -1;
 
-	if (gvLayout(gvc, g, "dot") != 0) {
-		tp_err_set(err, "Graphviz could not lay out the failover graph (is the dot layout "
-		    "plugin installed? Debian package libgvc6, then run dot -c)");
+	if (gvLayout(gvc, g, engine) != 0) {
+		tp_err_set(err, "Graphviz could not lay out the failover graph (is its %s layout "
+		    "plugin installed? Debian package libgvc6, then run dot -c)", engine);
 		goto done;
 	}
 	if (gvRenderData(gvc, g, "svg", &data, &n) != 0 || data == NULL) {

@@ -36,7 +36,8 @@ enum graph_headroom graph_headroom_of(double worst, double capacity);
 
 /*
  * The graph of m rendered as format "dot" (the graph and its attributes,
- * before layout) or "svg" (laid out by dot, in memory). *out is
+ * before layout) or "svg" (laid out in memory by the engine its layout
+ * attribute names: dot, or neato for graphs of many sites). *out is
  * NUL-terminated; free it with free().
  */
 int graph_render(const struct failover_matrix *m, const struct tp_conf *conf,

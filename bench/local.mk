@@ -10,3 +10,6 @@ noinst_PROGRAMS += bench/bench-analyze-gen
 bench_bench_analyze_gen_SOURCES = bench/bench_analyze_gen.c
 EXTRA_DIST += bench/run-analyze
 EXTRA_DIST += bench/run-probe
+
+# bench/run-html: the HTML report of a synthetic 100-site campaign (bench-analyze-gen).
+EXTRA_DIST += bench/run-html

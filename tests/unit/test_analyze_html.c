@@ -130,9 +130,9 @@ Test(analyze_html, svg_structure)
 	cr_expect_eq(count(svg, "<title>AKL&#45;&gt;CHC</title>"), 1);
 	cr_expect_eq(count(svg, "<title>AKL&#45;&gt;SYD</title>"), 1);
 	cr_expect_eq(count(svg, "<title>CHC&#45;&gt;(lost)</title>"), 1);
-	cr_expect_eq(count(svg, ">75.0%</text>"), 1);
-	cr_expect_eq(count(svg, ">25.0%</text>"), 1);
-	cr_expect_eq(count(svg, ">50.0%</text>"), 2);
+	cr_expect_eq(count(svg, "75.0% &#160;</text>"), 1);
+	cr_expect_eq(count(svg, "25.0% &#160;</text>"), 1);
+	cr_expect_eq(count(svg, "50.0% &#160;</text>"), 2);
 	cr_expect_eq(count(svg, "fill=\"#e8645a\""), 1, "SYD alone is over capacity");
 	cr_expect_eq(count(svg, "stroke-dasharray"), 3, "CHC's unknown capacity, lost and its edge");
 	cr_expect_eq(count(svg, "<b>"), 0, "a site name opened a tag");
@@ -239,4 +239,35 @@ Test(analyze_html, escape)
 	fclose(f);
 	cr_expect_str_eq(out, "a&lt;b&gt;&amp;&quot;&#39;c");
 	free(out);
+}
+
+/* Past 30 sites the graph asks for neato (dot would take minutes), and still renders. */
+Test(analyze_html, many_sites_neato)
+{
+	struct failover_matrix big;
+	struct mx_site sites[31];
+	struct tp_err err;
+	char *out;
+	size_t len, i;
+
+	memset(&big, 0, sizeof(big));
+	memset(sites, 0, sizeof(sites));
+	for (i = 0; i < 31; i++) {
+		snprintf(sites[i].name, sizeof(sites[i].name), "S%02zu", i);
+		sites[i].catchment_weight = (double)i;
+	}
+	big.sites = sites;
+	big.nsites = 31;
+	cr_assert_eq(graph_render(&big, NULL, "dot", &out, &len, &err), 0, "%s", err.msg);
+	cr_expect_neq(strstr(out, "layout=neato"), NULL, "%s", out);
+	free(out);
+	cr_assert_eq(graph_render(&big, NULL, "svg", &out, &len, &err), 0, "%s", err.msg);
+	cr_expect_eq(count(out, "class=\"node\""), 31);
+	free(out);
+	big.nsites = 30;
+	cr_assert_eq(graph_render(&big, NULL, "dot", &out, &len, &err), 0, "%s", err.msg);
+	cr_expect_neq(strstr(out, "layout=dot"), NULL);
+	free(out);
+	cr_expect_eq(graph_render(&big, NULL, "png", &out, &len, &err), -1);
+	cr_expect_neq(strstr(err.msg, "png"), NULL, "%s", err.msg);
 }
