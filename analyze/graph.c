@@ -36,6 +36,7 @@
  * layout. Neither grows with use; everything this program allocates is
  * still checked. Unused without the sanitizers.
  */
+/* NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c): LeakSanitizer's hook names */
 const char *__lsan_default_suppressions(void);
 const char *
 __lsan_default_suppressions(void)
@@ -50,6 +51,7 @@ __lsan_default_options(void)
 {
 	return "print_suppressions=0";
 }
+/* NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c) */
 
 /* Fill colours by headroom, in enum graph_headroom order. */
 static const char *const headroom_fill[] = { "#e4e4e4", "#a6d78f", "#f6c85f", "#e8645a" };

@@ -119,10 +119,9 @@ put_inline_svg(FILE *f, const char *svg)
 {
 	const char *p = strstr(svg, "<svg"), *end;
 
-	if (p == NULL)
+	if (p == NULL || (end = strchr(p, '>')) == NULL)
 		return;
-	end = strchr(p, '>');
-	while (end != NULL && p < end) {
+	while (p < end) {
 		const char *x = strstr(p, " xmlns");
 
 		if (x == NULL || x > end) {
