@@ -14,6 +14,7 @@
 #include "../../analyze/html_report.h"
 #include "../../analyze/html_text.h"
 #include "../../analyze/matrix.h"
+#include "../../lib/config.h"
 #include "db.h"
 #include "fixture.h"
 
@@ -270,4 +271,25 @@ Test(analyze_html, many_sites_neato)
 	free(out);
 	cr_expect_eq(graph_render(&big, NULL, "png", &out, &len, &err), -1);
 	cr_expect_neq(strstr(err.msg, "png"), NULL, "%s", err.msg);
+}
+
+/* tp.conf report_html: unset by default, a path when given, an empty value refused. */
+Test(analyze_html, report_html_key)
+{
+	static const char *base = "[site akl]\nbird_socket = /run/a.ctl\n";
+	struct tp_conf c;
+	struct tp_err err = { "" };
+	char text[256];
+
+	snprintf(text, sizeof(text), "[campaign]\n%s", base);
+	cr_assert_eq(tp_conf_load(fixture_write("a.conf", text), &c, &err), 0, "%s", err.msg);
+	cr_expect_null(c.report_html);
+	tp_conf_free(&c);
+	snprintf(text, sizeof(text), "[campaign]\nreport_html = /var/www/f.html\n%s", base);
+	cr_assert_eq(tp_conf_load(fixture_write("b.conf", text), &c, &err), 0, "%s", err.msg);
+	cr_expect_str_eq(c.report_html, "/var/www/f.html");
+	tp_conf_free(&c);
+	snprintf(text, sizeof(text), "[campaign]\nreport_html =\n%s", base);
+	cr_expect_eq(tp_conf_load(fixture_write("c.conf", text), &c, &err), -1);
+	cr_expect_neq(strstr(err.msg, "report_html"), NULL, "%s", err.msg);
 }
