@@ -13,6 +13,8 @@
 #     href, url(), @import), and no namespace name either.
 #  5. `tp-analyze graph` gives DOT with a node per site, and `--format svg`
 #     the same graph laid out.
+#  6. A page that cannot be written: one error line naming the file, exit 1,
+#     and the page already there is left as it was.
 #
 # Needs root. Env: TB, TP_BUILD_DIR (default /tmp/build-main).
 # Prints "PASS name" / "FAIL name: reason"; exits 1 when anything failed.
@@ -96,6 +98,8 @@ for site in $(sqlite3 "$(awk -F' = ' '$1 == "database" { print $2 }' "$CONF")" \
 	grep -q -F -- "$site" "$WORK/dom.html" || missing+=" $site"
 done
 [[ -z $missing ]] && pass "html DOM names every site" || fail "html DOM names every site" "$missing"
+grep -q -F "192.0.2.0/24" "$WORK/dom.html" && pass "html header names the test ranges" ||
+    fail "html header names the test ranges" "no 192.0.2.0/24"
 # One line per share: set, from, to, targets, share, weighted share.
 jq -r '.scenarios[] | (.withdrawn | join("+")) as $set | .from as $from |
 	((.to | to_entries[] | [.key, .value]), ["lost", .lost]) |
@@ -134,6 +138,17 @@ if [[ -z $missing ]] && grep -q "^digraph failover {" "$WORK/graph.dot" && grep 
 	pass "html graph as DOT and SVG, a node per site"
 else
 	fail "html graph as DOT and SVG" "missing:$missing"
+fi
+
+# 6. Nowhere to write: a clear error, the old page untouched.
+sum=$(md5sum <"$PAGE")
+rc=0
+analyze html -o "$WORK/none/report.html" 2>"$WORK/err" || rc=$?
+if ((rc == 1)) && [[ $(wc -l <"$WORK/err") == 1 ]] && grep -q -F "$WORK/none/report.html" "$WORK/err" &&
+    [[ $(md5sum <"$PAGE") == "$sum" ]]; then
+	pass "html unwritable path: one line naming it, exit 1 ($(cat "$WORK/err"))"
+else
+	fail "html unwritable path" "exit $rc: $(cat "$WORK/err")"
 fi
 
 exit $FAILED
