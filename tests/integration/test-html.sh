@@ -13,6 +13,8 @@
 #     href, url(), @import), and no namespace name either.
 #  5. `tp-analyze graph` gives DOT with a node per site, and `--format svg`
 #     the same graph laid out.
+#     No two labels of the graph overlap (boxes estimated from each SVG
+#     text's position, font size and length).
 #  6. A page that cannot be written: one error line naming the file, exit 1,
 #     and the page already there is left as it was.
 #
@@ -138,6 +140,35 @@ if [[ -z $missing ]] && grep -q "^digraph failover {" "$WORK/graph.dot" && grep 
 	pass "html graph as DOT and SVG, a node per site"
 else
 	fail "html graph as DOT and SVG" "missing:$missing"
+fi
+
+# No two text boxes of the laid-out graph overlap.
+overlaps=$(awk '
+match($0, /<text [^>]*>[^<]*<\/text>/) {
+	t = substr($0, RSTART, RLENGTH)
+	x = t; sub(/.* x="/, "", x); sub(/".*/, "", x)
+	y = t; sub(/.* y="/, "", y); sub(/".*/, "", y)
+	fs = t; sub(/.* font-size="/, "", fs); sub(/".*/, "", fs)
+	s = t; sub(/^<text [^>]*>/, "", s); sub(/<\/text>$/, "", s)
+	gsub(/&#160;/, " ", s); gsub(/&[a-z#0-9]+;/, "x", s); gsub(/^ +| +$/, "", s)
+	w = length(s) * 0.6 * fs
+	n++; L[n] = x - w / 2; R[n] = x + w / 2; T[n] = y - 0.8 * fs; B[n] = y + 0.2 * fs; S[n] = s
+}
+END {
+	bad = 0
+	for (i = 1; i <= n; i++)
+		for (j = i + 1; j <= n; j++)
+			if (L[i] < R[j] && L[j] < R[i] && T[i] < B[j] && T[j] < B[i]) {
+				printf "\"%s\" overlaps \"%s\"\n", S[i], S[j]; bad = 1
+			}
+	printf "%d labels checked\n", n > "/dev/stderr"
+	exit bad
+}
+' "$WORK/graph.svg" 2>"$WORK/labels") && rc=0 || rc=$?
+if ((rc == 0)); then
+	pass "html graph labels do not overlap ($(cat "$WORK/labels"))"
+else
+	fail "html graph labels do not overlap" "$(head -3 <<<"$overlaps")"
 fi
 
 # 6. Nowhere to write: a clear error, the old page untouched.
