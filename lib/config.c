@@ -88,6 +88,7 @@ static const struct conf_key conf_keys[] = {
 	CK("explore",		T_UINT,		explore,		0, 100000),
 	CK("explore_size",	T_UINT,		explore_size,		1, 64),
 	CK("retain_days",	T_UINT,		retain_days,		0, 36500),
+	CK("report_html",	T_PATH,		report_html,		0, 0),
 	{ SEC_CAMPAIGN, "listener_failure", T_CHOICE, offsetof(struct tp_conf, listener_failure),
 	    0, 0, 0, "stop continue" },
 	SK("exec",		T_STRING,	exec,			0, 0),
@@ -243,6 +244,7 @@ tp_conf_free(struct tp_conf *c)
 	free(c->prober);
 	free(c->single);
 	free(c->sets);
+	free(c->report_html);
 	for (i = 0; i < c->nsites; i++)
 		site_free(&c->sites[i]);
 	free(c->sites);

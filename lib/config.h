@@ -58,6 +58,7 @@ struct tp_conf {
 	unsigned explore;	/* extra sets picked by lowest prediction confidence; default 0 */
 	unsigned explore_size;	/* sites in each of them; default 2 */
 	unsigned retain_days;	/* forget targets and replies older than this; 0 = keep */
+	char *report_html;	/* HTML report written at the end of each campaign; NULL = none */
 	struct tp_site_conf *sites;
 	size_t nsites;
 	struct tp_name_index *site_index;	/* sites by name (tp_conf_load fills it) */

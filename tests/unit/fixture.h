@@ -14,6 +14,8 @@ const char *fixture_write(const char *name, const char *text);
 double fixture_seconds(void);
 /* The first column of sql's first row on the open database h (the test fails without one). */
 double fixture_query(void *h, const char *sql);
+/* The whole of file path, NUL-terminated (fails the test when it cannot be read). */
+char *fixture_read(const char *path);
 /* Remove fixture_dir() and everything in it. */
 void fixture_cleanup(void);
 
