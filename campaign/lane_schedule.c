@@ -20,6 +20,7 @@ ready(const struct lane_scenario *s, size_t i)
 	return 1;
 }
 
+/* Pick the next scenario and lane, and when (see lane_schedule.h). */
 int
 lane_schedule_next(const struct pacing_params *p, const struct lane_scenario *s, size_t n,
     const struct lane_state *lanes, size_t nlanes, double now, double hold,
@@ -52,6 +53,7 @@ lane_schedule_next(const struct pacing_params *p, const struct lane_scenario *s,
 	return 1;
 }
 
+/* Free what lane_estimate allocated. */
 void
 lane_estimate_free(struct lane_estimate *e)
 {
@@ -98,6 +100,7 @@ next_finish(const struct sim *m, const struct lane_estimate *e)
 	return t;
 }
 
+/* Simulate the campaign over the lanes (see lane_schedule.h). */
 int
 lane_estimate(const struct pacing_params *p, const struct lane_scenario *s, size_t n,
     size_t nlanes, double converge, double round, struct lane_estimate *e)

@@ -6,6 +6,7 @@
 /* Slack for floating-point rounding when a computed time meets a limit. */
 #define PACING_EPSILON 1e-6
 
+/* Fill in the RFC 2439 / RIPE-580 and PEERING defaults. */
 void
 pacing_defaults(struct pacing_params *p)
 {
@@ -25,6 +26,7 @@ decay(const struct pacing_params *p, double dt)
 	return exp2(-dt / p->half_life);
 }
 
+/* Check the parameters make sense together; -1 with err naming the key. */
 int
 pacing_check(const struct pacing_params *p, struct tp_err *err)
 {
@@ -51,6 +53,7 @@ pacing_check(const struct pacing_params *p, struct tp_err *err)
 	return 0;
 }
 
+/* A lane that never changed. */
 void
 pacing_lane_init(struct pacing_lane *l)
 {
@@ -60,6 +63,7 @@ pacing_lane_init(struct pacing_lane *l)
 	l->changes = 0;
 }
 
+/* The modelled figure of merit at time t. */
 double
 pacing_merit_at(const struct pacing_params *p, const struct pacing_lane *l, double t)
 {
@@ -68,6 +72,7 @@ pacing_merit_at(const struct pacing_params *p, const struct pacing_lane *l, doub
 	return l->merit * decay(p, t - l->last_change);
 }
 
+/* Add a change at time t to the lane's figure of merit. */
 void
 pacing_record(const struct pacing_params *p, struct pacing_lane *l, enum pacing_change kind,
     double t)
@@ -80,6 +85,7 @@ pacing_record(const struct pacing_params *p, struct pacing_lane *l, enum pacing_
 		l->peak = l->merit;
 }
 
+/* How long a withdrawal is held: hold, but at least the minimum interval. */
 double
 pacing_hold(const struct pacing_params *p, double hold)
 {
@@ -98,6 +104,7 @@ decayed_to(const struct pacing_params *p, double m0, double t0, double x)
 	return t0 + p->half_life * log2(m0 / x) + PACING_EPSILON;
 }
 
+/* The earliest time a scenario may start on the lane (see pacing.h). */
 double
 pacing_earliest_start(const struct pacing_params *p, const struct pacing_lane *l,
     double now, double hold)
