@@ -34,13 +34,13 @@ status_lanes_json() {
 status_print() {
 	local json=${1:-} n k r ns up total running first=1 mac bgp
 	if [[ -n $json ]]; then
-		printf '{"prefix":"%s","run_dir":"%s","topology":"%s","lanes":[' \
-		    "$PREFIX" "$RUN_DIR" "$TOPO_NAME"
+		printf '{"prefix":"%s","run_dir":"%s","topology":"%s","bgp_delay":%d,"lanes":[' \
+		    "$PREFIX" "$RUN_DIR" "$TOPO_NAME" "$(slow_delay)"
 		status_lanes_json
 		printf '],"nodes":['
 	else
-		printf 'testbed %s (topology %s, run folder %s, lanes 0 to %d)\n' \
-		    "$PREFIX" "$TOPO_NAME" "$RUN_DIR" "$LANES"
+		printf 'testbed %s (topology %s, run folder %s, lanes 0 to %d, BGP delay %d s per hop)\n' \
+		    "$PREFIX" "$TOPO_NAME" "$RUN_DIR" "$LANES" "$(slow_delay)"
 	fi
 	for n in "${NODES[@]}"; do
 		ns=$(ns_of "$n")

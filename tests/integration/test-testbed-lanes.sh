@@ -11,7 +11,13 @@
 # and checks that every lane is back. Then withdraws lane 0 and checks
 # that no lane moves.
 #
-# Needs root. Env: TB (default: testbed/tb of this source tree).
+# Then slow mode (tb up tiny --slow: BGP messages delayed 20 s per hop):
+# lane 2 withdrawn at c1's site must take at least 20 s to move c1 (and
+# under 60 s), and as long to come back when announced; no other lane
+# moves meanwhile.
+#
+# Needs root. Env: TB (default: testbed/tb of this source tree),
+# TP_BUILD_DIR (where tb-bgp-delay is built; default build-test).
 # Prints "PASS name" / "FAIL name: reason"; exits 1 when anything failed.
 
 set -euo pipefail
@@ -142,5 +148,63 @@ for fam in 4 6; do
 	tb birdc "$site" enable "tp_anycast$fam" >/dev/null
 	wait_lane_truth 0 "$fam" "$C1" "$site" >/dev/null || true
 done
+
+# ---- slow mode ------------------------------------------------------------
+
+# Seconds, with one decimal, since $1 (date +%s%N).
+since() {
+	awk -v s="$1" -v n="$(date +%s%N)" 'BEGIN { printf("%.1f", (n - s) / 1e9) }'
+}
+
+# Wait up to 90 s until lane 2 takes c1 to $1 (or "!X"); print the seconds.
+timed_move() {
+	local start i got
+	start=$(date +%s%N)
+	for ((i = 0; i < 900; i++)); do
+		got=$(lane_truth 2 4 | awk '$1 == "c1" { print $2 }')
+		if [[ $1 == !* ]]; then
+			[[ $got != "${1#!}" && $got != - ]] && { since "$start"; return 0; }
+		elif [[ $got == "$1" ]]; then
+			since "$start"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# Check that lane 2 takes c1 to $1 (or "!X") after 20 to 60 s; $2 names it.
+check_slow_move() {
+	local took
+	if took=$(timed_move "$1"); then
+		awk -v t="$took" 'BEGIN { exit !(t >= 20 && t < 60) }' &&
+		    pass "testbed-lanes slow: $2 after ${took}s (20 to 60 s)" ||
+		    fail "testbed-lanes slow: $2 after 20 to 60 s" "${took}s"
+	else
+		fail "testbed-lanes slow: $2" "not within 90 s"
+	fi
+}
+
+tb down >/dev/null 2>&1
+export TP_BUILD_DIR=${TP_BUILD_DIR:-$HERE/../../build-test}
+if out=$(tb up tiny --slow 2>&1); then
+	pass "testbed-lanes slow: up tiny --slow ($(grep -o 'converged in .*' <<<"$out"))"
+	site=$(lane_truth 2 4 | awk '$1 == "c1" { print $2 }')
+	others=$(other_truths 4 2)
+	tb birdc "$site" disable tp_lane2_4 >/dev/null
+	check_slow_move "!$site" "lane 2 withdrawn at $site moves c1"
+	[[ $(other_truths 4 2) == "$others" ]] && pass "testbed-lanes slow: no other lane moved" ||
+	    fail "testbed-lanes slow: no other lane moved" "$(all_truths 4 | tr '\n' ' ')"
+	tb birdc "$site" enable tp_lane2_4 >/dev/null
+	check_slow_move "$site" "lane 2 announced brings c1 back"
+	tb status --json | grep -q '"bgp_delay":20' && pass "testbed-lanes slow: status says 20 s per hop" ||
+	    fail "testbed-lanes slow: status says 20 s per hop" "$(tb status --json | head -c 200)"
+	tb down >/dev/null 2>&1
+	pgrep -f "tb-bgp-delay.*/run/netns/$PREFIX-" >/dev/null &&
+	    fail "testbed-lanes slow: down stops tb-bgp-delay" "still running" ||
+	    pass "testbed-lanes slow: down stops tb-bgp-delay"
+else
+	fail "testbed-lanes slow: up tiny --slow" "$out"
+fi
 
 exit "$FAILED"
