@@ -1,8 +1,9 @@
 # slow.sh: the slow-convergence mode (tb up --slow). BIRD 2 has no MRAI
-# timer and the kernel may lack netem, so every BGP packet a BIRD sends is
+# timer and the kernel may lack netem, so every BGP message a BIRD sends is
 # held SLOW_DELAY seconds by tb-bgp-delay: an iptables NFQUEUE rule in each
-# BIRD namespace queues outgoing TCP port 179, and the program lets each
-# packet go after the delay. A change then takes SLOW_DELAY per hop to
+# BIRD namespace queues outgoing TCP port 179 segments that end a write
+# (PSH; pure ACKs pass, so TCP sees a round trip of one delay, not two),
+# and the program lets each go after the delay. A change then takes SLOW_DELAY per hop to
 # spread, like BGP with update delays on the real Internet. Probe traffic
 # is not delayed. Sourced by testbed/tb.
 
@@ -53,8 +54,10 @@ slow_start() {
 	for n in $(bird_nodes); do
 		ns=$(ns_of "$n")
 		for ipt in iptables ip6tables; do
-			ip netns exec "$ns" "$ipt" -A OUTPUT -p tcp --dport 179 -j NFQUEUE --queue-num 0 --queue-bypass &&
-			    ip netns exec "$ns" "$ipt" -A OUTPUT -p tcp --sport 179 -j NFQUEUE --queue-num 0 --queue-bypass ||
+			ip netns exec "$ns" "$ipt" -A OUTPUT -p tcp --dport 179 --tcp-flags PSH PSH \
+			    -j NFQUEUE --queue-num 0 --queue-bypass &&
+			    ip netns exec "$ns" "$ipt" -A OUTPUT -p tcp --sport 179 --tcp-flags PSH PSH \
+			    -j NFQUEUE --queue-num 0 --queue-bypass ||
 			    die "cannot add the NFQUEUE rules in $ns ($ipt)"
 		done
 		paths+=("/run/netns/$ns")
