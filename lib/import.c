@@ -276,20 +276,17 @@ tp_import_stream_cached(struct tp_import_cache *cache, FILE *f, const char *name
 {
 	struct tp_importer *imp;
 	struct tp_record r[2];
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char line[TP_RECORD_LINE_MAX + 1];
 	uint64_t lineno = 0, held_line = 0;
 	int header = 0, held = 0, cur = 0, rc;
 
 	if ((imp = tp_importer_begin_cached(cache, tp_import_cache_db(cache), bind, name,
 	    err)) == NULL)
 		return -1;
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while ((rc = tp_record_line_read(f, line, err)) != 0) {
 		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		rc = tp_record_parse(line, &r[!cur], err);
+		if (rc > 0)
+			rc = tp_record_parse(line, &r[!cur], err);
 		if (rc == 0 && r[!cur].kind == TP_REC_SKIP)
 			continue;
 		if (rc == 0 && r[!cur].kind == TP_REC_HEADER)
@@ -327,7 +324,6 @@ tp_import_stream_cached(struct tp_import_cache *cache, FILE *f, const char *name
 		tp_err_set(err, "%s: read error after line %llu", name, (unsigned long long)lineno);
 		goto fail;
 	}
-	free(line);
 	imp->stats.lines = lineno;
 	if (!header) {
 		tp_importer_abort(imp);
@@ -337,7 +333,6 @@ tp_import_stream_cached(struct tp_import_cache *cache, FILE *f, const char *name
 bad:
 	tp_err_prefix(err, "%s:%llu", name, (unsigned long long)lineno);
 fail:
-	free(line);
 	tp_importer_abort(imp);
 	return -1;
 }

@@ -340,3 +340,46 @@ Test(import, cache_reads_targets_once)
 	tp_import_cache_free(cache);
 	cr_expect_eq(responses(), 125000);
 }
+
+/*
+ * A NUL byte in a record line fails the stream (it was silently cut there),
+ * and a comment line is bounded like a data line.
+ */
+Test(import, nul_and_long_comment_refused)
+{
+	static const char nul_text[] = "tp-records 1\nreply 7 AKL 198.18.0.1 1 60 1\0 junk\n";
+	struct tp_import_stats s;
+	struct tp_err err;
+	char *text;
+	size_t n = 5 * 1024 * 1024;
+	FILE *f;
+
+	f = fmemopen((void *)nul_text, sizeof(nul_text) - 1, "r");
+	cr_assert_not_null(f);
+	cr_expect_eq(tp_import_stream(db, f, "s", &s, &err), -1);
+	fclose(f);
+	cr_expect(strstr(err.msg, "s:2: NUL byte in line") != NULL, "%s", err.msg);
+	cr_expect_eq(responses(), 0);
+
+	text = malloc(n + 64);
+	cr_assert_not_null(text);
+	strcpy(text, "tp-records 1\n#");
+	memset(text + 14, 'x', n);
+	strcpy(text + 14 + n, "\nreply 7 AKL 198.18.0.1 1 60 1\n");
+	cr_expect_eq(import_text(text, &s, &err), -1);
+	cr_expect(strstr(err.msg, "s:2: line longer than 511 bytes") != NULL, "%s", err.msg);
+	cr_expect_eq(responses(), 0);
+	free(text);
+}
+
+/* A stream quoting an escape sequence is quoted back escaped. */
+Test(import, hostile_text_escaped)
+{
+	struct tp_import_stats s;
+	struct tp_err err;
+
+	cr_expect_eq(import_text("tp-records 1\nreply 7 \x1b]0;x\x07 198.18.0.1 1 60 1\n", &s,
+	    &err), -1);
+	cr_expect(strstr(err.msg, "bad site name \"\\x1b]0;x\\x07\"") != NULL, "%s", err.msg);
+	cr_expect(strchr(err.msg, '\x1b') == NULL);
+}
