@@ -15,3 +15,6 @@ EXTRA_DIST += bench/run-probe
 noinst_PROGRAMS += bench/bench-logs-gen
 bench_bench_logs_gen_SOURCES = bench/bench_logs_gen.c
 EXTRA_DIST += bench/run-logs
+noinst_PROGRAMS += bench/bench-decompress
+bench_bench_decompress_SOURCES = bench/bench_decompress.c
+bench_bench_decompress_LDADD = $(TP_LIBS)
