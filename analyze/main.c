@@ -352,7 +352,9 @@ main(int argc, char **argv)
 	}
 	db_path = cl.db != NULL ? cl.db : ctx.conf != NULL && ctx.conf->database != NULL ?
 	    ctx.conf->database : "tp.db";
-	if (tp_db_open(db_path, cmd->writes ? TP_DB_CREATE : 0, &ctx.db, &err) < 0)
+	/* Commands that only read open read-only: no WAL switch, no migration,
+	 * so an auditor can run them on a database they cannot write. */
+	if (tp_db_open(db_path, cmd->writes ? TP_DB_CREATE : TP_DB_READONLY, &ctx.db, &err) < 0)
 		log_fatal(1, "db", "%s", err.msg);
 	rc = cmd->handler(&ctx, &err);
 	if (rc < 0)

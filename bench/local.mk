@@ -7,7 +7,7 @@ EXTRA_DIST += bench/README.md bench/run-exclude
 
 # bench/run-analyze: synthetic campaign for tp-analyze (import rate, matrix time).
 noinst_PROGRAMS += bench/bench-analyze-gen
-bench_bench_analyze_gen_SOURCES = bench/bench_analyze_gen.c
+bench_bench_analyze_gen_SOURCES = bench/bench_analyze_gen.c bench/bench_gen.c bench/bench_gen.h
 EXTRA_DIST += bench/run-analyze
 EXTRA_DIST += bench/run-probe
 
@@ -18,3 +18,8 @@ EXTRA_DIST += bench/run-logs
 noinst_PROGRAMS += bench/bench-decompress
 bench_bench_decompress_SOURCES = bench/bench_decompress.c
 bench_bench_decompress_LDADD = $(TP_LIBS)
+
+# bench/run-scale: campaigns of 30 to 300 sites and 1 to 10 million targets.
+noinst_PROGRAMS += bench/bench-scale-gen
+bench_bench_scale_gen_SOURCES = bench/bench_scale_gen.c bench/bench_gen.c bench/bench_gen.h
+EXTRA_DIST += bench/run-scale

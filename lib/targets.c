@@ -51,7 +51,7 @@ trim(char *s)
 	return s;
 }
 
-/* Parse a weight: a finite decimal number >= 0. */
+/* Parse a weight: a decimal number from 0 to TP_WEIGHT_MAX. */
 static int
 parse_weight(const char *s, double *w, struct tp_err *err)
 {
@@ -69,6 +69,9 @@ parse_weight(const char *s, double *w, struct tp_err *err)
 	if (v < 0)
 		return tp_err_set(err, "bad weight \"%.*s\": must be 0 or more",
 		    TARGETS_QUOTE_MAX, s);
+	if (v > TP_WEIGHT_MAX)
+		return tp_err_set(err, "bad weight \"%.*s\": more than %g",
+		    TARGETS_QUOTE_MAX, s, TP_WEIGHT_MAX);
 	*w = v == 0 ? 0 : v;	/* no -0 */
 	return 0;
 }

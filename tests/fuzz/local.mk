@@ -15,7 +15,7 @@
 #   reply_decode   captured frame decoder and judge   probe/reply_decode.c, reply_tally.c
 #   targets        target list reader                 lib/targets.c
 #   config         tp.conf reader (with inih)         lib/config.c
-#   records        record stream parser and importer  lib/records.c, lib/import.c
+#   records        record stream parser and importer  lib/records.c, lib/import.c, lib/import_cache.c
 #   logs           request logs, gzip/zstd by magic   lib/decompress.c, analyze/log_formats.c
 
 FUZZ_SECONDS = 60
@@ -24,7 +24,8 @@ FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 	-std=gnu11 $(AM_CPPFLAGS)
 FUZZ_NAMES = bird_reply reply_decode targets config records logs
 FUZZERS = fuzz_bird_reply fuzz_reply_decode fuzz_targets fuzz_config fuzz_records fuzz_logs
-FUZZ_BASE = $(top_srcdir)/lib/error.c $(top_srcdir)/lib/xalloc.c $(top_srcdir)/lib/log.c
+FUZZ_BASE = $(top_srcdir)/lib/error.c $(top_srcdir)/lib/xalloc.c $(top_srcdir)/lib/log.c \
+	$(top_srcdir)/lib/escape.c $(top_srcdir)/lib/name_index.c
 
 FUZZ_BIRD_REPLY_SRC = $(top_srcdir)/tests/fuzz/fuzz_bird_reply.c \
 	$(top_srcdir)/bgpctl/bird_reply.c $(FUZZ_BASE)
@@ -37,9 +38,10 @@ FUZZ_TARGETS_SRC = $(top_srcdir)/tests/fuzz/fuzz_targets.c $(top_srcdir)/lib/tar
 FUZZ_CONFIG_SRC = $(top_srcdir)/tests/fuzz/fuzz_config.c $(top_srcdir)/lib/config.c \
 	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 FUZZ_RECORDS_SRC = $(top_srcdir)/tests/fuzz/fuzz_records.c $(top_srcdir)/lib/records.c \
-	$(top_srcdir)/lib/import.c $(top_srcdir)/lib/db.c $(top_srcdir)/lib/db_file.c \
-	$(top_srcdir)/lib/db_migrations.c $(top_srcdir)/lib/config.c $(top_srcdir)/lib/addr.c \
-	$(FUZZ_BASE)
+	$(top_srcdir)/lib/import.c $(top_srcdir)/lib/import_cache.c $(top_srcdir)/lib/db.c \
+	$(top_srcdir)/lib/db_file.c $(top_srcdir)/lib/db_migrations.c $(top_srcdir)/lib/db_readonly.c \
+	$(top_srcdir)/lib/config.c \
+	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 FUZZ_LOGS_SRC = $(top_srcdir)/tests/fuzz/fuzz_logs.c $(top_srcdir)/lib/decompress.c \
 	$(top_srcdir)/analyze/log_formats.c $(top_srcdir)/analyze/log_time.c \
 	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)

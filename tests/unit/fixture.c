@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <criterion/criterion.h>
 #include <sqlite3.h>
@@ -58,6 +59,16 @@ fixture_cleanup(void)
 	if (system(cmd) != 0)
 		fprintf(stderr, "fixture: could not remove %s\n", fixture_root);
 	fixture_root[0] = '\0';
+}
+
+/* Seconds on the monotonic clock. */
+double
+fixture_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* The first column of sql's first row. */
