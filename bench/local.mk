@@ -23,3 +23,6 @@ bench_bench_decompress_LDADD = $(TP_LIBS)
 noinst_PROGRAMS += bench/bench-scale-gen
 bench_bench_scale_gen_SOURCES = bench/bench_scale_gen.c bench/bench_gen.c bench/bench_gen.h
 EXTRA_DIST += bench/run-scale
+
+# bench/run-html: the HTML report of a synthetic 100-site campaign (bench-analyze-gen).
+EXTRA_DIST += bench/run-html

@@ -150,4 +150,7 @@ int explore_run(struct campaign *c, struct scenario **v, size_t *n, struct tp_er
 /* Sleep up to seconds, waking early when campaign_stop is set; -1 if stopped. */
 int campaign_sleep(double seconds);
 
+/* publish.c: write tp.conf's report_html, if set; -1 (logged) when it cannot. */
+int publish_report(struct campaign *c);
+
 #endif

@@ -342,6 +342,8 @@ campaign_run(struct campaign *c, long long resume_id)
 		status = 0;
 	}
 	campaign_print_summary(c, c->id);
+	if (publish_report(c) < 0 && status == 0)
+		status = CAMPAIGN_EXIT_FAILED;
 	scenarios_free(v, n);
 	return status;
 fail:
@@ -355,6 +357,7 @@ fail:
 	if (bgp_restore_all(c) < 0)
 		status = CAMPAIGN_EXIT_RESTORE;
 	state_campaign_finish(c, campaign_stop ? "aborted" : "failed");
+	publish_report(c);
 	log_error("campaign", "campaign %lld stopped; finish it with tp-campaign resume %lld",
 	    c->id, c->id);
 	scenarios_free(v, n);
