@@ -15,6 +15,9 @@ EXTRA_DIST += bench/run-probe
 noinst_PROGRAMS += bench/bench-logs-gen
 bench_bench_logs_gen_SOURCES = bench/bench_logs_gen.c
 EXTRA_DIST += bench/run-logs
+noinst_PROGRAMS += bench/bench-decompress
+bench_bench_decompress_SOURCES = bench/bench_decompress.c
+bench_bench_decompress_LDADD = $(TP_LIBS)
 
 # bench/run-scale: campaigns of 30 to 300 sites and 1 to 10 million targets.
 noinst_PROGRAMS += bench/bench-scale-gen
