@@ -5,6 +5,8 @@ libcampaign_a_SOURCES = \
 	campaign/campaign.h \
 	campaign/converge.c \
 	campaign/explore.c \
+	campaign/metrics.c campaign/metrics.h \
+	campaign/metrics_file.c \
 	campaign/plan.c \
 	campaign/progress.c \
 	campaign/round.c \
@@ -18,4 +20,6 @@ tp_campaign_SOURCES = campaign/main.c
 tp_campaign_LDADD = libcampaign.a libanalyze.a $(TP_LIBS)
 
 TP_UNIT_LIBS += libcampaign.a libanalyze.a
-tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_site_exec.c
+tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_site_exec.c \
+	tests/unit/test_campaign_metrics.c
+EXTRA_DIST += tests/fixtures/metrics

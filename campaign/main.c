@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "run.h"
 #include "xalloc.h"
 
@@ -155,6 +156,7 @@ run_or_resume(const struct options *o, long long resume_id)
 		return EX_UNAVAILABLE;
 	}
 	status = campaign_run(&c, resume_id);
+	campaign_metrics(&c, status);
 	tp_db_close(c.db);
 	free(c.site_ids);
 	free(c.withdrawn);

@@ -2,3 +2,4 @@
 dist_pkgdata_DATA += data/exclude.conf
 dist_pkgdata_DATA += data/tp.conf.example
 dist_pkgdata_DATA += data/testbed-campaign.conf
+dist_pkgdata_DATA += data/prometheus-alerts.yml

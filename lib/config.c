@@ -64,6 +64,7 @@ static const struct conf_key conf_keys[] = {
 	CK("key_file",		T_PATH,		key_file,		0, 0),
 	CK("exclude",		T_PATH,		exclude,		0, 0),
 	CK("bindir",		T_STRING,	bindir,			0, 0),
+	CK("metrics_file",	T_PATH,		metrics_file,		0, 0),
 	{ SEC_CAMPAIGN, "test_ranges", T_PREFIXES, offsetof(struct tp_conf, test_ranges),
 	    offsetof(struct tp_conf, ntest_ranges), 0, 0, NULL },
 	CK("source4",		T_ADDR4,	source4,		0, 0),
@@ -231,6 +232,7 @@ tp_conf_free(struct tp_conf *c)
 	free(c->key_file);
 	free(c->exclude);
 	free(c->bindir);
+	free(c->metrics_file);
 	free(c->test_ranges);
 	free(c->prober);
 	free(c->single);

@@ -10,6 +10,9 @@ const char *fixture_dir(void);
 const char *fixture_path(const char *name);
 /* Write text to name inside fixture_dir(); returns its path. */
 const char *fixture_write(const char *name, const char *text);
+struct tp_db;
+/* A new database called name inside fixture_dir(), holding the rows of sql. */
+struct tp_db *fixture_db(const char *name, const char *sql);
 /* Remove fixture_dir() and everything in it. */
 void fixture_cleanup(void);
 
