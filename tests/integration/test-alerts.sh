@@ -19,10 +19,9 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 RULES=$TOP/data/prometheus-alerts.yml
-FAILED=0
 
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
+# shellcheck source=checks.sh
+. "$HERE/checks.sh"
 
 man_block=$(awk '/^\.Bd -literal/ { inblock = 1; block = ""; next }
 	/^\.Ed/ { if (inblock && block ~ /^groups:/) { printf "%s", block; exit } inblock = 0; next }

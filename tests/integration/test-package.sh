@@ -8,7 +8,8 @@
 #     /usr/sbin/nologin and home /var/lib/traffic-predictor, in group bird;
 #     /var/lib/traffic-predictor is 0750 tp:tp; /etc/traffic-predictor holds
 #     tp.conf and no probe key; tp-probe has exactly cap_net_raw=ep; the
-#     timer is not enabled; the units pass systemd-analyze verify.
+#     timer is not enabled; the units pass systemd-analyze verify; the site
+#     package ships scripts/tp-ssh-gate when the tree has it.
 #  3. A tiny testbed campaign with the INSTALLED programs as user tp:
 #     tp-campaign as tp (given CAP_SYS_ADMIN and CAP_NET_ADMIN only so that
 #     the testbed's exec prefix, ip netns exec, can enter the namespaces),
@@ -43,7 +44,6 @@ PACKAGES=(traffic-predictor-common traffic-predictor-site traffic-predictor-cont
 STATE=/var/lib/traffic-predictor
 CONF=/etc/traffic-predictor/tp.conf
 METRICS=$WORK/textfile/traffic-predictor.prom
-FAILED=0
 TB_UP=0
 INSTALLED=0
 APT=(apt-get -o DPkg::Lock::Timeout=900 -y -q)
@@ -61,13 +61,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
-check() {	# check NAME REASON-IF-FALSE TEST...
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
-}
+# shellcheck source=checks.sh
+. "$HERE/checks.sh"
 
 # Run a command as user tp with its groups, in /, holding CAP_SYS_ADMIN
 # and CAP_NET_ADMIN (ambient) only for the testbed's ip netns exec (ip
@@ -175,6 +170,10 @@ check "package tp-probe has cap_net_raw=ep and nothing else" "getcap: $caps" \
 check "package tp-probe is not setuid" "$(stat -c %A /usr/sbin/tp-probe)" test ! -u /usr/sbin/tp-probe
 check "package timer not enabled" "$(ls /etc/systemd/system/timers.target.wants 2>&1)" \
     test ! -e /etc/systemd/system/timers.target.wants/traffic-predictor-campaign.timer
+if [[ -f $TOP/scripts/tp-ssh-gate ]]; then
+	check "package site ships the ssh forced command tp-ssh-gate" "$(dpkg -L traffic-predictor-site)" \
+	    test -x /usr/share/traffic-predictor/tp-ssh-gate
+fi
 man=()
 command -v man >/dev/null || man=(--man=no)
 out=$(systemd-analyze verify "${man[@]}" /lib/systemd/system/traffic-predictor-campaign.service \
