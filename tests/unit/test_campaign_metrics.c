@@ -17,6 +17,7 @@
 #include "../../campaign/metrics.h"
 #include "db.h"
 #include "fixture.h"
+#include "output.h"
 
 /*
  * Sites: akl 1 (capacity 10), chc 2 (no capacity), syd 3 (capacity 60).
@@ -329,4 +330,49 @@ Test(campaign_metrics, write_file_error)
 	cr_expect(strstr(err.msg, "metrics_file") != NULL && strstr(err.msg, path) != NULL, "%s",
 	    err.msg);
 	cr_expect(strstr(err.msg, "No such file or directory") != NULL, "%s", err.msg);
+}
+
+/*
+ * The hook: nothing without metrics_file or on a dry run; else the file,
+ * with the run's start (from the monotonic clock) before its end, and the
+ * exit status's word.
+ */
+Test(campaign_metrics, hook)
+{
+	struct tp_conf conf;
+	struct campaign c;
+	char path[512];
+	struct stat sb;
+	FILE *f;
+	char text[65536];
+	size_t n;
+	double start, end;
+
+	tp_conf_defaults(&conf);
+	memset(&c, 0, sizeof(c));
+	c.conf = &conf;
+	c.db = db;
+	c.id = 3;
+	c.started_us = tp_mono_us() - 2000000;	/* two seconds ago */
+	campaign_metrics(&c, 0);	/* no metrics_file: nothing to write */
+	snprintf(path, sizeof(path), "%s/tp.prom", fixture_dir());
+	conf.metrics_file = strdup(path);
+	c.dry_run = 1;
+	campaign_metrics(&c, 0);
+	cr_expect_neq(stat(path, &sb), 0, "a dry run wrote %s", path);
+	c.dry_run = 0;
+	campaign_metrics(&c, CAMPAIGN_EXIT_ABORTED);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "no %s after a run", path);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	expect_value(text, "tp_campaign_last_run_status{status=\"aborted\"}", 1);
+	expect_value(text, "tp_campaign_last_run_exit_code", CAMPAIGN_EXIT_ABORTED);
+	expect_value(text, "tp_campaign_last_run_campaign_id", 3);
+	start = value_of(text, "tp_campaign_last_run_start_timestamp_seconds");
+	end = value_of(text, "tp_campaign_last_run_end_timestamp_seconds");
+	cr_expect(end - start > 1.9 && end - start < 10, "start %.3f, end %.3f", start, end);
+	cr_expect(fabs(end - tp_now_us() / 1e6) < 10, "end %.3f is not now", end);
+	tp_conf_free(&conf);
 }
