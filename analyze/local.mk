@@ -10,16 +10,22 @@ libanalyze_a_SOURCES = \
 	analyze/evaluate.c analyze/evaluate.h \
 	analyze/import_cmd.c \
 	analyze/load_model.c analyze/load_model.h \
+	analyze/log_formats.c analyze/log_formats.h \
+	analyze/log_import.c \
+	analyze/log_tally.c analyze/log_tally.h \
+	analyze/log_time.c analyze/log_time.h \
 	analyze/matrix.c analyze/matrix.h \
+	analyze/matrix_archive.c analyze/matrix_archive.h \
 	analyze/matrix_output.c \
 	analyze/policy.c analyze/policy.h \
 	analyze/predict.c analyze/predict.h \
 	analyze/predict_cmd.c \
 	analyze/predict_model.c analyze/predict_model.h \
 	analyze/predict_output.c \
+	analyze/prune.c analyze/prune.h \
 	analyze/report.c analyze/report.h \
 	analyze/target_select.c analyze/target_select.h \
-	analyze/targets_cmd.c \
+	analyze/targets_cmd.c analyze/targets_import.h \
 	analyze/withdrawn.c analyze/withdrawn.h
 
 bin_PROGRAMS += tp-analyze
@@ -31,5 +37,8 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_analyze_matrix.c \
 	tests/unit/test_analyze_targets.c \
 	tests/unit/test_analyze_cli.c \
+	tests/unit/test_log_formats.c \
+	tests/unit/test_log_import.c \
+	tests/unit/test_prune.c \
 	tests/unit/test_predict.c
 EXTRA_DIST += tests/fixtures/analyze

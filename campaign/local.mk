@@ -3,6 +3,7 @@ noinst_LIBRARIES += libcampaign.a
 libcampaign_a_SOURCES = \
 	campaign/bgp.c \
 	campaign/campaign.h \
+	campaign/control.c \
 	campaign/converge.c \
 	campaign/explore.c \
 	campaign/metrics.c campaign/metrics.h \

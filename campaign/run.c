@@ -69,33 +69,6 @@ campaign_lock(const char *db_path, int *fd, struct tp_err *err)
 	return 0;
 }
 
-/*
- * The targets a scenario probes: first its catchment (the targets whose
- * baseline reply landed at one of its sites; *ncatch of them), then a
- * seeded random control share of every other responsive target; *n in all.
- */
-static struct round_target *
-scenario_targets(const struct campaign *c, const struct scenario *s, size_t *ncatch, size_t *n)
-{
-	struct round_target *v = xcalloc(c->ntargets ? c->ntargets : 1, sizeof(*v));
-	unsigned seed = (unsigned)s->id * 40503u + 1;
-	size_t i;
-
-	*n = 0;
-	for (i = 0; i < c->ntargets; i++)
-		if (scenario_has_site(c, s, c->targets[i].baseline_site))
-			v[(*n)++] = c->targets[i];
-	*ncatch = *n;
-	for (i = 0; i < c->ntargets; i++) {
-		const struct round_target *t = &c->targets[i];
-
-		if (!scenario_has_site(c, s, t->baseline_site) && t->baseline_site != 0 &&
-		    (double)rand_r(&seed) / RAND_MAX < c->conf->control_share)
-			v[(*n)++] = *t;
-	}
-	return v;
-}
-
 /* Withdraw, converge, measure, announce, wait for the catchment to return. */
 static int
 run_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)

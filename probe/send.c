@@ -25,6 +25,7 @@
 #include "log.h"
 #include "opt_parse.h"
 #include "output.h"
+#include "privdrop.h"
 #include "permute.h"
 #include "probe_cmd.h"
 #include "rate_limit.h"
@@ -40,7 +41,7 @@ const char send_usage[] =
     "usage: tp-probe send [-hjqn] [-c config] [-k keyfile] [-x exclude] -r round\n"
     "                     [-R pps] [--repeat n] [--gap seconds] [--seed n] [--ttl n]\n"
     "                     [--source4 addr] [--source6 addr] [--db database [--site name]]\n"
-    "                     [file]\n";
+    "                     [--user name] [file]\n";
 
 /* One family's outgoing batch: a socket, packets built from one template. */
 struct send_queue {
@@ -92,12 +93,13 @@ send_apply_config(struct send_opts *o, const char *path, struct tp_err *err)
 	o->source4 = conf.source4;
 	o->source6 = conf.source6;
 	o->rate = conf.rate;
+	o->user = conf.probe_user;
 	return 0;
 }
 
 enum {
 	OPT_REPEAT = 256, OPT_GAP, OPT_SEED, OPT_TTL, OPT_SOURCE4, OPT_SOURCE6, OPT_DB,
-	OPT_SITE, OPT_DRY_RUN, OPT_FORGE,
+	OPT_SITE, OPT_DRY_RUN, OPT_FORGE, OPT_USER,
 };
 
 static const struct option send_longopts[] = {
@@ -118,6 +120,7 @@ static const struct option send_longopts[] = {
 	{ "source6", required_argument, NULL, OPT_SOURCE6 },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "site", required_argument, NULL, OPT_SITE },
+	{ "user", required_argument, NULL, OPT_USER },
 	/* Testing only (not in the man page): forge echo replies from the targets. */
 	{ "forge-replies", no_argument, NULL, OPT_FORGE },
 	{ NULL, 0, NULL, 0 },
@@ -204,6 +207,9 @@ send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
 			break;
 		case OPT_FORGE:
 			o->forge_replies = 1;
+			break;
+		case OPT_USER:
+			o->user = optarg;
 			break;
 		case ':':
 			return tp_err_set(err, "option %s needs a value", argv[optind - 1]);
@@ -506,6 +512,9 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 	if (queue_init(&s.q4, o, AF_INET, n4 > 0 && !o->dry_run, err) < 0 ||
 	    queue_init(&s.q6, o, AF_INET6, n6 > 0 && !o->dry_run, err) < 0)
 		goto out;
+	/* Sockets open, key and targets read: nothing more needs privilege. */
+	if (o->drop_privileges && privdrop(o->user, PRIVDROP_KEEP_NONE, err) < 0)
+		goto out;
 	log_info("send", "round %u: %zu targets (%zu IPv4, %zu IPv6), %llu excluded, "
 	    "rate %llu/s%s", o->round, s.ntargets, n4, n6,
 	    (unsigned long long)st->excluded, (unsigned long long)o->rate,
@@ -584,6 +593,7 @@ cmd_send(int argc, char **argv)
 		log_error("send", "%s", err.msg);
 		return 2;
 	}
+	o.drop_privileges = 1;
 	if (send_run(&o, &st, &err) < 0) {
 		log_error("send", "%s", err.msg);
 		return 1;

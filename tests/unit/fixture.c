@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 
 #include "db.h"
 #include "fixture.h"
@@ -70,4 +72,29 @@ fixture_cleanup(void)
 	if (system(cmd) != 0)
 		fprintf(stderr, "fixture: could not remove %s\n", fixture_root);
 	fixture_root[0] = '\0';
+}
+
+/* Seconds on the monotonic clock. */
+double
+fixture_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The first column of sql's first row. */
+double
+fixture_query(void *h, const char *sql)
+{
+	sqlite3_stmt *st;
+	double v;
+
+	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
+	    sqlite3_errmsg(h));
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+	v = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }

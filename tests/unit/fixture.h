@@ -10,6 +10,10 @@ const char *fixture_dir(void);
 const char *fixture_path(const char *name);
 /* Write text to name inside fixture_dir(); returns its path. */
 const char *fixture_write(const char *name, const char *text);
+/* Seconds on the monotonic clock, for tests that bound how long work takes. */
+double fixture_seconds(void);
+/* The first column of sql's first row on the open database h (the test fails without one). */
+double fixture_query(void *h, const char *sql);
 struct tp_db;
 /* A new database called name inside fixture_dir(), holding the rows of sql. */
 struct tp_db *fixture_db(const char *name, const char *sql);
