@@ -6,6 +6,8 @@ libcampaign_a_SOURCES = \
 	campaign/control.c \
 	campaign/converge.c \
 	campaign/explore.c \
+	campaign/metrics.c campaign/metrics.h \
+	campaign/metrics_file.c \
 	campaign/plan.c \
 	campaign/progress.c \
 	campaign/publish.c \
@@ -20,4 +22,6 @@ tp_campaign_SOURCES = campaign/main.c
 tp_campaign_LDADD = libcampaign.a libanalyze.a $(TP_LIBS) $(GVC_LIBS)
 
 TP_UNIT_LIBS += libcampaign.a libanalyze.a
-tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_site_exec.c
+tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_site_exec.c \
+	tests/unit/test_campaign_metrics.c
+EXTRA_DIST += tests/fixtures/metrics

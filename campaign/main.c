@@ -8,6 +8,7 @@
 
 #include "../analyze/prune.h"
 #include "log.h"
+#include "metrics.h"
 #include "run.h"
 #include "xalloc.h"
 
@@ -156,6 +157,7 @@ run_or_resume(const struct options *o, long long resume_id)
 		return EX_UNAVAILABLE;
 	}
 	status = campaign_run(&c, resume_id);
+	campaign_metrics(&c, status);
 	retention_after_campaign(o->dry_run ? NULL : c.db, &conf);	/* retain_days */
 	tp_import_cache_free(c.import_cache);
 	tp_db_close(c.db);

@@ -66,6 +66,7 @@ static const struct conf_key conf_keys[] = {
 	CK("key_file",		T_PATH,		key_file,		0, 0),
 	CK("exclude",		T_PATH,		exclude,		0, 0),
 	CK("bindir",		T_STRING,	bindir,			0, 0),
+	CK("metrics_file",	T_PATH,		metrics_file,		0, 0),
 	CK("probe_user",	T_NAME,		probe_user,		0, 0),
 	{ SEC_CAMPAIGN, "test_ranges", T_PREFIXES, offsetof(struct tp_conf, test_ranges),
 	    offsetof(struct tp_conf, ntest_ranges), 0, 0, NULL },
@@ -240,6 +241,7 @@ tp_conf_free(struct tp_conf *c)
 	free(c->key_file);
 	free(c->exclude);
 	free(c->bindir);
+	free(c->metrics_file);
 	free(c->probe_user);
 	free(c->test_ranges);
 	free(c->prober);

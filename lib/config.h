@@ -34,6 +34,7 @@ struct tp_conf {
 	char *key_file;		/* probe key; default SYSCONFDIR/traffic-predictor/probe.key */
 	char *exclude;		/* exclusion list; default PKGDATADIR/exclude.conf */
 	char *bindir;		/* where tp-probe and tp-bgpctl live at the sites; "" = PATH */
+	char *metrics_file;	/* Prometheus textfile written after each run; NULL = none */
 	char *probe_user;	/* tp-probe drops root to this user; NULL = "tp" */
 	struct tp_prefix *test_ranges;	/* default 192.0.2.0/24 2001:db8:ffff::/48 */
 	size_t ntest_ranges;

@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <sqlite3.h>
 
+#include "db.h"
 #include "fixture.h"
 
 static char fixture_root[64];
@@ -45,6 +46,18 @@ fixture_write(const char *name, const char *text)
 	fputs(text, f);
 	fclose(f);
 	return path;
+}
+
+/* Create a database in the folder and run sql in it. */
+struct tp_db *
+fixture_db(const char *name, const char *sql)
+{
+	struct tp_db *db;
+	struct tp_err err;
+
+	cr_assert_eq(tp_db_open(fixture_path(name), TP_DB_CREATE, &db, &err), 0, "%s", err.msg);
+	cr_assert_eq(tp_db_exec(db, sql, &err), 0, "%s", err.msg);
+	return db;
 }
 
 /* Remove the folder (rm -rf; only our own mkdtemp folder). */

@@ -16,6 +16,9 @@ double fixture_seconds(void);
 double fixture_query(void *h, const char *sql);
 /* The whole of file path, NUL-terminated (fails the test when it cannot be read). */
 char *fixture_read(const char *path);
+struct tp_db;
+/* A new database called name inside fixture_dir(), holding the rows of sql. */
+struct tp_db *fixture_db(const char *name, const char *sql);
 /* Remove fixture_dir() and everything in it. */
 void fixture_cleanup(void);
 

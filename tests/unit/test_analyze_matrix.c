@@ -57,10 +57,7 @@ static struct tp_db *db;
 static void
 setup(void)
 {
-	struct tp_err err;
-
-	cr_assert_eq(tp_db_open(fixture_path("m.db"), TP_DB_CREATE, &db, &err), 0, "%s", err.msg);
-	cr_assert_eq(tp_db_exec(db, fixture_sql, &err), 0, "%s", err.msg);
+	db = fixture_db("m.db", fixture_sql);
 }
 
 /* Close and remove it. */

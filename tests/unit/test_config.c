@@ -137,6 +137,7 @@ assert_defaults(const struct tp_conf *c)
 	cr_assert_str_eq(c->key_file, SYSCONFDIR "/traffic-predictor/probe.key");
 	cr_assert_str_eq(c->exclude, PKGDATADIR "/exclude.conf");
 	cr_assert_str_eq(c->bindir, "");
+	cr_assert_null(c->metrics_file);
 	cr_assert_eq(c->ntest_ranges, 2);
 	cr_assert_str_eq(fmt_prefix(&c->test_ranges[0]), "192.0.2.0/24");
 	cr_assert_str_eq(fmt_prefix(&c->test_ranges[1]), "2001:db8:ffff::/48");
@@ -233,6 +234,7 @@ static const struct bad_conf bad_confs[] = {
 	{ "[campaign]\nconverge_timeout = 2000\n", "2: deadman: 900 s is not longer" },
 	{ "[campaign]\nchains = 65\n", "2: chains: 65 is out of range (0 to 64)" },
 	{ "[campaign]\ndatabase =\n", "2: database: empty; give a path" },
+	{ "[campaign]\nmetrics_file =\n", "2: metrics_file: empty; give a path" },
 	{ "[site a b]\nbird_socket = /a\n", "1: [site a b]: bad site name" },
 	{ "[site \"akl\"]\nbird_socket = /a\n", "1: [site \"akl\"]: bad site name" },
 	{ "[site]\nbird_socket = /a\n", "1: [site]: the section needs a name" },
@@ -298,6 +300,18 @@ Test(config, missing_file)
 	cr_assert_eq(tp_conf_load("/nonexistent/tp.conf", &c, &err), -1);
 	cr_assert_not_null(strstr(err.msg, "/nonexistent/tp.conf: cannot open"),
 	    "%s", err.msg);
+}
+
+/* metrics_file is taken as given. */
+Test(config, metrics_file, .fini = fixture_cleanup)
+{
+	struct tp_conf c;
+	struct tp_err err = { "" };
+
+	cr_assert_eq(load_text("[campaign]\nmetrics_file = /var/lib/node/tp.prom\n", &c, &err), 0,
+	    "%s", err.msg);
+	cr_expect_str_eq(c.metrics_file, "/var/lib/node/tp.prom");
+	tp_conf_free(&c);
 }
 
 /* The shipped example loads as it is, so it never rots. */
