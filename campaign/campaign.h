@@ -124,6 +124,8 @@ int state_round_finish(struct campaign *c, long long round_id, int complete);
 int state_sites_sync(struct campaign *c, struct tp_err *err);
 /* Load every target with its baseline site (after the baseline round). */
 int state_targets_load(struct campaign *c, struct tp_err *err);
+/* Only count the targets (the dry run needs no more). */
+int state_targets_count(struct campaign *c, struct tp_err *err);
 /* The campaign's complete baseline round id, 0 when none. */
 long long state_baseline_round(struct campaign *c);
 /* Where each of the given targets replied in round_id: site ids, 0 = no reply. */

@@ -283,7 +283,7 @@ campaign_run(struct campaign *c, long long resume_id)
 	c->started_us = tp_mono_us();
 	c->withdrawn = xcalloc(c->conf->nsites, sizeof(int));
 	if (plan_scenarios(c->conf, &v, &n, &err) < 0 || state_sites_sync(c, &err) < 0 ||
-	    state_targets_load(c, &err) < 0) {
+	    (c->dry_run ? state_targets_count(c, &err) : state_targets_load(c, &err)) < 0) {
 		log_error("campaign", "%s", err.msg);
 		return EX_CONFIG_STATUS;
 	}

@@ -236,6 +236,27 @@ state_baseline_round(struct campaign *c)
 	return id;
 }
 
+/*
+ * How many targets there are, into c->ntargets: the dry run's plan and
+ * estimate need no more, and loading 10 million of them took seconds.
+ */
+int
+state_targets_count(struct campaign *c, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (tp_db_prepare(c->db, "SELECT count(*) FROM targets", &st, err) < 0)
+		return -1;
+	rc = sqlite3_step(st);
+	c->ntargets = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return tp_err_set(err, "%s: counting targets: %s", c->db->path,
+		    sqlite3_errmsg(c->db->h));
+	return 0;
+}
+
 /* Every target, with the site its reply landed at in the baseline (0 = none or no baseline yet). */
 int
 state_targets_load(struct campaign *c, struct tp_err *err)
