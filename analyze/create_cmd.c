@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "analyze.h"
 #include "campaign_pick.h"
 #include "withdrawn.h"

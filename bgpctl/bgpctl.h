@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "bird_client.h"
 #include "bird_reply.h"
+#include "command.h"
 #include "config.h"
 
 /* Exit statuses besides the sysexits ones (see tp-bgpctl(8)). */
@@ -77,17 +78,15 @@ struct action_report {
 
 /* A command of the table in bgpctl_cmd.c. */
 struct bgpctl_command {
-	const char *name;
+	struct tp_command cmd;		/* words, argument synopsis, help */
 	int (*handler)(struct bgpctl *b, int argc, char **argv);
 	int min_args;
-	const char *args;		/* argument synopsis */
-	const char *help;
 };
 
 /* bgpctl_cmd.c */
 /* The command whose name is word or uniquely starts with it; NULL with err. */
 const struct bgpctl_command *bgpctl_command_find(const char *word, struct tp_err *err);
-/* Print "  name args  help" for every command. */
+/* Print the command list from the table. */
 void bgpctl_commands_help(FILE *f);
 /* The exit status for a BIRD connection failure. */
 int bgpctl_exit_status(enum bird_err_kind kind);

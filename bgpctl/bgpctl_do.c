@@ -6,11 +6,11 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "clock.h"
 #include "bgpctl.h"
 #include "bird_command.h"
 #include "bird_status.h"
 #include "log.h"
-#include "output.h"
 #include "xalloc.h"
 
 /* How often a protocol's state is polled while waiting for a change. */
@@ -235,16 +235,6 @@ resolve_sites(const struct bgpctl *b, int argc, char **argv, const struct tp_sit
 	return 0;
 }
 
-/* Sleep for ms milliseconds. */
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
 /*
  * Poll "show protocols" until every test protocol of the site is in state
  * want, or the timeout passes. 1 reached, 0 not reached (state tells the
@@ -281,7 +271,7 @@ wait_state(const struct bgpctl *b, struct bird_conn *c, const struct tp_site_con
 			return 1;
 		if (tp_mono_us() >= deadline)
 			return 0;
-		sleep_ms(POLL_INTERVAL_MS);
+		tp_sleep(POLL_INTERVAL_MS / 1000.0, NULL);
 	}
 }
 

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "defaults.h"
 #include "bgpctl.h"
 #include "log.h"
 
-#define DEFAULT_CONF SYSCONFDIR "/traffic-predictor/tp.conf"
 #define DEFAULT_TIMEOUT 30
 
 /* Print the synopsis (and with long, the commands) and return status. */
@@ -28,7 +28,7 @@ usage(FILE *f, int status, int full)
 		    "  -t seconds       longest wait for BIRD to answer (default %d)\n"
 		    "  --announcing n   sites announcing now, counted by the caller\n"
 		    "                   (withdraw; default: count the sites reachable here)\n",
-		    DEFAULT_CONF, DEFAULT_TIMEOUT);
+		    TP_DEFAULT_CONF, DEFAULT_TIMEOUT);
 	}
 	return status;
 }
@@ -57,7 +57,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct bgpctl_command *cmd;
-	const char *conf_path = DEFAULT_CONF;
+	const char *conf_path = TP_DEFAULT_CONF;
 	struct bgpctl b;
 	struct tp_err err;
 	int ch, level = TP_LOG_WARN, rc;
@@ -112,7 +112,7 @@ main(int argc, char **argv)
 		return usage(stderr, EX_USAGE, 0);
 	}
 	if (argc - 1 < cmd->min_args) {
-		log_error("usage", "%s needs: %s", cmd->name, cmd->args);
+		log_error("usage", "%s needs: %s", cmd->cmd.words, cmd->cmd.args);
 		return usage(stderr, EX_USAGE, 0);
 	}
 	if (tp_conf_load(conf_path, &b.conf, &err) != 0) {

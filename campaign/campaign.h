@@ -136,7 +136,4 @@ int run_if_pending(struct campaign *c, struct scenario *s, struct tp_err *err);
 /* explore.c: measure up to conf->explore more sets, each the least well predicted. */
 int explore_run(struct campaign *c, struct scenario **v, size_t *n, struct tp_err *err);
 
-/* Sleep up to seconds, waking early when campaign_stop is set; -1 if stopped. */
-int campaign_sleep(double seconds);
-
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "campaign.h"
 #include "log.h"
 #include "output.h"
@@ -46,20 +47,6 @@ sample_once(struct campaign *c, const struct scenario *s, const struct round_tar
 	return state_round_sites(c, o.round_id, v, m, site_of, err);
 }
 
-/* Sleep, waking for a stop request. */
-int
-campaign_sleep(double seconds)
-{
-	int64_t until = tp_mono_us() + (int64_t)(seconds * 1e6);
-
-	while (!campaign_stop && tp_mono_us() < until) {
-		int64_t left = until - tp_mono_us();
-
-		usleep(left > 100000 ? 100000 : (useconds_t)(left > 0 ? left : 0));
-	}
-	return campaign_stop ? -1 : 0;
-}
-
 /* Wait for the network to settle after withdrawing s; see the top of this file. */
 int
 converge_after_withdraw(struct campaign *c, const struct scenario *s,
@@ -75,7 +62,7 @@ converge_after_withdraw(struct campaign *c, const struct scenario *s,
 
 	*converged = 0;
 	*converge_ms = -1;
-	if (campaign_sleep(c->conf->settle) < 0)
+	if (tp_sleep(c->conf->settle, &campaign_stop) < 0)
 		goto stopped;
 	if (m == 0) {
 		*converged = 1;
@@ -113,7 +100,7 @@ converge_after_withdraw(struct campaign *c, const struct scenario *s,
 			rc = 0;
 			goto out;
 		}
-		if (campaign_sleep(c->conf->sample_interval) < 0)
+		if (tp_sleep(c->conf->sample_interval, &campaign_stop) < 0)
 			goto stopped;
 	}
 stopped:
@@ -136,7 +123,7 @@ converge_after_announce(struct campaign *c, const struct scenario *s,
 	long long *now = xcalloc(m ? m : 1, sizeof(long long));
 	int rc = -1;
 
-	if (campaign_sleep(c->conf->settle) < 0)
+	if (tp_sleep(c->conf->settle, &campaign_stop) < 0)
 		goto stopped;
 	while (m > 0) {
 		if (sample_once(c, s, v, m, now, err) < 0)
@@ -153,7 +140,7 @@ converge_after_announce(struct campaign *c, const struct scenario *s,
 			    c->conf->converge_timeout, back, m);
 			goto out;
 		}
-		if (campaign_sleep(c->conf->sample_interval) < 0)
+		if (tp_sleep(c->conf->sample_interval, &campaign_stop) < 0)
 			goto stopped;
 	}
 	rc = 0;

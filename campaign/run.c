@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "campaign.h"
 #include "keyfile.h"
 #include "log.h"

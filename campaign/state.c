@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "campaign.h"
 #include "log.h"
 #include "output.h"

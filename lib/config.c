@@ -19,6 +19,7 @@
 
 #include <ini.h>
 
+#include "defaults.h"
 #include "config.h"
 #include "xalloc.h"
 
@@ -190,19 +191,19 @@ tp_conf_defaults(struct tp_conf *c)
 	struct tp_err err;
 
 	memset(c, 0, sizeof(*c));
-	c->database = xstrdup(LOCALSTATEDIR "/lib/traffic-predictor/tp.db");
-	c->key_file = xstrdup(SYSCONFDIR "/traffic-predictor/probe.key");
-	c->exclude = xstrdup(PKGDATADIR "/exclude.conf");
+	c->database = xstrdup(TP_DEFAULT_DATABASE);
+	c->key_file = xstrdup(TP_DEFAULT_KEY_FILE);
+	c->exclude = xstrdup(TP_DEFAULT_EXCLUDE);
 	c->bindir = xstrdup("");
 	c->ntest_ranges = 2;
 	c->test_ranges = xreallocarray(NULL, 2, sizeof(*c->test_ranges));
-	if (tp_prefix_parse("192.0.2.0/24", &c->test_ranges[0], &err) < 0 ||
-	    tp_prefix_parse("2001:db8:ffff::/48", &c->test_ranges[1], &err) < 0 ||
-	    tp_addr_parse("192.0.2.1", &c->source4, &err) < 0 ||
-	    tp_addr_parse("2001:db8:ffff::1", &c->source6, &err) < 0)
+	if (tp_prefix_parse(TP_DEFAULT_RANGE4, &c->test_ranges[0], &err) < 0 ||
+	    tp_prefix_parse(TP_DEFAULT_RANGE6, &c->test_ranges[1], &err) < 0 ||
+	    tp_addr_parse(TP_DEFAULT_SOURCE4, &c->source4, &err) < 0 ||
+	    tp_addr_parse(TP_DEFAULT_SOURCE6, &c->source6, &err) < 0)
 		abort();	/* constants: a broken addr.c, not a user error */
 	c->prober = NULL;	/* the first site, filled in by tp_conf_load */
-	c->rate = 10000;
+	c->rate = TP_DEFAULT_RATE;
 	c->min_announcing = 2;
 	c->deadman = 900;
 	c->settle = 10;

@@ -2,9 +2,11 @@
 noinst_LIBRARIES += libtp.a
 libtp_a_SOURCES = \
 	lib/addr.c lib/addr.h \
+	lib/clock.c lib/clock.h \
+	lib/command.c lib/command.h \
 	lib/cookie.c lib/cookie.h \
 	lib/config.c lib/config.h \
-	lib/db.c lib/db.h lib/db_migrations.c lib/db_migrations.h \
+	lib/db.c lib/db.h lib/defaults.h lib/db_migrations.c lib/db_migrations.h \
 	lib/error.c lib/error.h \
 	lib/exclude.c lib/exclude.h \
 	lib/import.c lib/import.h \

@@ -16,6 +16,8 @@
 #include <jansson.h>
 #include <pcap/pcap.h>
 
+#include "defaults.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "import.h"
@@ -64,8 +66,8 @@ listen_opts_defaults(struct listen_opts *o)
 	o->interface = "any";
 	o->key_path = opt_default_key_path();
 	o->format = TP_FMT_TEXT;
-	tp_prefix_parse("192.0.2.0/24", &o->ranges[0], NULL);
-	tp_prefix_parse("2001:db8:ffff::/48", &o->ranges[1], NULL);
+	tp_prefix_parse(TP_DEFAULT_RANGE4, &o->ranges[0], NULL);
+	tp_prefix_parse(TP_DEFAULT_RANGE6, &o->ranges[1], NULL);
 	o->nranges = 2;
 }
 

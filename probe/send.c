@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "defaults.h"
+#include "clock.h"
 #include "addr_set.h"
 #include "config.h"
 #include "cookie.h"
@@ -70,13 +72,13 @@ send_opts_defaults(struct send_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->key_path = opt_default_key_path();
 	o->exclude_path = tp_exclude_default_path();
-	o->rate = 10000;
+	o->rate = TP_DEFAULT_RATE;
 	o->repeat = 1;
 	o->gap = 1;
 	o->ttl = 64;
 	o->format = TP_FMT_TEXT;
-	tp_addr_parse("192.0.2.1", &o->source4, NULL);
-	tp_addr_parse("2001:db8:ffff::1", &o->source6, NULL);
+	tp_addr_parse(TP_DEFAULT_SOURCE4, &o->source4, NULL);
+	tp_addr_parse(TP_DEFAULT_SOURCE6, &o->source6, NULL);
 }
 
 /* Take key file, exclusion list, sources and rate from a tp.conf. */
@@ -456,18 +458,6 @@ send_pass(struct sender *s, struct rate_limit *rl, struct tp_progress *prog, uin
 	}
 }
 
-/* Sleep for a number of seconds (the gap between passes). */
-static void
-sleep_seconds(double sec)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)sec;
-	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* Read the targets and send; the counts land in st. */
 int
 send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
@@ -517,7 +507,7 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 	t0 = rate_limit_now_ns();
 	for (pass = 0; pass < o->repeat; pass++) {
 		if (pass > 0 && o->gap > 0)
-			sleep_seconds(o->gap);
+			tp_sleep(o->gap, NULL);
 		rate_limit_start(&rl, o->rate);
 		send_pass(&s, &rl, &prog, pass * s.ntargets);
 	}
