@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "addr.h"
-#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "config.h"
 #include "db.h"
 #include "error.h"
 

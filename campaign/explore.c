@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analyze/predict.h"
 #include "campaign.h"
+#include "explore_pick.h"
+#include "failure_set.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -27,29 +28,13 @@ known(const struct scenario *v, size_t n, const char *name)
 	return 0;
 }
 
-/* Step idx (k ascending indexes below n) to the next combination; 0 after the last. */
-static int
-next_combination(size_t *idx, size_t k, size_t n)
-{
-	size_t i = k;
-
-	while (i-- > 0)
-		if (idx[i] < n - k + i) {
-			idx[i]++;
-			while (++i < k)
-				idx[i] = idx[i - 1] + 1;
-			return 1;
-		}
-	return 0;
-}
-
 /* A pending scenario of the given site indexes (copied), with its canonical name. */
 static struct scenario
 make_scenario(const struct tp_conf *conf, const size_t *sites, size_t k)
 {
 	struct scenario s = { 0 };
 
-	s.sites = xcalloc(k, sizeof(size_t));
+	s.sites = xcalloc(k ? k : 1, sizeof(size_t));
 	memcpy(s.sites, sites, k * sizeof(size_t));
 	s.nsites = k;
 	s.status = "pending";
@@ -66,49 +51,32 @@ pick_least_known(struct campaign *c, const struct scenario *v, size_t n, size_t 
     struct scenario *best, struct tp_err *err)
 {
 	const struct tp_conf *conf = c->conf;
+	const char **names = xcalloc(conf->nsites, sizeof(*names));
+	const char **known_sets = xcalloc(n ? n : 1, sizeof(*known_sets));
+	struct explore_choice choice;
 	struct pd_model *md;
-	size_t *idx = xcalloc(k, sizeof(size_t)), i, best_open = 0;
-	double best_conf = 2;
-	int rc = 0;
+	size_t i;
+	int rc;
 
 	memset(best, 0, sizeof(*best));
-	if (pd_model_load(c->db, c->id, &md, err) < 0) {
-		free(idx);
-		return -1;
+	for (i = 0; i < conf->nsites; i++)
+		names[i] = conf->sites[i].name;
+	for (i = 0; i < n; i++)
+		known_sets[i] = v[i].name;
+	if ((rc = pd_model_load(c->db, c->id, &md, err)) == 0) {
+		rc = explore_pick(md, names, conf->nsites, k, known_sets, n, &choice, err);
+		pd_model_free(md);
 	}
-	for (i = 0; i < k; i++)
-		idx[i] = i;
-	do {
-		struct scenario s = make_scenario(conf, idx, k);
-		struct pd_prediction p;
-		size_t open;
-		double confidence;
-
-		if (known(v, n, s.name)) {
-			free(s.sites);
-			continue;
-		}
-		if (pd_predict(md, s.name, &p, err) < 0) {
-			free(s.sites);
-			rc = -1;
-			break;
-		}
-		open = p.n - p.ndetermined;
-		confidence = p.n ? (double)p.ndetermined / (double)p.n : 1;
-		pd_prediction_free(&p);
-		if (open > best_open || (open == best_open && open > 0 && confidence < best_conf)) {
-			free(best->sites);
-			*best = s;
-			best_open = open;
-			best_conf = confidence;
-		} else
-			free(s.sites);
-	} while (next_combination(idx, k, conf->nsites));
-	if (rc == 0 && best->nsites > 0)
+	if (rc == 0 && choice.set != NULL) {
+		*best = make_scenario(conf, choice.sites, choice.k);
 		log_info("campaign", "explore: %s has %zu targets the measurements do not "
-		    "determine (confidence %.1f%%)", best->name, best_open, 100 * best_conf);
-	pd_model_free(md);
-	free(idx);
+		    "determine (confidence %.1f%%)", best->name, choice.open,
+		    100 * choice.confidence);
+	}
+	if (rc == 0)
+		explore_choice_free(&choice);
+	free(known_sets);
+	free(names);
 	return rc;
 }
 
@@ -144,16 +112,20 @@ resume_explored(struct campaign *c, struct scenario **v, size_t *n, size_t *done
 	else
 		rc = 0;
 	for (j = 0; j < nnames && rc == 0; j++) {
-		size_t sites[64] = { 0 }, k = 0, i;
-		char *tok, *save = NULL;
+		struct failure_set set;
+		size_t *sites, k = 0, i, m;
 
-		for (tok = strtok_r(names[j], "+", &save); tok != NULL && k < 64;
-		    tok = strtok_r(NULL, "+", &save))
+		if (failure_set_parse(names[j], 0, &set, NULL, 0) < 0)
+			continue;	/* not written by this program */
+		sites = xcalloc(set.n ? set.n : 1, sizeof(size_t));
+		for (m = 0; m < set.n; m++)
 			for (i = 0; i < c->conf->nsites; i++)
-				if (strcmp(c->conf->sites[i].name, tok) == 0)
+				if (strcmp(c->conf->sites[i].name, set.names[m]) == 0)
 					sites[k++] = i;
+		failure_set_free(&set);
 		*v = xreallocarray(*v, *n + 1, sizeof(**v));
 		(*v)[*n] = make_scenario(c->conf, sites, k);
+		free(sites);
 		if (strcmp((*v)[*n].name, names[j]) != 0) {
 			log_warn("campaign", "explore: scenario %s names a site no longer in the "
 			    "configuration; left alone", names[j]);

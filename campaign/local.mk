@@ -1,5 +1,6 @@
 # campaign: tp-campaign, a whole failover campaign from a config file.
 noinst_LIBRARIES += libcampaign.a
+libcampaign_a_CPPFLAGS = $(MODEL_CPPFLAGS)
 libcampaign_a_SOURCES = \
 	campaign/bgp.c \
 	campaign/campaign.h \
@@ -15,7 +16,8 @@ libcampaign_a_SOURCES = \
 
 sbin_PROGRAMS += tp-campaign
 tp_campaign_SOURCES = campaign/main.c
-tp_campaign_LDADD = libcampaign.a libanalyze.a $(TP_LIBS)
+tp_campaign_CPPFLAGS = $(MODEL_CPPFLAGS)
+tp_campaign_LDADD = libcampaign.a libmodel.a $(TP_LIBS)
 
-TP_UNIT_LIBS += libcampaign.a libanalyze.a
+TP_UNIT_LIBS += libcampaign.a
 tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_site_exec.c

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "campaign.h"
+#include "failure_set.h"
 #include "xalloc.h"
 
 /* Index of the site called name in the config, or -1. */
@@ -91,8 +92,6 @@ struct plan_ctx {
 	const struct tp_conf *conf;
 	struct scenario **v;
 	size_t *n;
-	size_t set[64];
-	size_t nset;
 	struct tp_err *err;
 };
 
@@ -109,37 +108,30 @@ add_single(const char *name, void *arg)
 	return 0;
 }
 
-/* One member of a set. */
-static int
-add_member(const char *name, void *arg)
-{
-	struct plan_ctx *p = arg;
-	char buf[64];
-	int i;
-
-	snprintf(buf, sizeof(buf), "%s", name);
-	buf[strcspn(buf, " \t")] = '\0';
-	if ((i = site_index(p->conf, buf)) < 0)
-		return tp_err_set(p->err, "sets: no site called \"%s\"", buf);
-	if (p->nset == sizeof(p->set) / sizeof(p->set[0]))
-		return tp_err_set(p->err, "sets: a set of more than 64 sites");
-	p->set[p->nset++] = (size_t)i;
-	return 0;
-}
-
 /* One set of `sets` ("A+B"). */
 static int
 add_set(const char *text, void *arg)
 {
 	struct plan_ctx *p = arg;
-	char *copy = xstrdup(text);
-	int rc;
+	struct failure_set set;
+	char bad[64];
+	size_t *sites, i;
+	int rc = 0;
 
-	p->nset = 0;
-	rc = each_word(copy, "+", add_member, p);
-	free(copy);
-	if (rc == 0 && p->nset > 0)
-		plan_add(p->conf, p->v, p->n, p->set, p->nset);
+	if (failure_set_parse(text, 0, &set, bad, sizeof(bad)) < 0)
+		return tp_err_set(p->err, "sets: \"%s\" is not a site name", bad);
+	sites = xcalloc(set.n ? set.n : 1, sizeof(size_t));
+	for (i = 0; i < set.n && rc == 0; i++) {
+		int k = site_index(p->conf, set.names[i]);
+
+		if (k < 0)
+			rc = tp_err_set(p->err, "sets: no site called \"%s\"", set.names[i]);
+		sites[i] = (size_t)k;
+	}
+	if (rc == 0 && set.n > 0)
+		plan_add(p->conf, p->v, p->n, sites, set.n);
+	free(sites);
+	failure_set_free(&set);
 	return rc;
 }
 
@@ -147,7 +139,7 @@ add_set(const char *text, void *arg)
 int
 plan_scenarios(const struct tp_conf *conf, struct scenario **out, size_t *n, struct tp_err *err)
 {
-	struct plan_ctx p = { conf, out, n, { 0 }, 0, err };
+	struct plan_ctx p = { conf, out, n, err };
 	char *copy;
 	size_t i;
 	int rc = 0;

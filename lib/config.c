@@ -19,8 +19,9 @@
 
 #include <ini.h>
 
-#include "defaults.h"
 #include "config.h"
+#include "defaults.h"
+#include "failure_set.h"
 #include "xalloc.h"
 
 enum conf_section {
@@ -306,39 +307,40 @@ check_name(struct conf_load *ld, const char *key, const char *what, const char *
 }
 
 /*
- * Check a comma-separated list of site names (single) or of '+'-joined
- * sets (sets); each name at most once per set.
+ * Check a comma-separated list of site names (single) or of failure sets
+ * (sets); each name at most once per set.
  */
 static int
 check_site_list(struct conf_load *ld, const struct conf_key *k, const char *value)
 {
-	char *copy = xstrdup(value), **sets, **names;
-	size_t nsets, nnames, i, j, m;
+	char *copy = xstrdup(value), **sets, bad[64];
+	size_t nsets, i;
 	int ok = 1;
 
 	nsets = split_words(copy, ",", &sets);
 	for (i = 0; ok && i < nsets; i++) {
-		char *set = trim(sets[i]);
+		char *text = trim(sets[i]);
+		struct failure_set set;
 
-		if (*set == '\0')
+		if (*text == '\0')
 			continue;
-		if (k->type == T_SINGLE && strchr(set, '+') != NULL) {
+		if (k->type == T_SINGLE && strchr(text, '+') != NULL) {
 			ok = conf_fail(ld, ld->line, "%s: \"%s\" is a set; list sets "
-			    "under sets", k->name, set);
+			    "under sets", k->name, text);
 			break;
 		}
-		nnames = split_words(set, "+", &names);
-		for (j = 0; ok && j < nnames; j++) {
-			names[j] = trim(names[j]);
-			ok = check_name(ld, k->name, "site name", names[j]);
-			for (m = 0; ok && m < j; m++)
-				if (strcmp(names[m], names[j]) == 0)
-					ok = conf_fail(ld, ld->line, "%s: site %s "
-					    "twice in one set", k->name, names[j]);
-		}
-		if (ok && nnames == 0)
+		if (strspn(text, "+ \t") == strlen(text)) {
 			ok = conf_fail(ld, ld->line, "%s: empty set", k->name);
-		free(names);
+			break;
+		}
+		if (failure_set_parse(text, 0, &set, bad, sizeof(bad)) < 0) {
+			ok = check_name(ld, k->name, "site name", bad);
+			break;
+		}
+		if (set.repeated != NULL)
+			ok = conf_fail(ld, ld->line, "%s: site %s twice in one set", k->name,
+			    set.repeated);
+		failure_set_free(&set);
 	}
 	if (ok && nsets == 0 && k->type == T_SINGLE)
 		ok = conf_fail(ld, ld->line, "%s: empty; use all, none or "
@@ -705,18 +707,27 @@ key_line(const struct conf_load *ld, const char *name)
 static int
 check_sites_known(struct conf_load *ld, const char *key, const char *value)
 {
-	char *copy, *p, *save = NULL;
+	char *copy, **sets;
+	size_t nsets, i, j;
 	int ok = 1;
 
 	if (strcmp(key, "single") == 0 &&
 	    (strcmp(value, "all") == 0 || strcmp(value, "none") == 0))
 		return 1;
 	copy = xstrdup(value);
-	for (p = strtok_r(copy, ",+ \t", &save); ok && p != NULL;
-	    p = strtok_r(NULL, ",+ \t", &save))
-		if (tp_conf_site(ld->c, p) == NULL)
-			ok = conf_fail(ld, key_line(ld, key), "%s: no [site %s] "
-			    "in this file", key, p);
+	nsets = split_words(copy, ",", &sets);
+	for (i = 0; ok && i < nsets; i++) {
+		struct failure_set set;
+
+		if (failure_set_parse(sets[i], 0, &set, NULL, 0) < 0)
+			continue;	/* refused with its line already */
+		for (j = 0; ok && j < set.n; j++)
+			if (tp_conf_site(ld->c, set.names[j]) == NULL)
+				ok = conf_fail(ld, key_line(ld, key), "%s: no [site %s] "
+				    "in this file", key, set.names[j]);
+		failure_set_free(&set);
+	}
+	free(sets);
 	free(copy);
 	return ok;
 }

@@ -9,6 +9,7 @@ libtp_a_SOURCES = \
 	lib/db.c lib/db.h lib/defaults.h lib/db_migrations.c lib/db_migrations.h \
 	lib/error.c lib/error.h \
 	lib/exclude.c lib/exclude.h \
+	lib/failure_set.c lib/failure_set.h \
 	lib/import.c lib/import.h \
 	lib/keyfile.c lib/keyfile.h \
 	lib/log.c lib/log.h \

@@ -15,7 +15,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../bgpctl/bgpctl.h"
+#include "bgpctl.h"
 #include "fixture.h"
 #include "xalloc.h"
 

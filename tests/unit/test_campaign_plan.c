@@ -4,7 +4,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../campaign/campaign.h"
+#include "campaign.h"
 #include "fixture.h"
 
 /* Load a config with sites akl, chc, wlg, syd and the given scenario keys. */

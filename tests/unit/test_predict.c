@@ -11,10 +11,10 @@
 
 #include <criterion/criterion.h>
 
-#include "../../analyze/evaluate.h"
-#include "../../analyze/matrix.h"
-#include "../../analyze/predict.h"
-#include "../../lib/config.h"
+#include "evaluate.h"
+#include "matrix.h"
+#include "predict.h"
+#include "config.h"
 #include "db.h"
 #include "fixture.h"
 
