@@ -5,14 +5,17 @@ libcampaign_a_SOURCES = \
 	campaign/bgp.c \
 	campaign/campaign.h \
 	campaign/converge.c \
+	campaign/execute.c \
 	campaign/explore.c \
-	campaign/plan.c \
+	campaign/plan.c campaign/plan.h \
 	campaign/progress.c \
 	campaign/round.c \
 	campaign/run.c campaign/run.h \
+	campaign/schedule.c campaign/schedule.h \
 	campaign/show.c \
 	campaign/site_exec.c campaign/site_exec.h \
-	campaign/state.c
+	campaign/state.c \
+	campaign/stop.c campaign/stop.h
 
 sbin_PROGRAMS += tp-campaign
 tp_campaign_SOURCES = campaign/main.c
@@ -20,4 +23,5 @@ tp_campaign_CPPFLAGS = $(MODEL_CPPFLAGS)
 tp_campaign_LDADD = libcampaign.a libmodel.a $(TP_LIBS)
 
 TP_UNIT_LIBS += libcampaign.a
-tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_site_exec.c
+tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_campaign_schedule.c \
+	tests/unit/test_site_exec.c

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "campaign.h"
 #include "failure_set.h"
+#include "plan.h"
 #include "xalloc.h"
 
 /* Index of the site called name in the config, or -1. */
@@ -19,56 +19,64 @@ site_index(const struct tp_conf *conf, const char *name)
 	return -1;
 }
 
-/* Order site indexes by site name. */
-static const struct tp_conf *sort_conf;
+/* Order site indexes by the names of the config's sites. */
 static int
-cmp_site_name(const void *a, const void *b)
+cmp_site_name(const void *a, const void *b, void *arg)
 {
-	return strcmp(sort_conf->sites[*(const size_t *)a].name,
-	    sort_conf->sites[*(const size_t *)b].name);
+	const struct tp_conf *conf = arg;
+
+	return strcmp(conf->sites[*(const size_t *)a].name, conf->sites[*(const size_t *)b].name);
 }
 
-/* Sort the set by name, drop repeats, and write its "A+B" name. */
-void
-scenario_canonical(const struct tp_conf *conf, struct scenario *s)
+/* A pending scenario of the given sites, in canonical order and named. */
+struct scenario
+scenario_make(const struct tp_conf *conf, const size_t *sites, size_t nsites)
 {
+	struct scenario s = { 0 };
+	const char **names;
 	size_t i, n = 0;
 
-	sort_conf = conf;
-	qsort(s->sites, s->nsites, sizeof(size_t), cmp_site_name);
-	for (i = 0; i < s->nsites; i++)
-		if (n == 0 || s->sites[n - 1] != s->sites[i])
-			s->sites[n++] = s->sites[i];
-	s->nsites = n;
-	s->name[0] = '\0';
-	for (i = 0; i < n; i++) {
-		if (i)
-			strncat(s->name, "+", sizeof(s->name) - strlen(s->name) - 1);
-		strncat(s->name, conf->sites[s->sites[i]].name, sizeof(s->name) - strlen(s->name) - 1);
-	}
+	s.sites = xcalloc(nsites ? nsites : 1, sizeof(size_t));
+	memcpy(s.sites, sites, nsites * sizeof(size_t));
+	qsort_r(s.sites, nsites, sizeof(size_t), cmp_site_name, (void *)conf);
+	for (i = 0; i < nsites; i++)
+		if (n == 0 || s.sites[n - 1] != s.sites[i])
+			s.sites[n++] = s.sites[i];
+	s.nsites = n;
+	names = xcalloc(n ? n : 1, sizeof(*names));
+	for (i = 0; i < n; i++)
+		names[i] = conf->sites[s.sites[i]].name;
+	s.name = failure_set_print(names, n);
+	free(names);
+	s.status = "pending";
+	return s;
+}
+
+/* Find a scenario by its canonical name. */
+struct scenario *
+scenario_find(struct scenario *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
 }
 
 /* Append the scenario made of these site indexes unless an equal one is there. */
-static int
+static void
 plan_add(const struct tp_conf *conf, struct scenario **v, size_t *n, const size_t *sites,
     size_t nsites)
 {
-	struct scenario s = { 0 };
-	size_t i;
+	struct scenario s = scenario_make(conf, sites, nsites);
 
-	s.sites = xcalloc(nsites, sizeof(size_t));
-	memcpy(s.sites, sites, nsites * sizeof(size_t));
-	s.nsites = nsites;
-	s.status = "pending";
-	scenario_canonical(conf, &s);
-	for (i = 0; i < *n; i++)
-		if (strcmp((*v)[i].name, s.name) == 0) {
-			free(s.sites);
-			return 0;
-		}
+	if (scenario_find(*v, *n, s.name) != NULL) {
+		scenario_clear(&s);
+		return;
+	}
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
 	(*v)[(*n)++] = s;
-	return 1;
 }
 
 /* Split s at any of seps, trimming blanks; calls fn for each non-empty word. */
@@ -167,6 +175,16 @@ plan_scenarios(const struct tp_conf *conf, struct scenario **out, size_t *n, str
 	return rc;
 }
 
+/* Free what one scenario holds. */
+void
+scenario_clear(struct scenario *s)
+{
+	free(s->sites);
+	free(s->name);
+	s->sites = NULL;
+	s->name = NULL;
+}
+
 /* Free a scenario array. */
 void
 scenarios_free(struct scenario *v, size_t n)
@@ -174,7 +192,7 @@ scenarios_free(struct scenario *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		free(v[i].sites);
+		scenario_clear(&v[i]);
 	free(v);
 }
 
@@ -194,16 +212,4 @@ plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets, si
 	    scenario_round;
 
 	return ntargets / rate + round_overhead + nscenarios * per_scenario;
-}
-
-/* 1 when the database site id is one of the scenario's withdrawn sites. */
-int
-scenario_has_site(const struct campaign *c, const struct scenario *s, long long site_id)
-{
-	size_t k;
-
-	for (k = 0; k < s->nsites; k++)
-		if (c->site_ids[s->sites[k]] == site_id)
-			return 1;
-	return 0;
 }
