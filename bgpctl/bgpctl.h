@@ -90,12 +90,22 @@ const struct bgpctl_command *bgpctl_command_find(const char *word, struct tp_err
 void bgpctl_commands_help(FILE *f);
 /* The exit status for a BIRD connection failure. */
 int bgpctl_exit_status(enum bird_err_kind kind);
+/*
+ * The configured sites the operands name (each valid, configured, named
+ * once) into *out (fresh); 0, or an exit status after saying what is wrong.
+ */
+int bgpctl_resolve_sites(const struct bgpctl *b, int argc, char **argv,
+    const struct tp_site_conf ***out);
+/* Every configured site (fresh), *n of them. */
+const struct tp_site_conf **bgpctl_all_sites(const struct bgpctl *b, size_t *n);
 
-/* bgpctl_do.c: the command handlers; each returns an exit status. */
+/* The command handlers; each returns an exit status. */
+/* bgpctl_status.c */
 int bgpctl_status(struct bgpctl *b, int argc, char **argv);
+int bgpctl_show(struct bgpctl *b, int argc, char **argv);
+/* bgpctl_policy.c */
 int bgpctl_withdraw(struct bgpctl *b, int argc, char **argv);
 int bgpctl_announce(struct bgpctl *b, int argc, char **argv);
-int bgpctl_show(struct bgpctl *b, int argc, char **argv);
 /* Query one site's BIRD (used by status and withdraw). */
 void site_status_read(const struct bgpctl *b, const struct tp_site_conf *site,
     struct site_status *st);

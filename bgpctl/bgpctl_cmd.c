@@ -1,7 +1,13 @@
-/* bgpctl_cmd.c: tp-bgpctl's command table, matched by unique prefix. */
+/*
+ * bgpctl_cmd.c: tp-bgpctl's command table (matched by lib/command.c), the
+ * site operands, and the exit status of a BIRD failure.
+ */
+#include <stdlib.h>
 #include <sysexits.h>
 
 #include "bgpctl.h"
+#include "log.h"
+#include "xalloc.h"
 
 static const struct bgpctl_command commands[] = {
 	{ { "status", "[site ...]",
@@ -34,6 +40,60 @@ void
 bgpctl_commands_help(FILE *f)
 {
 	tp_command_help(f, &table);
+}
+
+/*
+ * Turn site names into configured sites: each must be a valid name, in
+ * tp.conf, and named once. Returns 0 or an exit status.
+ */
+/*
+ * Turn site names into configured sites: each must be a valid name, in
+ * tp.conf, and named once. Returns 0 or an exit status.
+ */
+int
+bgpctl_resolve_sites(const struct bgpctl *b, int argc, char **argv,
+    const struct tp_site_conf ***out)
+{
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
+	const struct tp_site_conf **sites = xcalloc((size_t)argc + 1, sizeof(*sites));
+	int i, j;
+
+	for (i = 0; i < argc; i++) {
+		if (!tp_name_valid(argv[i])) {
+			log_error("usage", "bad site name \"%.64s\": use 1 to 63 characters of "
+			    "[A-Za-z0-9_.-]", argv[i]);
+			free(sites);
+			return EX_USAGE;
+		}
+		if ((sites[i] = tp_conf_site(&b->conf, argv[i])) == NULL) {
+			log_error("usage", "unknown site %s: %s has no [site %s]", argv[i],
+			    b->conf.path != NULL ? b->conf.path : "tp.conf", argv[i]);
+			free(sites);
+			return EX_USAGE;
+		}
+		for (j = 0; j < i; j++)
+			if (sites[j] == sites[i]) {
+				log_error("usage", "site %s is named twice", argv[i]);
+				free(sites);
+				return EX_USAGE;
+			}
+	}
+	*out = sites;
+	return 0;
+}
+
+/* Every configured site, in configuration order. */
+const struct tp_site_conf **
+bgpctl_all_sites(const struct bgpctl *b, size_t *n)
+{
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
+	const struct tp_site_conf **sites = xcalloc(b->conf.nsites + 1, sizeof(*sites));
+	size_t i;
+
+	for (i = 0; i < b->conf.nsites; i++)
+		sites[i] = &b->conf.sites[i];
+	*n = b->conf.nsites;
+	return sites;
 }
 
 /* Map a BIRD connection failure to an exit status. */
