@@ -5,7 +5,7 @@ libtp_a_SOURCES = \
 	lib/clock.c lib/clock.h \
 	lib/command.c lib/command.h \
 	lib/cookie.c lib/cookie.h \
-	lib/config.c lib/config.h \
+	lib/config.c lib/config.h lib/config_load.h lib/config_read.c lib/config_value.c \
 	lib/db.c lib/db.h lib/defaults.h lib/db_migrations.c lib/db_migrations.h \
 	lib/error.c lib/error.h \
 	lib/exclude.c lib/exclude.h \
