@@ -23,6 +23,7 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_config.c \
 	tests/unit/test_cookie.c \
 	tests/unit/test_db.c \
+	tests/unit/test_db_rows.c \
 	tests/unit/test_exclude.c \
 	tests/unit/test_import.c \
 	tests/unit/test_keyfile.c \

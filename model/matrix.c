@@ -59,6 +59,12 @@ load_scenarios(struct tp_db *db, struct failover_matrix *m, const char *only,
 	struct picked_round r;
 	int rc, found = 0;
 
+	/*
+	 * Fewest sites first: a canonical set has one '+' fewer than sites,
+	 * and the length lost by deleting the '+' signs counts them (SQLite
+	 * has no function that counts a character). Sets of one size are
+	 * then in name order, so the report reads single failures first.
+	 */
 	if (tp_db_prepare(db, "SELECT id, withdrawn FROM scenarios "
 	    "WHERE campaign_id = ? AND withdrawn != '' "
 	    "ORDER BY length(withdrawn) - length(replace(withdrawn, '+', '')), withdrawn",

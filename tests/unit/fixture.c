@@ -1,4 +1,4 @@
-/* fixture.c: temporary files for unit tests. */
+/* fixture.c: temporary files and databases for unit tests. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,4 +57,31 @@ fixture_cleanup(void)
 	if (system(cmd) != 0)
 		fprintf(stderr, "fixture: could not remove %s\n", fixture_root);
 	fixture_root[0] = '\0';
+}
+
+/* Open a database, failing the test on error. */
+struct tp_db *
+fixture_db_open(const char *path, int flags)
+{
+	struct tp_err err = { "" };
+	struct tp_db *db = NULL;
+
+	cr_assert_eq(tp_db_open(path, flags, &db, &err), 0, "%s", err.msg);
+	cr_assert_not_null(db);
+	return db;
+}
+
+/* Run a query returning one integer on a raw handle. */
+long long
+fixture_query_int(sqlite3 *h, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v;
+
+	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
+	    sqlite3_errmsg(h));
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s: %s", sql, sqlite3_errmsg(h));
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }
