@@ -19,7 +19,7 @@ sched_init(struct sched *s, const struct tp_conf *conf, struct scenario *planned
 	s->total = n + conf->nsites * conf->chains + conf->explore;
 }
 
-/* Free every scenario. */
+/* Free every scenario, the planned ones included. */
 void
 sched_free(struct sched *s)
 {

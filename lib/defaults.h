@@ -18,7 +18,7 @@
 #define TP_DEFAULT_SOURCE4	"192.0.2.1"
 #define TP_DEFAULT_SOURCE6	"2001:db8:ffff::1"
 
-/* Probes per second. */
+/* Probes per second: tp-probe send without -R, tp.conf without rate. */
 #define TP_DEFAULT_RATE		10000
 
 #endif

@@ -23,7 +23,6 @@ struct failure_set {
 	const char *repeated;	/* a name the text gave twice (one of names), or NULL */
 };
 
-/* Parser flags. */
 #define FAILURE_SET_COMMAS 1	/* ',' separates sites as '+' does ("A,B" on a command line) */
 
 /*

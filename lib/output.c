@@ -154,7 +154,6 @@ tp_table_bool(struct tp_table *t, size_t col, int v)
 	c->i = v != 0;
 }
 
-/* Number of rows. */
 size_t
 tp_table_rows(const struct tp_table *t)
 {
