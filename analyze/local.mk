@@ -8,13 +8,18 @@ libanalyze_a_SOURCES = \
 	analyze/create_cmd.c \
 	analyze/evaluate.c analyze/evaluate.h \
 	analyze/import_cmd.c \
+	analyze/log_formats.c analyze/log_formats.h \
+	analyze/log_import.c \
+	analyze/log_tally.c analyze/log_tally.h \
+	analyze/log_time.c analyze/log_time.h \
 	analyze/matrix_output.c analyze/matrix_output.h \
 	analyze/policy.c analyze/policy.h \
 	analyze/predict_cmd.c \
 	analyze/predict_output.c \
+	analyze/prune_cmd.c \
 	analyze/report.c analyze/report.h \
 	analyze/target_select.c analyze/target_select.h \
-	analyze/targets_cmd.c
+	analyze/targets_cmd.c analyze/targets_import.h
 
 bin_PROGRAMS += tp-analyze
 tp_analyze_SOURCES = analyze/main.c
@@ -26,5 +31,8 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_analyze_matrix.c \
 	tests/unit/test_analyze_targets.c \
 	tests/unit/test_analyze_cli.c \
+	tests/unit/test_log_formats.c \
+	tests/unit/test_log_import.c \
+	tests/unit/test_prune.c \
 	tests/unit/test_predict.c
 EXTRA_DIST += tests/fixtures/analyze

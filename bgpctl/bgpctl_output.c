@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "bgpctl.h"
+#include "escape.h"
 #include "output.h"
 #include "xalloc.h"
 
@@ -255,9 +256,10 @@ output_show(const struct bgpctl *b, const char *site, const char *command,
 	}
 	for (i = 0; i < reply->nlines; i++) {
 		const struct bird_line *l = &reply->lines[i];
+		char safe[4 * BIRD_LINE_MAX + 4];
 
 		if (l->kind == BIRD_LINE_ASYNC || (l->code == 0 && l->text[0] == '\0'))
 			continue;
-		printf("%s\n", l->text);
+		printf("%s\n", tp_escape(l->text, TP_ESC_KEEP_TAB, safe, sizeof(safe)));
 	}
 }

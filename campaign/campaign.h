@@ -17,6 +17,7 @@
 #include "db.h"
 #include "error.h"
 #include "explore_pick.h"
+#include "import_cache.h"
 #include "plan.h"
 #include "stop.h"
 
@@ -49,6 +50,8 @@ struct campaign {
 	long long baseline_round;
 	struct round_target *targets;
 	size_t ntargets;
+	/* Address and site look-ups, shared by every stream of every round. */
+	struct tp_import_cache *import_cache;
 	/* Progress, for the status line. */
 	size_t scenario_index, scenario_total;
 	/* Scenarios left aborted because a listener died (listener_failure = continue). */
@@ -64,6 +67,13 @@ int campaign_site_index(const struct campaign *c, long long site_id);
 int execute_baseline(struct campaign *c, struct tp_err *err);
 /* Withdraw, converge, measure, announce, wait for the catchment; sets s->status. */
 int execute_scenario(struct campaign *c, struct scenario *s, struct tp_err *err);
+/*
+ * control.c: the targets scenario s probes: its catchment first (*ncatch),
+ * then control_per_site targets of every other site (at most control_share
+ * of each); *n in all.
+ */
+struct round_target *scenario_targets(const struct campaign *c, const struct scenario *s,
+    size_t *ncatch, size_t *n);
 /* 1 when the database site id is one of the scenario's withdrawn sites. */
 int scenario_has_site(const struct campaign *c, const struct scenario *s, long long site_id);
 
@@ -80,6 +90,7 @@ struct round_outcome {
 	long long round_id;
 	size_t sent;
 	size_t replies;			/* responses stored */
+	size_t foreign;			/* records naming another site or round: not stored */
 	int complete;			/* every listener ended cleanly */
 	char lost_site[64];		/* first site whose stream lacked its end line */
 };

@@ -23,39 +23,6 @@ scenario_has_site(const struct campaign *c, const struct scenario *s, long long 
 	return 0;
 }
 
-/*
- * The targets a scenario probes: first its catchment (the targets whose
- * baseline reply landed at one of its sites; *ncatch of them), then a
- * random control share of every other responsive target; *n in all.
- *
- * The control sample is seeded by the scenario's row id, not the clock:
- * a resumed campaign that measures the scenario again probes the same
- * control targets, so the two rounds can be compared, and two scenarios
- * still get different samples. 40503 (2^16 divided by the golden ratio,
- * a Fibonacci hashing constant) spreads neighbouring ids far apart.
- */
-static struct round_target *
-scenario_targets(const struct campaign *c, const struct scenario *s, size_t *ncatch, size_t *n)
-{
-	struct round_target *v = xcalloc(c->ntargets ? c->ntargets : 1, sizeof(*v));
-	unsigned seed = (unsigned)s->id * 40503u + 1;
-	size_t i;
-
-	*n = 0;
-	for (i = 0; i < c->ntargets; i++)
-		if (scenario_has_site(c, s, c->targets[i].baseline_site))
-			v[(*n)++] = c->targets[i];
-	*ncatch = *n;
-	for (i = 0; i < c->ntargets; i++) {
-		const struct round_target *t = &c->targets[i];
-
-		if (!scenario_has_site(c, s, t->baseline_site) && t->baseline_site != 0 &&
-		    (double)rand_r(&seed) / RAND_MAX < c->conf->control_share)
-			v[(*n)++] = *t;
-	}
-	return v;
-}
-
 /* Withdraw, converge, measure, announce, wait for the catchment to return. */
 int
 execute_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)

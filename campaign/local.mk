@@ -4,6 +4,7 @@ libcampaign_a_CPPFLAGS = $(MODEL_CPPFLAGS)
 libcampaign_a_SOURCES = \
 	campaign/bgp.c \
 	campaign/campaign.h \
+	campaign/control.c \
 	campaign/converge.c \
 	campaign/execute.c \
 	campaign/explore.c \

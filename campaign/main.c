@@ -9,6 +9,7 @@
 #include "command.h"
 #include "defaults.h"
 #include "log.h"
+#include "prune.h"
 #include "run.h"
 #include "xalloc.h"
 
@@ -131,6 +132,8 @@ run_or_resume(const struct options *o, long long resume_id)
 		return EX_UNAVAILABLE;
 	}
 	status = campaign_run(&c, resume_id);
+	retention_after_campaign(o->dry_run ? NULL : c.db, &conf);	/* retain_days */
+	tp_import_cache_free(c.import_cache);
 	tp_db_close(c.db);
 	free(c.site_ids);
 	free(c.withdrawn);

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "config_load.h"
 #include "defaults.h"
+#include "name_index.h"
 #include "xalloc.h"
 
 /* 1 when s is a safe site or protocol name (see config.h). */
@@ -92,6 +93,7 @@ tp_conf_defaults(struct tp_conf *c)
 	c->converge_timeout = 300;
 	c->tolerance = 0.01;
 	c->control_share = 0.05;
+	c->control_per_site = 200;
 	c->listen_grace = 2;
 	c->listener_failure = TP_LISTENER_STOP;
 	c->single = xstrdup("all");
@@ -112,6 +114,7 @@ tp_conf_free(struct tp_conf *c)
 	free(c->key_file);
 	free(c->exclude);
 	free(c->bindir);
+	free(c->probe_user);
 	free(c->test_ranges);
 	free(c->prober);
 	free(c->single);
@@ -119,15 +122,18 @@ tp_conf_free(struct tp_conf *c)
 	for (i = 0; i < c->nsites; i++)
 		site_free(&c->sites[i]);
 	free(c->sites);
+	tp_name_index_free(c->site_index);
 	memset(c, 0, sizeof(*c));
 }
 
-/* The site called name, or NULL. */
+/* The site called name, or NULL (by the index when tp_conf_load built one). */
 const struct tp_site_conf *
 tp_conf_site(const struct tp_conf *c, const char *name)
 {
 	size_t i;
 
+	if (c->site_index != NULL)
+		return tp_name_index_find(c->site_index, name, &i) ? &c->sites[i] : NULL;
 	for (i = 0; i < c->nsites; i++)
 		if (strcmp(c->sites[i].name, name) == 0)
 			return &c->sites[i];

@@ -7,6 +7,8 @@
 #include "addr.h"
 #include "error.h"
 
+struct tp_name_index;
+
 /* One [site NAME] section. */
 struct tp_site_conf {
 	char *name;		/* validated identifier (tp_name_valid) */
@@ -32,6 +34,7 @@ struct tp_conf {
 	char *key_file;		/* probe key; default SYSCONFDIR/traffic-predictor/probe.key */
 	char *exclude;		/* exclusion list; default PKGDATADIR/exclude.conf */
 	char *bindir;		/* where tp-probe and tp-bgpctl live at the sites; "" = PATH */
+	char *probe_user;	/* tp-probe drops root to this user; NULL = "tp" */
 	struct tp_prefix *test_ranges;	/* default 192.0.2.0/24 2001:db8:ffff::/48 */
 	size_t ntest_ranges;
 	struct tp_addr source4;	/* anycast probe source; default 192.0.2.1 */
@@ -45,7 +48,8 @@ struct tp_conf {
 	unsigned sample_size;	/* targets per convergence sample; default 500 */
 	unsigned converge_timeout;	/* seconds; default 300 */
 	double tolerance;	/* share two samples may differ by; default 0.01 */
-	double control_share;	/* share of other sites' targets probed too; default 0.05 */
+	double control_share;	/* at most this share of a site's targets in the control; 0.05 */
+	unsigned control_per_site;	/* control targets per other site; default 200 */
 	unsigned listen_grace;	/* seconds listeners wait for late replies; default 2 */
 	unsigned listener_failure;	/* enum tp_listener_failure; default stop */
 	char *single;		/* "all", "none" or "A,B,..."; default "all" */
@@ -53,8 +57,10 @@ struct tp_conf {
 	unsigned chains;	/* depth; default 0 */
 	unsigned explore;	/* extra sets picked by lowest prediction confidence; default 0 */
 	unsigned explore_size;	/* sites in each of them; default 2 */
+	unsigned retain_days;	/* forget targets and replies older than this; 0 = keep */
 	struct tp_site_conf *sites;
 	size_t nsites;
+	struct tp_name_index *site_index;	/* sites by name (tp_conf_load fills it) */
 };
 
 /* Set every default (no sites). */

@@ -60,6 +60,8 @@ struct conf_load {
 	int site_key_line[CONF_MAX_KEYS];	/* the same for the current site */
 	int err_line;		/* first error, 0 = none */
 	struct tp_err err;
+	size_t sites_cap;	/* room in c->sites */
+	size_t sets_len, sets_cap;	/* c->sets's length and room, once appended to */
 };
 
 /* Record an error at line unless an earlier one is recorded; returns 0 (for inih). */

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "config_load.h"
 #include "failure_set.h"
+#include "name_index.h"
 #include "xalloc.h"
 
 #define CK(key, type, field, min, max) \
@@ -31,6 +32,7 @@ static const struct conf_key conf_keys[] = {
 	CK("key_file",		T_PATH,		key_file,		0, 0),
 	CK("exclude",		T_PATH,		exclude,		0, 0),
 	CK("bindir",		T_STRING,	bindir,			0, 0),
+	CK("probe_user",	T_NAME,		probe_user,		0, 0),
 	{ SEC_CAMPAIGN, "test_ranges", T_PREFIXES, offsetof(struct tp_conf, test_ranges),
 	    offsetof(struct tp_conf, ntest_ranges), 0, 0, NULL },
 	CK("source4",		T_ADDR4,	source4,		0, 0),
@@ -45,12 +47,14 @@ static const struct conf_key conf_keys[] = {
 	CK("converge_timeout",	T_UINT,		converge_timeout,	1, 86400),
 	CK("tolerance",		T_DOUBLE,	tolerance,		0, 1),
 	CK("control_share",	T_DOUBLE,	control_share,		0, 1),
+	CK("control_per_site",	T_UINT,		control_per_site,	0, 10000000),
 	CK("listen_grace",	T_UINT,		listen_grace,		0, 600),
 	CK("single",		T_SINGLE,	single,			0, 0),
 	CK("sets",		T_SETS,		sets,			0, 0),
 	CK("chains",		T_UINT,		chains,			0, 64),
 	CK("explore",		T_UINT,		explore,		0, 100000),
 	CK("explore_size",	T_UINT,		explore_size,		1, 64),
+	CK("retain_days",	T_UINT,		retain_days,		0, 36500),
 	{ SEC_CAMPAIGN, "listener_failure", T_CHOICE, offsetof(struct tp_conf, listener_failure),
 	    0, 0, 0, "stop continue" },
 	SK("exec",		T_STRING,	exec,			0, 0),
@@ -102,8 +106,13 @@ conf_section_begin(struct conf_load *ld, char *text)
 		    name, dup->line);
 		return;
 	}
-	c->sites = xreallocarray(c->sites, c->nsites + 1, sizeof(*c->sites));
-	site_defaults(&c->sites[c->nsites++], name, ld->line);
+	if (c->nsites == ld->sites_cap) {
+		ld->sites_cap = ld->sites_cap ? ld->sites_cap * 2 : 16;
+		c->sites = xreallocarray(c->sites, ld->sites_cap, sizeof(*c->sites));
+	}
+	site_defaults(&c->sites[c->nsites], name, ld->line);
+	tp_name_index_add(c->site_index, c->sites[c->nsites].name, c->nsites, NULL);
+	c->nsites++;
 	memset(ld->site_key_line, 0, sizeof(ld->site_key_line));
 	ld->in = IN_SITE;
 }
@@ -293,6 +302,7 @@ tp_conf_load(const char *path, struct tp_conf *c, struct tp_err *err)
 
 	tp_conf_defaults(c);
 	c->path = xstrdup(path);
+	c->site_index = tp_name_index_new();
 	memset(&ld, 0, sizeof(ld));
 	ld.c = c;
 	ld.in = IN_NONE;

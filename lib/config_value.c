@@ -37,10 +37,13 @@ size_t
 split_words(char *s, const char *sep, char ***out)
 {
 	char **v = NULL, *save = NULL, *w;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
 	for (w = strtok_r(s, sep, &save); w != NULL; w = strtok_r(NULL, sep, &save)) {
-		v = xreallocarray(v, n + 1, sizeof(*v));
+		if (n == cap) {	/* doubling: 40,000 sets stay linear */
+			cap = cap ? cap * 2 : 8;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
 		v[n++] = w;
 	}
 	*out = v;
@@ -314,20 +317,33 @@ conf_set(struct conf_load *ld, const struct conf_key *k, char *base, const char 
 
 /*
  * A second `sets` line adds its sets to the first one's, so that long
- * lists fit the line length.
+ * lists fit the line length. The string grows by doubling, so that 40,000
+ * lines cost no more than one long one.
  */
 int
 append_sets(struct conf_load *ld, const struct conf_key *k, char *base, const char *v)
 {
-	char **slot = (char **)(base + k->off), *joined;
+	char **slot = (char **)(base + k->off);
+	size_t vlen = strlen(v);
 
 	if (!check_site_list(ld, k, v))
 		return 0;
 	if (*v == '\0')
 		return 1;
-	joined = **slot == '\0' ? xstrdup(v) : xasprintf("%s, %s", *slot, v);
-	free(*slot);
-	*slot = joined;
+	if (ld->sets_cap == 0) {
+		ld->sets_len = strlen(*slot);
+		ld->sets_cap = ld->sets_len + 1;
+	}
+	while (ld->sets_len + vlen + 3 > ld->sets_cap) {
+		ld->sets_cap *= 2;
+		*slot = xreallocarray(*slot, ld->sets_cap, 1);
+	}
+	if (ld->sets_len > 0) {
+		memcpy(*slot + ld->sets_len, ", ", 2);
+		ld->sets_len += 2;
+	}
+	memcpy(*slot + ld->sets_len, v, vlen + 1);
+	ld->sets_len += vlen;
 	return 1;
 }
 

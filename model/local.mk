@@ -13,8 +13,10 @@ libmodel_a_SOURCES = \
 	model/explore_pick.c model/explore_pick.h \
 	model/load_model.c model/load_model.h \
 	model/matrix.c model/matrix.h \
+	model/matrix_archive.c model/matrix_archive.h \
 	model/matrix_rows.c \
 	model/predict.c model/predict.h \
-	model/predict_model.c model/predict_model.h
+	model/predict_model.c model/predict_model.h \
+	model/prune.c model/prune.h
 
 TP_UNIT_LIBS += libmodel.a

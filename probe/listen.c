@@ -267,10 +267,16 @@ listen_import(struct tp_db *db, struct listener *l, const struct listen_stats *s
 {
 	struct tp_importer *imp;
 	struct tp_import_stats is;
+	struct tp_import_bind bind;
 	struct tp_record r;
 	size_t i;
 
-	imp = tp_importer_begin(db, err);
+	/* The site given with --site is the operator's word, not the stream's. */
+	if (tp_db_site_id(db, l->o->site, 1, err) < 0)
+		return -1;
+	bind.round = l->o->round;
+	snprintf(bind.site, sizeof(bind.site), "%s", l->o->site);
+	imp = tp_importer_begin_cached(NULL, db, &bind, db->path, err);
 	if (imp == NULL)
 		return -1;
 	record_init(&r, TP_REC_HEADER, l->o);
@@ -340,8 +346,13 @@ listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
 	p = listen_open(o, &l.dlt, err);
 	if (p == NULL)
 		goto out;
-	if (o->read_pcap == NULL && privdrop(o->user, err) < 0)
+	/* The key is read and the capture open: keep only CAP_NET_RAW, or
+	 * nothing at all to replay a file. */
+	if (o->drop_privileges && privdrop(o->user, o->read_pcap ? PRIVDROP_KEEP_NONE :
+	    PRIVDROP_KEEP_NET_RAW, err) < 0) {
+		pcap_close(p);
 		goto out;
+	}
 	l.out = db == NULL ? out : NULL;
 	reply_tally_init(&l.tally, &key, o->round, o->ranges, o->nranges);
 	listen_signals();

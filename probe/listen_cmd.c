@@ -46,6 +46,7 @@ listen_apply_config(struct listen_opts *o, const char *path, struct tp_err *err)
 	if (tp_conf_load(path, &conf, err) < 0)
 		return -1;
 	o->key_path = conf.key_file;
+	o->user = conf.probe_user;
 	if (conf.ntest_ranges > LISTEN_MAX_RANGES)
 		return tp_err_set(err, "%s: more than %d test ranges", path, LISTEN_MAX_RANGES);
 	for (i = 0; i < conf.ntest_ranges; i++)
@@ -211,6 +212,7 @@ cmd_listen(int argc, char **argv)
 		log_error("listen", "%s", err.msg);
 		return 2;
 	}
+	o.drop_privileges = 1;
 	if (listen_run(&o, stdout, &st, &err) < 0) {
 		log_error("listen", "%s", err.msg);
 		return 1;

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "output.h"
 #include "permute.h"
+#include "privdrop.h"
 #include "rate_limit.h"
 #include "send.h"
 #include "targets.h"
@@ -319,6 +320,9 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 	    o->have_seed ? o->seed : permute_random_seed());
 	if (queue_init(&s.q4, o, AF_INET, n4 > 0 && !o->dry_run, err) < 0 ||
 	    queue_init(&s.q6, o, AF_INET6, n6 > 0 && !o->dry_run, err) < 0)
+		goto out;
+	/* Sockets open, key and targets read: nothing more needs privilege. */
+	if (o->drop_privileges && privdrop(o->user, PRIVDROP_KEEP_NONE, err) < 0)
 		goto out;
 	log_info("send", "round %u: %zu targets (%zu IPv4, %zu IPv6), %llu excluded, "
 	    "rate %llu/s%s", o->round, s.ntargets, n4, n6,

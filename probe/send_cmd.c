@@ -22,7 +22,7 @@ const char send_usage[] =
     "usage: tp-probe send [-hjqn] [-c config] [-k keyfile] [-x exclude] -r round\n"
     "                     [-R pps] [--repeat n] [--gap seconds] [--seed n] [--ttl n]\n"
     "                     [--source4 addr] [--source6 addr] [--db database [--site name]]\n"
-    "                     [file]\n";
+    "                     [--user name] [file]\n";
 
 /* Defaults: rate 10000, one pass, gap 1 s, TTL 64, the documented sources and paths. */
 void
@@ -53,12 +53,13 @@ send_apply_config(struct send_opts *o, const char *path, struct tp_err *err)
 	o->source4 = conf.source4;
 	o->source6 = conf.source6;
 	o->rate = conf.rate;
+	o->user = conf.probe_user;
 	return 0;
 }
 
 enum {
 	OPT_REPEAT = 256, OPT_GAP, OPT_SEED, OPT_TTL, OPT_SOURCE4, OPT_SOURCE6, OPT_DB,
-	OPT_SITE, OPT_DRY_RUN, OPT_FORGE,
+	OPT_SITE, OPT_DRY_RUN, OPT_FORGE, OPT_USER,
 };
 
 static const struct option send_longopts[] = {
@@ -79,6 +80,7 @@ static const struct option send_longopts[] = {
 	{ "source6", required_argument, NULL, OPT_SOURCE6 },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "site", required_argument, NULL, OPT_SITE },
+	{ "user", required_argument, NULL, OPT_USER },
 	/* Testing only (not in the man page): forge echo replies from the targets. */
 	{ "forge-replies", no_argument, NULL, OPT_FORGE },
 	{ NULL, 0, NULL, 0 },
@@ -166,6 +168,9 @@ send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
 		case OPT_FORGE:
 			o->forge_replies = 1;
 			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
 		case ':':
 			return tp_err_set(err, "option %s needs a value", argv[optind - 1]);
 		default:
@@ -235,6 +240,7 @@ cmd_send(int argc, char **argv)
 		log_error("send", "%s", err.msg);
 		return 2;
 	}
+	o.drop_privileges = 1;
 	if (send_run(&o, &st, &err) < 0) {
 		log_error("send", "%s", err.msg);
 		return 1;

@@ -83,6 +83,9 @@ conf_print() {
 [campaign]
 database = $RUN_DIR/tp.db
 key_file = $RUN_DIR/probe.key
+# The testbed runs everything as root and has no "tp" system user: tp-probe
+# drops root to nobody once its key is read and its sockets are open.
+probe_user = nobody
 EOF
 	for n in $(nodes_of_kind site); do
 		cat <<EOF

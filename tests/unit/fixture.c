@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 
 #include "fixture.h"
 
@@ -71,17 +73,27 @@ fixture_db_open(const char *path, int flags)
 	return db;
 }
 
-/* Run a query returning one integer on a raw handle. */
-long long
-fixture_query_int(sqlite3 *h, const char *sql)
+/* Seconds on the monotonic clock. */
+double
+fixture_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The first column of sql's first row. */
+double
+fixture_query(void *h, const char *sql)
 {
 	sqlite3_stmt *st;
-	long long v;
+	double v;
 
 	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
 	    sqlite3_errmsg(h));
-	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s: %s", sql, sqlite3_errmsg(h));
-	v = sqlite3_column_int64(st, 0);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+	v = sqlite3_column_double(st, 0);
 	sqlite3_finalize(st);
 	return v;
 }

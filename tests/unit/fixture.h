@@ -4,7 +4,6 @@
 
 #include <stddef.h>
 
-#include <sqlite3.h>
 
 #include "db.h"
 
@@ -14,10 +13,12 @@ const char *fixture_dir(void);
 const char *fixture_path(const char *name);
 /* Write text to name inside fixture_dir(); returns its path. */
 const char *fixture_write(const char *name, const char *text);
-/* Open name inside fixture_dir() with tp_db_open flags, failing the test on error. */
+/* Open path with tp_db_open flags, failing the test on error. */
 struct tp_db *fixture_db_open(const char *path, int flags);
-/* The one integer a query on h returns, failing the test otherwise. */
-long long fixture_query_int(sqlite3 *h, const char *sql);
+/* Seconds on the monotonic clock, for tests that bound how long work takes. */
+double fixture_seconds(void);
+/* The first column of sql's first row on the open database h (the test fails without one). */
+double fixture_query(void *h, const char *sql);
 /* Remove fixture_dir() and everything in it. */
 void fixture_cleanup(void);
 

@@ -31,7 +31,7 @@ has_table(sqlite3 *h, const char *table)
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'table' AND name = '%s'", table);
-	return fixture_query_int(h, sql) == 1;
+	return (long long)fixture_query(h, sql) == 1;
 }
 
 /* Open a raw connection (creating the file), failing the test on error. */
@@ -77,9 +77,9 @@ Test(db, pragmas_are_set_wal_busy_timeout_foreign_keys_synchronous)
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
 	cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
-	cr_assert_eq(fixture_query_int(db->h, "PRAGMA busy_timeout"), TP_DB_BUSY_MS);
-	cr_assert_eq(fixture_query_int(db->h, "PRAGMA foreign_keys"), 1);
-	cr_assert_eq(fixture_query_int(db->h, "PRAGMA synchronous"), 1);	/* NORMAL */
+	cr_assert_eq((long long)fixture_query(db->h, "PRAGMA busy_timeout"), TP_DB_BUSY_MS);
+	cr_assert_eq((long long)fixture_query(db->h, "PRAGMA foreign_keys"), 1);
+	cr_assert_eq((long long)fixture_query(db->h, "PRAGMA synchronous"), 1);	/* NORMAL */
 	tp_db_close(db);
 	cr_assert_eq(access(fixture_path("t.db"), F_OK), 0);
 }
@@ -109,8 +109,8 @@ Test(db, version_0_to_newest_then_reopen_is_a_no_op)
 
 	/* Migrating "up to 0" leaves an empty file alone. */
 	cr_assert_eq(tp_db_migrate(h, 0, path, &err), 0, "%s", err.msg);
-	cr_assert_eq(fixture_query_int(h, "PRAGMA user_version"), 0);
-	cr_assert_eq(fixture_query_int(h, "SELECT count(*) FROM sqlite_master"), 0);
+	cr_assert_eq((long long)fixture_query(h, "PRAGMA user_version"), 0);
+	cr_assert_eq((long long)fixture_query(h, "SELECT count(*) FROM sqlite_master"), 0);
 	cr_assert_eq(sqlite3_close(h), SQLITE_OK);
 
 	/* tp_db_open brings version 0 to the newest. */
@@ -118,7 +118,7 @@ Test(db, version_0_to_newest_then_reopen_is_a_no_op)
 	cr_assert_eq(tp_db_user_version(db), tp_db_schema_version());
 	for (i = 0; i < NTABLES; i++)
 		cr_assert(has_table(db->h, tables[i]), "no table %s", tables[i]);
-	objects = fixture_query_int(db->h, "SELECT count(*) FROM sqlite_master");
+	objects = (long long)fixture_query(db->h, "SELECT count(*) FROM sqlite_master");
 	cr_assert_eq(tp_db_exec(db, "INSERT INTO sites (name) VALUES ('AKL')", &err), 0,
 	    "%s", err.msg);
 	tp_db_close(db);
@@ -126,13 +126,13 @@ Test(db, version_0_to_newest_then_reopen_is_a_no_op)
 	/* Opening again changes nothing and keeps the data. */
 	db = fixture_db_open(path, 0);
 	cr_assert_eq(tp_db_user_version(db), tp_db_schema_version());
-	cr_assert_eq(fixture_query_int(db->h, "SELECT count(*) FROM sqlite_master"), objects);
-	cr_assert_eq(fixture_query_int(db->h, "SELECT count(*) FROM sites WHERE name = 'AKL'"), 1);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sqlite_master"), objects);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sites WHERE name = 'AKL'"), 1);
 	tp_db_close(db);
 
 	/* Read-only opens of a current database work and see the data. */
 	db = fixture_db_open(path, TP_DB_READONLY);
-	cr_assert_eq(fixture_query_int(db->h, "SELECT count(*) FROM sites"), 1);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sites"), 1);
 	cr_assert_eq(tp_db_exec(db, "INSERT INTO sites (name) VALUES ('SYD')", &err), -1);
 	cr_assert(strstr(err.msg, "readonly") != NULL, "got: %s", err.msg);
 	tp_db_close(db);
@@ -147,11 +147,11 @@ Test(db, migrate_on_a_raw_handle_step_by_step)
 
 	for (v = 1; v <= tp_db_schema_version(); v++) {
 		cr_assert_eq(tp_db_migrate(h, v, path, &err), 0, "to %d: %s", v, err.msg);
-		cr_assert_eq(fixture_query_int(h, "PRAGMA user_version"), v);
+		cr_assert_eq((long long)fixture_query(h, "PRAGMA user_version"), v);
 	}
 	/* Asking for an older version than the file has is a no-op, not a downgrade. */
 	cr_assert_eq(tp_db_migrate(h, 0, path, &err), 0, "%s", err.msg);
-	cr_assert_eq(fixture_query_int(h, "PRAGMA user_version"), tp_db_schema_version());
+	cr_assert_eq((long long)fixture_query(h, "PRAGMA user_version"), tp_db_schema_version());
 	/* A target the program does not know is refused. */
 	cr_assert_eq(tp_db_migrate(h, tp_db_schema_version() + 1, path, &err), -1);
 	cr_assert(strstr(err.msg, "cannot migrate") != NULL, "got: %s", err.msg);
@@ -227,8 +227,8 @@ Test(db, newer_database_is_refused_and_left_untouched)
 	err.msg[0] = '\0';
 	cr_assert_eq(tp_db_migrate(h, tp_db_schema_version(), path, &err), -1);
 	cr_assert_str_eq(err.msg, want);
-	cr_assert_eq(fixture_query_int(h, "PRAGMA user_version"), newer);
-	cr_assert_eq(fixture_query_int(h, "SELECT count(*) FROM sqlite_master"), 0);
+	cr_assert_eq((long long)fixture_query(h, "PRAGMA user_version"), newer);
+	cr_assert_eq((long long)fixture_query(h, "SELECT count(*) FROM sqlite_master"), 0);
 	sqlite3_close(h);
 }
 
@@ -241,6 +241,8 @@ Test(db, older_database_opened_read_only_is_refused)
 	sqlite3_close(raw_open(path));
 	cr_assert_eq(tp_db_open(path, TP_DB_READONLY, &db, &err), -1);
 	cr_assert(strstr(err.msg, "schema version 0 is older") != NULL, "got: %s", err.msg);
+	cr_assert(strstr(err.msg, "run a command that writes to it once") != NULL, "got: %s",
+	    err.msg);
 }
 
 Test(db, failed_migration_step_is_rolled_back)
@@ -263,7 +265,7 @@ Test(db, failed_migration_step_is_rolled_back)
 	h = raw_open(path);
 	cr_assert_eq(tp_db_migrate(h, tp_db_schema_version(), path, &err), -1);
 	cr_assert_eq(sqlite3_get_autocommit(h), 1, "transaction left open");
-	cr_assert_eq(fixture_query_int(h, "PRAGMA user_version"), 0);
+	cr_assert_eq((long long)fixture_query(h, "PRAGMA user_version"), 0);
 	cr_assert_not(has_table(h, "sites"), "step was not rolled back");
 	cr_assert_not(has_table(h, "targets"), "step was not rolled back");
 	sqlite3_close(h);
@@ -327,13 +329,13 @@ Test(db, a_held_write_lock_fails_after_the_busy_timeout_with_a_clear_error)
 	cr_assert(strstr(err.msg, "database is locked") != NULL, "got: %s", err.msg);
 
 	/* Readers are not blocked in WAL mode; writers go on once the lock is gone. */
-	cr_assert_eq(fixture_query_int(db->h, "SELECT count(*) FROM sites"), 0);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sites"), 0);
 	cr_assert_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	cr_assert_eq(tp_db_begin(db, &err), 0, "%s", err.msg);
 	cr_assert_eq(tp_db_exec(db, "INSERT INTO sites (name) VALUES ('AKL')", &err), 0,
 	    "%s", err.msg);
 	cr_assert_eq(tp_db_commit(db, &err), 0, "%s", err.msg);
-	cr_assert_eq(fixture_query_int(db->h, "SELECT count(*) FROM sites"), 2);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sites"), 2);
 	sqlite3_close(other);
 	tp_db_close(db);
 }
@@ -347,7 +349,7 @@ Test(db, rollback_discards_the_transaction)
 	cr_assert_eq(tp_db_exec(db, "INSERT INTO sites (name) VALUES ('AKL')", &err), 0);
 	tp_db_rollback(db);
 	tp_db_rollback(db);	/* no transaction: harmless */
-	cr_assert_eq(fixture_query_int(db->h, "SELECT count(*) FROM sites"), 0);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sites"), 0);
 	cr_assert_eq(tp_db_commit(db, &err), -1);
 	cr_assert(strstr(err.msg, "no transaction is active") != NULL, "got: %s", err.msg);
 	tp_db_close(db);
