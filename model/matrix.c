@@ -102,7 +102,7 @@ load_scenarios(struct tp_db *db, struct failover_matrix *m, const char *only,
 			goto fail;
 	}
 	if (rc != SQLITE_DONE) {
-		campaign_db_fail(db, "reading scenarios", err);
+		tp_db_fail(db, "reading scenarios", err);
 		goto fail;
 	}
 	sqlite3_finalize(st);

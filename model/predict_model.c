@@ -113,7 +113,7 @@ load_replies(struct tp_db *db, struct pd_load *ld, struct pd_obs *o, struct tp_e
 		o->resp_site[o->nresp++] = s;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : campaign_db_fail(db, "reading responses", err);
+	return rc == SQLITE_DONE ? 0 : tp_db_fail(db, "reading responses", err);
 }
 
 /* Every scenario of the campaign with a result round, with its replies. */
@@ -147,7 +147,7 @@ load_scenarios(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct
 			goto fail;
 	}
 	if (rc != SQLITE_DONE) {
-		campaign_db_fail(db, "reading scenarios", err);
+		tp_db_fail(db, "reading scenarios", err);
 		goto fail;
 	}
 	sqlite3_finalize(st);
