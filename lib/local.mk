@@ -24,6 +24,7 @@ libtp_a_SOURCES = \
 
 tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_addr.c \
+	tests/unit/test_command.c \
 	tests/unit/test_config.c \
 	tests/unit/test_cookie.c \
 	tests/unit/test_db.c \
