@@ -7,6 +7,13 @@ libanalyze_a_SOURCES = \
 	analyze/analyze.h \
 	analyze/create_cmd.c \
 	analyze/evaluate.c analyze/evaluate.h \
+	analyze/graph.c analyze/graph.h \
+	analyze/html_cmd.c \
+	analyze/html_matrix.c \
+	analyze/html_page.c analyze/html_report.h \
+	analyze/html_policy.c \
+	analyze/html_text.c analyze/html_text.h \
+	analyze/html_tree.c \
 	analyze/import_cmd.c \
 	analyze/log_formats.c analyze/log_formats.h \
 	analyze/log_import.c \
@@ -18,17 +25,19 @@ libanalyze_a_SOURCES = \
 	analyze/predict_output.c \
 	analyze/prune_cmd.c \
 	analyze/report.c analyze/report.h \
+	analyze/share_text.h \
 	analyze/target_select.c analyze/target_select.h \
 	analyze/targets_cmd.c analyze/targets_import.h
 
 bin_PROGRAMS += tp-analyze
 tp_analyze_SOURCES = analyze/main.c
 tp_analyze_CPPFLAGS = $(MODEL_CPPFLAGS)
-tp_analyze_LDADD = libanalyze.a libmodel.a $(TP_LIBS)
+tp_analyze_LDADD = libanalyze.a libmodel.a $(TP_LIBS) $(GVC_LIBS)
 
-TP_UNIT_LIBS += libanalyze.a
+TP_UNIT_LIBS += libanalyze.a $(GVC_LIBS)
 tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_analyze_matrix.c \
+	tests/unit/test_analyze_html.c \
 	tests/unit/test_analyze_targets.c \
 	tests/unit/test_analyze_cli.c \
 	tests/unit/test_log_formats.c \

@@ -50,11 +50,11 @@ static int
 format_options(const struct analyze_ctx *ctx, struct log_format_opts *o, struct tp_err *err)
 {
 	memset(o, 0, sizeof(*o));
-	if (log_format_parse(ctx->log_format, &o->format, err) < 0)
+	if (log_format_parse(ctx->format, &o->format, err) < 0)
 		return -1;
 	if (ctx->site == NULL)
 		return tp_err_set(err, "--format %s: give --site SITE (a log names no site)",
-		    ctx->log_format);
+		    ctx->format);
 	if ((ctx->field != NULL || ctx->weight_field != NULL) && o->format != LOG_JSON)
 		return tp_err_set(err, "%s applies to --format json only",
 		    ctx->field != NULL ? "--field" : "--weight-field");
@@ -62,10 +62,10 @@ format_options(const struct analyze_ctx *ctx, struct log_format_opts *o, struct 
 		return tp_err_set(err, "--column applies to --format csv only");
 	if (ctx->skip_bad)
 		return tp_err_set(err, "--skip-bad applies to plain lists; --format %s always "
-		    "skips and counts bad lines", ctx->log_format);
+		    "skips and counts bad lines", ctx->format);
 	if (ctx->since != NULL && !log_format_has_time(o->format))
 		return tp_err_set(err, "--since: --format %s has no timestamp to compare; "
-		    "use combined or common, or filter the log first", ctx->log_format);
+		    "use combined or common, or filter the log first", ctx->format);
 	if (ctx->since != NULL && log_time_parse_since(ctx->since, time(NULL), &o->since,
 	    err) < 0)
 		return -1;

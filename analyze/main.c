@@ -52,6 +52,12 @@ static const struct command commands[] = {
 	  cmd_report, AO_CAMPAIGN | AO_COMPARE | AO_THRESHOLD, 0, 0, 0 },
 	{ { "policy", "[--campaign ID] [--scenario A+B]", "Traffic Manager policy JSON" },
 	  cmd_policy, AO_CAMPAIGN | AO_SCENARIO, 0, 0, 0 },
+	{ { "graph", "[--campaign ID] [--format dot|svg]",
+	    "the failover graph as Graphviz DOT or SVG" },
+	  cmd_graph, AO_CAMPAIGN | AO_FORMAT, 0, 0, 0 },
+	{ { "html", "[--campaign ID] [--compare ID] [--threshold POINTS] [-o FILE]",
+	    "the whole report as one self-contained HTML page" },
+	  cmd_html, AO_CAMPAIGN | AO_COMPARE | AO_THRESHOLD | AO_OUTPUT, 0, 0, 0 },
 	{ { "campaign new", "", "create a campaign, print its id" },
 	  cmd_campaign_new, 0, 0, 0, 1 },
 	{ { "scenario new", "--campaign ID --withdrawn A+B", "create a scenario, print its id" },
@@ -102,6 +108,7 @@ static const struct option long_options[] = {
 	{ "column", required_argument, NULL, OPT_COLUMN },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "days", required_argument, NULL, OPT_DAYS },
+	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -156,7 +163,7 @@ parse_options(int argc, char **argv, struct analyze_ctx *ctx, struct cmdline *cl
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:d:hjqv", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:hjo:qv", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c': cl->conf = optarg; break;
 		case 'd': cl->db = optarg; break;
@@ -203,7 +210,7 @@ parse_options(int argc, char **argv, struct analyze_ctx *ctx, struct cmdline *cl
 			note(cl, AO_WITHDRAWN, "--withdrawn");
 			break;
 		case OPT_BY_COUNT: ctx->by_count = 1; note(cl, AO_BY_COUNT, "--by-count"); break;
-		case OPT_FORMAT: ctx->log_format = optarg; note(cl, AO_FORMAT, "--format"); break;
+		case OPT_FORMAT: ctx->format = optarg; note(cl, AO_FORMAT, "--format"); break;
 		case OPT_FIELD: ctx->field = optarg; note(cl, AO_FIELD, "--field"); break;
 		case OPT_WEIGHT_FIELD:
 			ctx->weight_field = optarg;
@@ -218,6 +225,7 @@ parse_options(int argc, char **argv, struct analyze_ctx *ctx, struct cmdline *cl
 			ctx->days = parse_positive("--days", optarg);
 			note(cl, AO_DAYS, "--days");
 			break;
+		case 'o': ctx->output = optarg; note(cl, AO_OUTPUT, "-o"); break;
 		default:
 			usage(stderr);
 			exit(EXIT_USAGE);

@@ -390,7 +390,7 @@ cmd_targets_import(struct analyze_ctx *ctx, struct tp_err *err)
 	struct tp_target_list l;
 	int i, rc = -1;
 
-	if (ctx->log_format != NULL && strcmp(ctx->log_format, "plain") != 0)
+	if (ctx->format != NULL && strcmp(ctx->format, "plain") != 0)
 		return targets_import_log(ctx, err);
 	if (targets_import_log_options_unused(ctx, err) < 0)
 		return -1;

@@ -20,3 +20,6 @@ EXTRA_DIST += bench/run-logs
 noinst_PROGRAMS += bench/bench-scale-gen
 bench_bench_scale_gen_SOURCES = bench/bench_scale_gen.c bench/bench_gen.c bench/bench_gen.h
 EXTRA_DIST += bench/run-scale
+
+# bench/run-html: the HTML report of a synthetic 100-site campaign (bench-analyze-gen).
+EXTRA_DIST += bench/run-html

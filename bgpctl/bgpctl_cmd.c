@@ -3,6 +3,7 @@
  * site operands, and the exit status of a BIRD failure.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "bgpctl.h"
@@ -80,6 +81,18 @@ bgpctl_resolve_sites(const struct bgpctl *b, int argc, char **argv,
 	}
 	*out = sites;
 	return 0;
+}
+
+/* 1 when -p selects the protocol (every protocol when -p was not given). */
+int
+bgpctl_selected(const struct bgpctl *b, const char *protocol)
+{
+	size_t i;
+
+	for (i = 0; i < b->nonly; i++)
+		if (strcmp(b->only[i], protocol) == 0)
+			return 1;
+	return b->nonly == 0;
 }
 
 /* Every configured site, in configuration order. */

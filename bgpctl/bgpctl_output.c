@@ -204,6 +204,9 @@ output_action(const struct bgpctl *b, const struct action_report *r)
 			json_object_set_new(s, "rolled_back", json_boolean(a->rolled_back));
 			json_object_set_new(s, "protocols", json_text_or_null(a->state));
 			json_object_set_new(s, "error", json_text_or_null(a->error));
+			json_object_set_new(s, "deadman_switch", a->deadman != NULL ?
+			    json_string(a->deadman) : json_null());
+			json_object_set_new(s, "still_withdrawn", json_text_or_null(a->still_down));
 			json_array_append_new(sites, s);
 		}
 		json_object_set_new(o, "sites", sites);
@@ -220,7 +223,15 @@ output_action(const struct bgpctl *b, const struct action_report *r)
 	}
 	tp_table_print(t, stdout, TP_FMT_TEXT);
 	tp_table_free(t);
-	if (strcmp(r->action, "withdraw") == 0 && r->ok)
+	for (i = 0; i < r->nsites; i++)
+		if (r->sites[i].still_down[0] != '\0' && r->sites[i].done)
+			printf("dead-man switch at %s: %s by the withdrawal of %s\n",
+			    r->sites[i].site->name, strcmp(r->action, "withdraw") == 0 ?
+			    "already armed" : "left armed", r->sites[i].still_down);
+	for (i = 0; i < r->nsites; i++)
+		if (r->sites[i].deadman != NULL && strcmp(r->sites[i].deadman, "armed") == 0)
+			break;
+	if (strcmp(r->action, "withdraw") == 0 && r->ok && i < r->nsites)
 		printf("dead-man switch: BIRD re-announces in %u s unless "
 		    "\"tp-bgpctl announce\" confirms\n", r->deadman);
 }

@@ -3,10 +3,10 @@
  * dead-man switch, disable the test protocols, all sites or none) and
  * announce (enable, wait until up, confirm to disarm the switch).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "bgpctl.h"
 #include "bird_session.h"
@@ -42,11 +42,13 @@ wait_state(const struct bgpctl *b, struct bird_conn *c, const struct tp_site_con
 			    site->protocols[i]);
 			const char *s = row != NULL ? row->state : "missing";
 
+			if (!bgpctl_selected(b, site->protocols[i]))
+				continue;
 			if (strcmp(s, want) != 0)
 				all = 0;
 			if (o < slen)
 				o += (size_t)snprintf(state + o, slen - o, "%s%s=%s",
-				    i ? " " : "", site->protocols[i], s);
+				    o ? " " : "", site->protocols[i], s);
 		}
 		bird_protocols_free(&protos);
 		if (all)
@@ -75,14 +77,48 @@ action_fail(struct site_action *a, enum bird_err_kind kind, const char *msg)
 
 
 /*
- * Send enable or disable for every test protocol of the site; BIRD must
- * answer that it did or that it already had. 0 when it did for all, else
- * -1 with the action failed.
+ * List in a->still_down the site's test protocols outside the -p selection
+ * that are down (withdrawn by an earlier command). Their count, or -1 on a
+ * BIRD failure (err set).
  */
 static int
-toggle_protocols(struct bird_conn *c, const struct tp_site_conf *site, int enable,
+others_down(const struct bgpctl *b, struct bird_conn *c, struct site_action *a,
+    struct tp_err *err)
+{
+	const struct tp_site_conf *site = a->site;
+	struct bird_protocols protos;
+	size_t i, o = 0;
+	int n = 0;
+
+	a->still_down[0] = '\0';
+	if (bird_session_protocols(c, &protos, err) != 0)
+		return -1;
+	for (i = 0; i < site->nprotocols; i++) {
+		const struct bird_proto_row *row = bird_protocols_find(&protos,
+		    site->protocols[i]);
+
+		if (bgpctl_selected(b, site->protocols[i]) || row == NULL ||
+		    strcmp(row->state, "down") != 0)
+			continue;
+		n++;
+		if (o < sizeof(a->still_down))
+			o += (size_t)snprintf(a->still_down + o, sizeof(a->still_down) - o,
+			    "%s%s", o ? " " : "", site->protocols[i]);
+	}
+	bird_protocols_free(&protos);
+	return n;
+}
+
+/*
+ * Send enable or disable for every (selected) test protocol of the site;
+ * BIRD must answer that it did or that it already had. 0 when it did for
+ * all, else -1 with the action failed.
+ */
+static int
+toggle_protocols(const struct bgpctl *b, struct bird_conn *c, int enable,
     struct site_action *a)
 {
+	const struct tp_site_conf *site = a->site;
 	static const int enabled[] = { BIRD_CODE_ENABLED, BIRD_CODE_ALREADY_ENABLED };
 	static const int disabled[] = { BIRD_CODE_DISABLED, BIRD_CODE_ALREADY_DISABLED };
 	const char *verb = enable ? "enable" : "disable";
@@ -95,6 +131,8 @@ toggle_protocols(struct bird_conn *c, const struct tp_site_conf *site, int enabl
 		const char *words[] = { site->protocols[i] };
 		struct bird_expect ex = { enable ? enabled : disabled, 2, NULL, 0, what };
 
+		if (!bgpctl_selected(b, site->protocols[i]))
+			continue;
 		snprintf(what, sizeof(what), "%s %s: BIRD did not say %sd", verb,
 		    site->protocols[i], verb);
 		if (bird_session_expect(c, enable ? BIRD_CMD_ENABLE : BIRD_CMD_DISABLE, words, 1, 0,
@@ -119,7 +157,7 @@ switch_protocols(const struct bgpctl *b, struct bird_conn *c, struct site_action
 	char msg[600];
 	int reached;
 
-	if (toggle_protocols(c, a->site, enable, a) < 0)
+	if (toggle_protocols(b, c, enable, a) < 0)
 		return -1;
 	reached = wait_state(b, c, a->site, enable ? "up" : "down", a->state, sizeof(a->state),
 	    &err);
@@ -135,8 +173,10 @@ switch_protocols(const struct bgpctl *b, struct bird_conn *c, struct site_action
 }
 
 /*
- * Announce at one site: enable each test protocol, wait until all are up,
- * then "configure confirm" to disarm the dead-man switch.
+ * Announce at one site: enable each (selected) test protocol, wait until
+ * all are up, then "configure confirm" to disarm the dead-man switch,
+ * unless another test protocol is still withdrawn there: the switch is per
+ * BIRD daemon, so it stays armed for that one.
  */
 static int
 site_announce(const struct bgpctl *b, struct site_action *a)
@@ -149,7 +189,7 @@ site_announce(const struct bgpctl *b, struct site_action *a)
 	struct bird_conn *c = xmalloc(sizeof(*c));
 	struct bird_reply reply;
 	struct tp_err err;
-	int rc = -1;
+	int rc = -1, down;
 
 	a->done = 0;
 	a->error[0] = '\0';
@@ -160,6 +200,18 @@ site_announce(const struct bgpctl *b, struct site_action *a)
 	}
 	if (switch_protocols(b, c, a, 1) < 0)
 		goto out;
+	if ((down = others_down(b, c, a, &err)) < 0) {
+		action_fail(a, c->errkind, err.msg);
+		goto out;
+	}
+	if (down > 0) {
+		log_info(site->name, "%s still withdrawn here: dead-man switch left armed, "
+		    "not confirmed", a->still_down);
+		a->deadman = "left armed";
+		a->done = 1;
+		rc = 0;
+		goto out;
+	}
 	if (bird_session_expect(c, BIRD_CMD_CONFIGURE_CONFIRM, NULL, 0, 0, &confirmed, &reply,
 	    &err) != 0) {
 		action_fail(a, c->errkind, err.msg);
@@ -167,6 +219,8 @@ site_announce(const struct bgpctl *b, struct site_action *a)
 	}
 	log_info(site->name, "configure confirm: %s", reply.code ==
 	    BIRD_CODE_RECONFIG_CONFIRMED ? "dead-man switch disarmed" : "nothing to confirm");
+	a->deadman = reply.code == BIRD_CODE_RECONFIG_CONFIRMED ? "confirmed" :
+	    "nothing to confirm";
 	bird_reply_free(&reply);
 	a->done = 1;
 	rc = 0;
@@ -179,7 +233,10 @@ out:
 /*
  * Withdraw at one site: "configure timeout N" (BIRD reverts to the
  * configuration, re-enabling the protocols, unless confirmed within N
- * seconds), disable each test protocol, wait until all are down.
+ * seconds), disable each (selected) test protocol, wait until all are
+ * down. When another test protocol is already withdrawn there, the switch
+ * is already armed and is not armed again: "configure timeout" reloads
+ * the configuration, which would re-enable (announce) that protocol.
  */
 static int
 site_withdraw(const struct bgpctl *b, struct site_action *a)
@@ -193,23 +250,34 @@ site_withdraw(const struct bgpctl *b, struct site_action *a)
 	struct tp_err err;
 	char what[128];
 	struct bird_expect armed = { undo, 1, reconfigured, 3, what };
-	int rc = -1;
+	int rc = -1, down;
 
 	if (bird_open(c, site->bird_socket, b->timeout_ms, &err) != 0) {
 		action_fail(a, c->errkind, err.msg);
 		goto out;
 	}
-	snprintf(what, sizeof(what), "configure timeout %u: BIRD did not schedule the undo, "
-	    "so nothing was disabled", b->conf.deadman);
-	if (bird_session_expect(c, BIRD_CMD_CONFIGURE_TIMEOUT, NULL, 0, b->conf.deadman, &armed,
-	    &reply, &err) != 0) {
+	if ((down = others_down(b, c, a, &err)) < 0) {
 		action_fail(a, c->errkind, err.msg);
 		goto out;
 	}
-	bird_reply_free(&reply);
-	a->armed = 1;
-	log_info(site->name, "dead-man switch armed: BIRD reverts in %u s unless confirmed",
-	    b->conf.deadman);
+	snprintf(what, sizeof(what), "configure timeout %u: BIRD did not schedule the undo, "
+	    "so nothing was disabled", b->conf.deadman);
+	if (down > 0) {
+		a->armed = 1;
+		a->deadman = "already armed";
+		log_info(site->name, "dead-man switch already armed (%s withdrawn here); not "
+		    "armed again, which would announce %s", a->still_down, a->still_down);
+	} else if (bird_session_expect(c, BIRD_CMD_CONFIGURE_TIMEOUT, NULL, 0, b->conf.deadman,
+	    &armed, &reply, &err) != 0) {
+		action_fail(a, c->errkind, err.msg);
+		goto out;
+	} else {
+		bird_reply_free(&reply);
+		a->armed = 1;
+		a->deadman = "armed";
+		log_info(site->name, "dead-man switch armed: BIRD reverts in %u s unless "
+		    "confirmed", b->conf.deadman);
+	}
 	if (switch_protocols(b, c, a, 0) < 0)
 		goto out;
 	a->done = 1;
@@ -217,105 +285,6 @@ site_withdraw(const struct bgpctl *b, struct site_action *a)
 out:
 	bird_close(c);
 	free(c);
-	return rc;
-}
-
-/* Record that a safety check refused the withdrawal. */
-static void
-refuse(struct action_report *r, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Fill in the refusal and log it. */
-static void
-refuse(struct action_report *r, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->refused, sizeof(r->refused), fmt, ap);
-	va_end(ap);
-	r->ok = 0;
-	r->exit_status = status;
-	log_error("refused", "%s", r->refused);
-}
-
-/*
- * The safety checks before a withdrawal: every named site reachable, its
- * test protocols present and carrying only test-range routes, and enough
- * sites left announcing. Returns 0 when all pass.
- */
-static int
-withdraw_checks(const struct bgpctl *b, const struct tp_site_conf **named, size_t nnamed,
-    struct action_report *r)
-{
-	struct site_status *all = xcalloc(b->conf.nsites + 1, sizeof(*all));
-	long announcing = 0, leaving = 0;
-	size_t i, j, k;
-	int rc = -1;
-
-	for (i = 0; i < b->conf.nsites; i++) {
-		const struct tp_site_conf *s = &b->conf.sites[i];
-		int is_named = 0;
-
-		for (j = 0; j < nnamed; j++)
-			if (named[j] == s)
-				is_named = 1;
-		if (!is_named && b->announcing >= 0)
-			continue;	/* the caller counted the others */
-		site_status_read(b, s, &all[i]);
-		if (!all[i].reachable && is_named) {
-			refuse(r, bgpctl_exit_status(all[i].errkind), "site %s: %s", s->name,
-			    all[i].error);
-			goto out;
-		}
-		if (!all[i].reachable)
-			log_info(s->name, "not reachable from here, counted as not "
-			    "announcing: %s", all[i].error);
-		if (all[i].announcing)
-			announcing++;
-		if (!is_named)
-			continue;
-		if (all[i].announcing)
-			leaving++;
-		for (k = 0; k < all[i].nprotos; k++) {
-			const struct proto_status *ps = &all[i].protos[k];
-
-			if (!ps->found) {
-				refuse(r, BGPCTL_EXIT_REFUSED, "site %s: BIRD has no protocol "
-				    "%s: check protocols in [site %s]", s->name, ps->name,
-				    s->name);
-				goto out;
-			}
-			if (ps->noutside > 0) {
-				refuse(r, BGPCTL_EXIT_REFUSED, "site %s: protocol %s carries %zu "
-				    "route(s) outside the test ranges (first %s): withdrawing it "
-				    "would withdraw production prefixes", s->name, ps->name,
-				    ps->noutside, ps->outside[0]);
-				goto out;
-			}
-		}
-		for (k = 0; k < all[i].nother_down; k++)
-			log_warn(s->name, "protocol %s is down; if it was disabled with the "
-			    "\"disable\" command, \"configure timeout\" restarts it (see "
-			    "CAVEATS in tp-bgpctl(8))", all[i].other_down[k]);
-	}
-	if (b->announcing >= 0)
-		announcing = b->announcing;
-	r->announcing_before = announcing;
-	r->announcing_after = announcing - leaving > 0 ? announcing - leaving : 0;
-	if (r->announcing_after < (long)b->conf.min_announcing) {
-		refuse(r, BGPCTL_EXIT_REFUSED, "withdrawing would leave %ld site(s) announcing "
-		    "(%ld %s now), fewer than min_announcing %u", r->announcing_after,
-		    announcing, b->announcing >= 0 ? "announcing by --announcing" :
-		    "announcing by live status", b->conf.min_announcing);
-		goto out;
-	}
-	rc = 0;
-out:
-	for (i = 0; i < b->conf.nsites; i++)
-		if (all[i].site != NULL)
-			site_status_free(&all[i]);
-	free(all);
 	return rc;
 }
 
@@ -330,6 +299,10 @@ bgpctl_withdraw(struct bgpctl *b, int argc, char **argv)
 
 	if ((rc = bgpctl_resolve_sites(b, argc, argv, &sites)) != 0)
 		return rc;
+	if ((rc = bgpctl_selection_check(b, sites, n)) != 0) {
+		free(sites);
+		return rc;
+	}
 	memset(&r, 0, sizeof(r));
 	r.action = "withdraw";
 	r.ok = 1;
@@ -339,7 +312,7 @@ bgpctl_withdraw(struct bgpctl *b, int argc, char **argv)
 	r.nsites = n;
 	for (i = 0; i < n; i++)
 		r.sites[i].site = sites[i];
-	if (withdraw_checks(b, sites, n, &r) != 0)
+	if (bgpctl_withdraw_checks(b, sites, n, &r) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		if (site_withdraw(b, &r.sites[i]) == 0) {
@@ -389,6 +362,10 @@ bgpctl_announce(struct bgpctl *b, int argc, char **argv)
 		if ((rc = bgpctl_resolve_sites(b, argc, argv, &sites)) != 0)
 			return rc;
 		n = (size_t)argc;
+	}
+	if ((rc = bgpctl_selection_check(b, sites, n)) != 0) {
+		free(sites);
+		return rc;
 	}
 	memset(&r, 0, sizeof(r));
 	r.action = "announce";

@@ -3,6 +3,7 @@
 noinst_LIBRARIES += libbgpctl.a
 libbgpctl_a_SOURCES = \
 	bgpctl/bgpctl.h \
+	bgpctl/bgpctl_checks.c \
 	bgpctl/bgpctl_cmd.c \
 	bgpctl/bgpctl_output.c \
 	bgpctl/bgpctl_policy.c \

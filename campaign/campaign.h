@@ -158,4 +158,7 @@ void progress_done(struct campaign *c);
 int explore_choose(struct campaign *c, const struct scenario *v, size_t n,
     struct explore_choice *choice, struct tp_err *err);
 
+/* publish.c: write tp.conf's report_html, if set; -1 (logged) when it cannot. */
+int publish_report(struct campaign *c);
+
 #endif

@@ -1,6 +1,6 @@
 # campaign: tp-campaign, a whole failover campaign from a config file.
 noinst_LIBRARIES += libcampaign.a
-libcampaign_a_CPPFLAGS = $(MODEL_CPPFLAGS)
+libcampaign_a_CPPFLAGS = $(MODEL_CPPFLAGS) -I$(top_srcdir)/analyze
 libcampaign_a_SOURCES = \
 	campaign/bgp.c \
 	campaign/campaign.h \
@@ -10,6 +10,7 @@ libcampaign_a_SOURCES = \
 	campaign/explore.c \
 	campaign/plan.c campaign/plan.h \
 	campaign/progress.c \
+	campaign/publish.c \
 	campaign/round.c \
 	campaign/run.c campaign/run.h \
 	campaign/schedule.c campaign/schedule.h \
@@ -20,8 +21,10 @@ libcampaign_a_SOURCES = \
 
 sbin_PROGRAMS += tp-campaign
 tp_campaign_SOURCES = campaign/main.c
+# publish.c writes the HTML report of analyze/ (html_report.h): the one
+# place where tp-campaign stands on libanalyze.
 tp_campaign_CPPFLAGS = $(MODEL_CPPFLAGS)
-tp_campaign_LDADD = libcampaign.a libmodel.a $(TP_LIBS)
+tp_campaign_LDADD = libcampaign.a libanalyze.a libmodel.a $(TP_LIBS) $(GVC_LIBS)
 
 TP_UNIT_LIBS += libcampaign.a
 tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_campaign_schedule.c \

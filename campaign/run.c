@@ -233,6 +233,8 @@ campaign_run(struct campaign *c, long long resume_id)
 		status = 0;
 	}
 	campaign_print_summary(c, c->id);
+	if (publish_report(c) < 0 && status == 0)
+		status = CAMPAIGN_EXIT_FAILED;
 	sched_free(&sc);
 	return status;
 fail:
@@ -246,6 +248,7 @@ fail:
 	if (bgp_restore_all(c) < 0)
 		status = CAMPAIGN_EXIT_RESTORE;
 	state_campaign_finish(c, campaign_stop ? "aborted" : "failed");
+	publish_report(c);
 	log_error("campaign", "campaign %lld stopped; finish it with tp-campaign resume %lld",
 	    c->id, c->id);
 	sched_free(&sc);

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "config.h"
 #include "config_load.h"
@@ -114,6 +115,7 @@ tp_conf_free(struct tp_conf *c)
 	free(c->key_file);
 	free(c->exclude);
 	free(c->bindir);
+	free(c->report_html);
 	free(c->probe_user);
 	free(c->test_ranges);
 	free(c->prober);
@@ -152,3 +154,9 @@ tp_conf_in_test_ranges(const struct tp_conf *c, const struct tp_prefix *p)
 	return 0;
 }
 
+/* 1 when the config measures the family: it has a probe source for it. */
+int
+tp_conf_has_family(const struct tp_conf *c, int family)
+{
+	return (family == AF_INET ? c->source4.family : c->source6.family) == family;
+}

@@ -37,8 +37,8 @@ struct tp_conf {
 	char *probe_user;	/* tp-probe drops root to this user; NULL = "tp" */
 	struct tp_prefix *test_ranges;	/* default 192.0.2.0/24 2001:db8:ffff::/48 */
 	size_t ntest_ranges;
-	struct tp_addr source4;	/* anycast probe source; default 192.0.2.1 */
-	struct tp_addr source6;	/* default 2001:db8:ffff::1 */
+	struct tp_addr source4;	/* anycast probe source; default 192.0.2.1; family 0 */
+	struct tp_addr source6;	/* default 2001:db8:ffff::1;   when not measured */
 	char *prober;		/* site that sends the probes; default the first site */
 	unsigned rate;		/* probes per second; default 10000 */
 	unsigned min_announcing;	/* default 2 */
@@ -58,6 +58,7 @@ struct tp_conf {
 	unsigned explore;	/* extra sets picked by lowest prediction confidence; default 0 */
 	unsigned explore_size;	/* sites in each of them; default 2 */
 	unsigned retain_days;	/* forget targets and replies older than this; 0 = keep */
+	char *report_html;	/* HTML report written at the end of each campaign; NULL = none */
 	struct tp_site_conf *sites;
 	size_t nsites;
 	struct tp_name_index *site_index;	/* sites by name (tp_conf_load fills it) */
@@ -80,5 +81,7 @@ const struct tp_site_conf *tp_conf_site(const struct tp_conf *c, const char *nam
 int tp_name_valid(const char *s);
 /* 1 when a lies inside one of the configured test ranges. */
 int tp_conf_in_test_ranges(const struct tp_conf *c, const struct tp_prefix *p);
+/* 1 when the config measures this family (AF_INET, AF_INET6): it has a source for it. */
+int tp_conf_has_family(const struct tp_conf *c, int family);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <ini.h>
 
@@ -55,6 +56,7 @@ static const struct conf_key conf_keys[] = {
 	CK("explore",		T_UINT,		explore,		0, 100000),
 	CK("explore_size",	T_UINT,		explore_size,		1, 64),
 	CK("retain_days",	T_UINT,		retain_days,		0, 36500),
+	CK("report_html",	T_PATH,		report_html,		0, 0),
 	{ SEC_CAMPAIGN, "listener_failure", T_CHOICE, offsetof(struct tp_conf, listener_failure),
 	    0, 0, 0, "stop continue" },
 	SK("exec",		T_STRING,	exec,			0, 0),
@@ -241,12 +243,38 @@ check_sites_known(struct conf_load *ld, const char *key, const char *value)
 	return ok;
 }
 
+/*
+ * Check a probe source (source4 or source6, named key) against test_ranges.
+ * A default source of a family that test_ranges does not cover is dropped
+ * (family 0: that family is not measured); one set in the file must lie
+ * inside test_ranges.
+ */
+static void
+check_source(struct conf_load *ld, struct tp_addr *source, const char *key)
+{
+	struct tp_prefix p;
+	size_t i;
+	int line = key_line(ld, key), covered = 0;
+
+	for (i = 0; i < ld->c->ntest_ranges; i++)
+		if (ld->c->test_ranges[i].addr.family == source->family)
+			covered = 1;
+	if (!covered && line == 0) {
+		memset(source, 0, sizeof(*source));
+		return;
+	}
+	p.addr = *source;
+	p.len = source->family == AF_INET ? 32 : 128;
+	if (!tp_conf_in_test_ranges(ld->c, &p))
+		conf_fail(ld, line ? line : key_line(ld, "test_ranges"),
+		    "%s: not inside test_ranges", key);
+}
+
 /* Check what involves more than one key, once the whole file is read. */
 static void
 conf_check(struct conf_load *ld)
 {
 	struct tp_conf *c = ld->c;
-	struct tp_prefix p;
 	size_t i;
 	int line;
 
@@ -265,20 +293,11 @@ conf_check(struct conf_load *ld)
 		    "min_announcing: must be at least 1");
 	check_sites_known(ld, "single", c->single);
 	check_sites_known(ld, "sets", c->sets);
-	p.addr = c->source4;
-	p.len = 32;
-	if (!tp_conf_in_test_ranges(c, &p)) {
-		line = key_line(ld, "source4");
-		conf_fail(ld, line ? line : key_line(ld, "test_ranges"),
-		    "source4: not inside test_ranges");
-	}
-	p.addr = c->source6;
-	p.len = 128;
-	if (!tp_conf_in_test_ranges(c, &p)) {
-		line = key_line(ld, "source6");
-		conf_fail(ld, line ? line : key_line(ld, "test_ranges"),
-		    "source6: not inside test_ranges");
-	}
+	check_source(ld, &c->source4, "source4");
+	check_source(ld, &c->source6, "source6");
+	if (c->source4.family == 0 && c->source6.family == 0)
+		conf_fail(ld, key_line(ld, "test_ranges"), "test_ranges: no range of "
+		    "either family");
 	if (c->deadman <= c->settle + c->converge_timeout) {
 		if ((line = key_line(ld, "deadman")) == 0 &&
 		    (line = key_line(ld, "converge_timeout")) == 0)

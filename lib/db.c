@@ -5,19 +5,17 @@
  * ids are db_rows.c).
  */
 #include <assert.h>
-#include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "db.h"
 #include "db_file.h"
 #include "db_migrations.h"
+#include "db_readonly.h"
 #include "xalloc.h"
 
 /* How much of a statement's SQL an error message quotes. */
@@ -236,59 +234,6 @@ db_check_readonly_version(sqlite3 *h, const char *path, struct tp_err *err)
 	return 0;
 }
 
-/*
- * 1 when a read-only open failed only because SQLite could not create the
- * WAL index (-shm) beside a WAL database in a folder the reader cannot
- * write, and there is no -wal file whose content it would miss.
- */
-static int
-db_wal_index_missing(sqlite3 *h, const char *path)
-{
-	int code = sqlite3_errcode(h) & 0xff;
-	char *wal;
-	int missing;
-
-	if (code != SQLITE_READONLY && code != SQLITE_CANTOPEN)
-		return 0;
-	wal = xasprintf("%s-wal", path);
-	missing = access(wal, F_OK) < 0 && errno == ENOENT;
-	free(wal);
-	return missing;
-}
-
-/*
- * Open path read-only as immutable (SQLite then needs no -shm and takes no
- * locks): for a cleanly closed WAL database in a read-only folder, where
- * nothing can be writing it (a writer would have made a -wal file there).
- */
-static int
-db_open_immutable(const char *path, sqlite3 **h, struct tp_err *err)
-{
-	char *uri = xmalloc(strlen(path) * 3 + 32);
-	size_t o = 0;
-	const char *p;
-	int rc;
-
-	o += (size_t)sprintf(uri, "file:");
-	for (p = path; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '/' || c == '.' || c == '-' || c == '_' || (c < 0x80 && isalnum(c)))
-			uri[o++] = (char)c;
-		else
-			o += (size_t)sprintf(uri + o, "%%%02x", c);
-	}
-	strcpy(uri + o, "?immutable=1");
-	rc = sqlite3_open_v2(uri, h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-	free(uri);
-	if (rc != SQLITE_OK && *h == NULL)
-		return tp_err_set(err, "%s: cannot open database: %s", path, sqlite3_errstr(rc));
-	if (rc != SQLITE_OK)
-		return db_fail(*h, path, "cannot open database read-only", err);
-	sqlite3_extended_result_codes(*h, 1);
-	return db_exec_raw(*h, path, "PRAGMA foreign_keys=ON", err);
-}
-
 /* Open path, set WAL, busy timeout, foreign keys and synchronous, then migrate. */
 int
 tp_db_open(const char *path, int flags, struct tp_db **out, struct tp_err *err)
@@ -339,10 +284,10 @@ tp_db_open(const char *path, int flags, struct tp_db **out, struct tp_err *err)
 		goto fail;
 	if (readonly) {
 		rc = db_check_readonly_version(h, path, err);
-		if (rc < 0 && db_wal_index_missing(h, path)) {
+		if (rc < 0 && tp_db_wal_index_missing(h, real)) {
 			sqlite3_close(h);
 			h = NULL;
-			if (db_open_immutable(path, &h, err) < 0)
+			if (tp_db_open_immutable(path, real, &h, err) < 0)
 				goto fail;
 			rc = db_check_readonly_version(h, path, err);
 		}

@@ -119,6 +119,23 @@ targets_load(const struct send_opts *o, struct tp_addr **v, size_t *n, struct tp
 	return 0;
 }
 
+/*
+ * Drop in place the targets of a family the options have no source for
+ * (a tp.conf without test ranges of that family); returns how many.
+ */
+static size_t
+targets_drop_unsourced(const struct send_opts *o, struct tp_addr *v, size_t *n)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < *n; i++)
+		if ((v[i].family == AF_INET ? o->source4.family : o->source6.family) != 0)
+			v[out++] = v[i];
+	i = *n - out;
+	*n = out;
+	return i;
+}
+
 /* Drop excluded and repeated targets in place, counting the excluded. */
 static size_t
 targets_filter(struct tp_addr *v, size_t n, const struct tp_exclude *x, uint64_t *excluded)
@@ -171,6 +188,8 @@ queue_init(struct send_queue *q, const struct send_opts *o, int family, int need
 	memset(q, 0, sizeof(*q));
 	q->family = family;
 	q->fd = -1;
+	if (local->family == 0)
+		return 0;	/* family not measured: its targets were dropped */
 	if (icmp_packet_init(&q->pkt[0], kind, local, (uint8_t)o->ttl, err) < 0)
 		return -1;
 	for (i = 0; i < SEND_BATCH; i++) {
@@ -291,7 +310,7 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 	struct tp_exclude *x;
 	struct rate_limit rl;
 	struct tp_progress prog;
-	size_t i, n4 = 0, n6 = 0;
+	size_t i, n4 = 0, n6 = 0, dropped;
 	int64_t t0;
 	uint64_t pass;
 	int rc = -1;
@@ -308,6 +327,9 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 		return tp_err_prefix(err, "exclusion list (--exclude)");
 	if (targets_load(o, &s.targets, &s.ntargets, err) < 0)
 		goto out;
+	if ((dropped = targets_drop_unsourced(o, s.targets, &s.ntargets)) > 0)
+		log_warn("send", "%zu targets not probed: no probe source of their family "
+		    "(the configuration has no test range for it)", dropped);
 	s.ntargets = targets_filter(s.targets, s.ntargets, x, &st->excluded);
 	st->targets = s.ntargets + st->excluded;
 	for (i = 0; i < s.ntargets; i++) {

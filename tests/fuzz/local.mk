@@ -42,7 +42,8 @@ FUZZ_CONFIG_SRC = $(top_srcdir)/tests/fuzz/fuzz_config.c $(FUZZ_CONF) $(FUZZ_BAS
 FUZZ_RECORDS_SRC = $(top_srcdir)/tests/fuzz/fuzz_records.c $(top_srcdir)/lib/records.c \
 	$(top_srcdir)/lib/import.c $(top_srcdir)/lib/import_cache.c $(top_srcdir)/lib/db.c \
 	$(top_srcdir)/lib/db_rows.c \
-	$(top_srcdir)/lib/db_file.c $(top_srcdir)/lib/db_migrations.c $(FUZZ_CONF) $(FUZZ_BASE)
+	$(top_srcdir)/lib/db_file.c $(top_srcdir)/lib/db_migrations.c $(top_srcdir)/lib/db_readonly.c \
+	$(FUZZ_CONF) $(FUZZ_BASE)
 FUZZ_LOGS_SRC = $(top_srcdir)/tests/fuzz/fuzz_logs.c $(top_srcdir)/lib/decompress.c \
 	$(top_srcdir)/analyze/log_formats.c $(top_srcdir)/analyze/log_time.c \
 	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)

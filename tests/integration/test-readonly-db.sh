@@ -149,6 +149,7 @@ fi
 
 # b. Another process holds the database open with a committed site in its WAL.
 cp "$DB" "$WORK/data/held.db"
+chmod 644 "$WORK/data/held.db"	# new databases are 0600: the owner opens it to readers
 mkfifo "$WORK/held.ready"
 python3 - "$WORK/data/held.db" "$WORK/held.ready" <<'EOF' &
 import sqlite3, sys, time

@@ -15,10 +15,12 @@ const char *fixture_path(const char *name);
 const char *fixture_write(const char *name, const char *text);
 /* Open path with tp_db_open flags, failing the test on error. */
 struct tp_db *fixture_db_open(const char *path, int flags);
-/* Seconds on the monotonic clock, for tests that bound how long work takes. */
+/* CPU seconds of this test process, for tests that bound how much work is done. */
 double fixture_seconds(void);
 /* The first column of sql's first row on the open database h (the test fails without one). */
 double fixture_query(void *h, const char *sql);
+/* The whole of file path, NUL-terminated (fails the test when it cannot be read). */
+char *fixture_read(const char *path);
 /* Remove fixture_dir() and everything in it. */
 void fixture_cleanup(void);
 

@@ -336,7 +336,7 @@ import_sites_seconds(size_t nsites)
  * sites take well under eight times as long (a quadratic import takes
  * sixteen).
  */
-Test(analyze_targets_db, many_sites_linear, .timeout = 120)
+Test(analyze_targets_db, many_sites_linear)
 {
 	double small = import_sites_seconds(3125), large = import_sites_seconds(12500);
 

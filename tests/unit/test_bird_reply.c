@@ -315,7 +315,7 @@ Test(bird_reply, over_one_mebibyte)
  * A reply that never ends is cut off at BIRD_REPLY_MAX (tens of MiB, not
  * the 1 GiB it was) with a clear error, however its lines are shaped.
  */
-Test(bird_reply, total_size_capped, .timeout = 60)
+Test(bird_reply, total_size_capped)
 {
 	static const char row[] = "1007-a routing table row that goes on and on\n";
 	size_t rowlen = sizeof(row) - 1, n = 0, used, total = 0;

@@ -96,7 +96,7 @@ ctx_for(struct analyze_ctx *ctx, const char *format, char **files, int n)
 	cr_assert_not_null(ctx->out);
 	ctx->site = "AKL";
 	ctx->no_exclude = 1;
-	ctx->log_format = format;
+	ctx->format = format;
 	ctx->args = files;
 	ctx->nargs = n;
 }

@@ -85,7 +85,7 @@ load_seconds(const char *path, size_t nsites, size_t nsets)
  * list), and four times the input takes well under eight times as long
  * (a quadratic parser takes sixteen).
  */
-Test(name_index, conf_parses_in_linear_time, .fini = fixture_cleanup, .timeout = 60)
+Test(name_index, conf_parses_in_linear_time, .fini = fixture_cleanup)
 {
 	double small, large;
 
