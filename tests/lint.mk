@@ -35,7 +35,7 @@
 
 LINT_FILES = $(top_srcdir)/lib/*.c $(top_srcdir)/model/*.c $(top_srcdir)/probe/*.c \
 	$(top_srcdir)/bgpctl/*.c $(top_srcdir)/analyze/*.c $(top_srcdir)/campaign/*.c
-LINT_DEFS = -I$(top_srcdir)/lib -I$(top_srcdir)/model \
+LINT_DEFS = -I$(top_srcdir)/lib -I$(top_srcdir)/model -I$(top_srcdir)/analyze \
 	-DPKGDATADIR='"$(pkgdatadir)"' -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DLOCALSTATEDIR='"$(localstatedir)"'
 LINT_CFLAGS = -std=gnu11 -include $(top_builddir)/config.h $(LINT_DEFS) $(PCAP_CFLAGS) $(SQLITE_CFLAGS) \
