@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "config.h"
 #include "db.h"
 #include "error.h"
 #include "output.h"

@@ -8,7 +8,8 @@
 
 #include "analyze.h"
 #include "campaign_pick.h"
-#include "withdrawn.h"
+#include "clock.h"
+#include "failure_set.h"
 
 /* Print a new id: bare for people and scripts, {"id":N} as JSON, a one-cell CSV. */
 static void
@@ -89,8 +90,8 @@ static long long
 scenario_insert(struct tp_db *db, long long campaign, const char *set, struct tp_err *err)
 {
 	sqlite3_stmt *st;
-	char **names;
-	size_t n, i;
+	struct failure_set fs;
+	size_t i;
 	long long id, site;
 
 	if (tp_db_prepare(db, "INSERT INTO scenarios (campaign_id, withdrawn) VALUES (?, ?)",
@@ -101,9 +102,10 @@ scenario_insert(struct tp_db *db, long long campaign, const char *set, struct tp
 	if (insert_done(db, st, "creating a scenario", err) < 0)
 		return -1;
 	id = sqlite3_last_insert_rowid(db->h);
-	n = withdrawn_split(set, &names);
-	for (i = 0; i < n; i++) {
-		if ((site = tp_db_site_id(db, names[i], 1, err)) < 0 ||
+	if (failure_set_parse(set, 0, &fs, NULL, 0) < 0)
+		return tp_err_set(err, "failure set \"%s\" is not canonical", set);
+	for (i = 0; i < fs.n; i++) {
+		if ((site = tp_db_site_id(db, fs.names[i], 1, err)) < 0 ||
 		    tp_db_prepare(db, "INSERT INTO scenario_sites (scenario_id, site_id) "
 		    "VALUES (?, ?)", &st, err) < 0)
 			goto fail;
@@ -112,10 +114,10 @@ scenario_insert(struct tp_db *db, long long campaign, const char *set, struct tp
 		if (insert_done(db, st, "recording a withdrawn site", err) < 0)
 			goto fail;
 	}
-	withdrawn_free(names, n);
+	failure_set_free(&fs);
 	return id;
 fail:
-	withdrawn_free(names, n);
+	failure_set_free(&fs);
 	return -1;
 }
 
@@ -123,30 +125,33 @@ fail:
 int
 cmd_scenario_new(struct analyze_ctx *ctx, struct tp_err *err)
 {
-	char set[WITHDRAWN_MAX];
+	char *set = NULL;
 	long long campaign, id;
+	int rc = -1;
 
 	if (ctx->campaign == 0 || ctx->withdrawn == NULL)
 		return tp_err_set(err, "scenario new: give --campaign ID and --withdrawn A+B");
 	if (campaign_pick(ctx->db, ctx->campaign, &campaign, err) < 0 ||
-	    withdrawn_canonical(ctx->withdrawn, set, sizeof(set), err) < 0)
-		return -1;
-	if (tp_db_begin(ctx->db, err) < 0)
-		return -1;
+	    failure_set_canonical(ctx->withdrawn, &set, err) < 0 ||
+	    tp_db_begin(ctx->db, err) < 0)
+		goto out;
 	if ((id = scenario_find(ctx->db, campaign, set, err)) != 0) {
 		tp_db_rollback(ctx->db);
 		if (id > 0)
 			tp_err_set(err, "campaign %lld already has scenario \"%s\" (id %lld)",
 			    campaign, set, id);
-		return -1;
+		goto out;
 	}
 	if ((id = scenario_insert(ctx->db, campaign, set, err)) < 0 ||
 	    tp_db_commit(ctx->db, err) < 0) {
 		tp_db_rollback(ctx->db);
-		return -1;
+		goto out;
 	}
 	print_id(ctx, id);
-	return 0;
+	rc = 0;
+out:
+	free(set);
+	return rc;
 }
 
 /* Resolve --scenario: an id, or a failure set of the campaign; sets *campaign if 0. */
@@ -155,7 +160,7 @@ round_scenario(struct analyze_ctx *ctx, long long *campaign, long long *scenario
     struct tp_err *err)
 {
 	const char *s = ctx->scenario;
-	char set[WITHDRAWN_MAX], *end;
+	char *set, *end;
 	sqlite3_stmt *st;
 	long long owner = 0;
 	int rc;
@@ -165,13 +170,12 @@ round_scenario(struct analyze_ctx *ctx, long long *campaign, long long *scenario
 		if (*campaign == 0)
 			return tp_err_set(err, "--scenario %s: give --campaign ID too, or the "
 			    "scenario's id", s);
-		if (withdrawn_canonical(s, set, sizeof(set), err) < 0)
+		if (failure_set_canonical(s, &set, err) < 0)
 			return -1;
-		if ((*scenario = scenario_find(ctx->db, *campaign, set, err)) < 0)
-			return -1;
-		if (*scenario == 0)
-			return tp_err_set(err, "campaign %lld has no scenario %s", *campaign, set);
-		return 0;
+		if ((*scenario = scenario_find(ctx->db, *campaign, set, err)) == 0)
+			tp_err_set(err, "campaign %lld has no scenario %s", *campaign, set);
+		free(set);
+		return *scenario > 0 ? 0 : -1;
 	}
 	if (tp_db_prepare(ctx->db, "SELECT campaign_id FROM scenarios WHERE id = ?", &st, err) < 0)
 		return -1;

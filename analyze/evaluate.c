@@ -4,9 +4,8 @@
 #include <string.h>
 
 #include "evaluate.h"
-#include "matrix.h"
+#include "matrix_output.h"
 #include "predict_model.h"
-#include "withdrawn.h"
 #include "xalloc.h"
 
 #define EVALUATE_JSON_VERSION 1

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "config.h"
 #include "error.h"
 #include "matrix.h"
 

@@ -8,26 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "failure_set.h"
 #include "html_report.h"
 #include "html_text.h"
-#include "withdrawn.h"
+#include "matrix_output.h"
 #include "xalloc.h"
 
-/* The JSON array of withdrawn names as "A+B" (cut short if it does not fit). */
+/* The JSON array of withdrawn names (in canonical order) as "A+B", cut to len. */
 static void
 join_set(json_t *wd, char *buf, size_t len)
 {
-	size_t i, off = 0;
+	const char **names = xcalloc(json_array_size(wd) + 1, sizeof(*names));
+	size_t i;
 	json_t *v;
+	char *text;
 
-	buf[0] = '\0';
-	json_array_foreach(wd, i, v) {
-		int n = snprintf(buf + off, len - off, "%s%s", i ? "+" : "", json_string_value(v));
-
-		if (n < 0 || (size_t)n >= len - off)
-			break;
-		off += (size_t)n;
-	}
+	json_array_foreach(wd, i, v)
+		names[i] = json_string_value(v);
+	text = failure_set_print(names, json_array_size(wd));
+	snprintf(buf, len, "%s", text);
+	free(text);
+	free(names);
 }
 
 /* 1 when some row of the document sends targets to site name. */
@@ -80,7 +81,7 @@ html_section_heatmap(FILE *f, const struct html_input *in)
 	json_t *doc = matrix_json(m), *rows = json_object_get(doc, "scenarios"), *r;
 	const char **dest = xcalloc(m->nsites + 1, sizeof(char *));
 	size_t ndest = 0, i, k, group = 0;
-	char set[WITHDRAWN_MAX];
+	char set[HTML_SET_MAX];
 
 	for (i = 0; i < m->nsites; i++)
 		if (is_destination(rows, m->sites[i].name))

@@ -12,9 +12,12 @@
 #ifndef TP_HTML_REPORT_H
 #define TP_HTML_REPORT_H
 
+/* Longest failure set text the report's pages build ("A+B+..."), with the NUL. */
+#define HTML_SET_MAX 4096
+
 #include <stdio.h>
 
-#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "config.h"
 #include "db.h"
 #include "error.h"
 #include "matrix.h"

@@ -12,7 +12,7 @@
 #include "html_text.h"
 #include "predict.h"
 #include "report.h"
-#include "withdrawn.h"
+#include "failure_set.h"
 #include "xalloc.h"
 
 /* Sites in the deepest set of a tree (X, X+D1, X+D1+D2). */
@@ -136,7 +136,7 @@ site_tree(FILE *f, struct tree_work *w, size_t single, struct tp_err *err)
 {
 	const struct failover_matrix *m = w->in->now;
 	const struct mx_scenario *s = &m->scenarios[single];
-	char set[WITHDRAWN_MAX], grown[WITHDRAWN_MAX + 80];
+	char set[HTML_SET_MAX], grown[HTML_SET_MAX + 80], *canon;
 	struct tree_row t = { m, &m->rows[s->first_row], NULL };
 	size_t depth, open = 0;
 	long next;
@@ -151,8 +151,10 @@ site_tree(FILE *f, struct tree_work *w, size_t single, struct tp_err *err)
 		if (depth >= TREE_DEPTH || (next = heaviest(&t)) < 0)
 			break;
 		snprintf(grown, sizeof(grown), "%s+%s", set, t.m->sites[next].name);
-		if (withdrawn_canonical(grown, set, sizeof(set), err) < 0)
+		if (failure_set_canonical(grown, &canon, err) < 0)
 			break;	/* a site name no set may hold: the tree ends here */
+		snprintf(set, sizeof(set), "%s", canon);
+		free(canon);
 		if (tree_lookup(w, set, &t, err) < 0)
 			return -1;
 		fputs("<ul>", f);

@@ -2,10 +2,9 @@
 # and traffic-manager policies out. Everything but main.c is a convenience
 # library so the unit tests can call it.
 noinst_LIBRARIES += libanalyze.a
+libanalyze_a_CPPFLAGS = $(MODEL_CPPFLAGS)
 libanalyze_a_SOURCES = \
 	analyze/analyze.h \
-	analyze/campaign_data.c analyze/campaign_data.h \
-	analyze/campaign_pick.c analyze/campaign_pick.h \
 	analyze/create_cmd.c \
 	analyze/evaluate.c analyze/evaluate.h \
 	analyze/graph.c analyze/graph.h \
@@ -16,29 +15,24 @@ libanalyze_a_SOURCES = \
 	analyze/html_text.c analyze/html_text.h \
 	analyze/html_tree.c \
 	analyze/import_cmd.c \
-	analyze/load_model.c analyze/load_model.h \
 	analyze/log_formats.c analyze/log_formats.h \
 	analyze/log_import.c \
 	analyze/log_tally.c analyze/log_tally.h \
 	analyze/log_time.c analyze/log_time.h \
-	analyze/matrix.c analyze/matrix.h \
-	analyze/matrix_archive.c analyze/matrix_archive.h \
-	analyze/matrix_output.c \
+	analyze/matrix_output.c analyze/matrix_output.h \
 	analyze/policy.c analyze/policy.h \
-	analyze/predict.c analyze/predict.h \
 	analyze/predict_cmd.c \
-	analyze/predict_model.c analyze/predict_model.h \
 	analyze/predict_output.c \
-	analyze/prune.c analyze/prune.h \
+	analyze/prune_cmd.c \
 	analyze/report.c analyze/report.h \
 	analyze/share_text.h \
 	analyze/target_select.c analyze/target_select.h \
-	analyze/targets_cmd.c analyze/targets_import.h \
-	analyze/withdrawn.c analyze/withdrawn.h
+	analyze/targets_cmd.c analyze/targets_import.h
 
 bin_PROGRAMS += tp-analyze
 tp_analyze_SOURCES = analyze/main.c
-tp_analyze_LDADD = libanalyze.a $(TP_LIBS) $(GVC_LIBS)
+tp_analyze_CPPFLAGS = $(MODEL_CPPFLAGS)
+tp_analyze_LDADD = libanalyze.a libmodel.a $(TP_LIBS) $(GVC_LIBS)
 
 TP_UNIT_LIBS += libanalyze.a $(GVC_LIBS)
 tests_unit_tp_unit_SOURCES += \

@@ -12,61 +12,66 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "command.h"
 #include "log.h"
 
 /* Exit statuses: 1 for an error the user can fix, 2 for a bad command line. */
 #define EXIT_USAGE 2
 
 struct command {
-	const char *words;	/* "targets import" */
+	struct tp_command cmd;	/* "targets import", its synopsis and help */
 	analyze_handler handler;
 	unsigned opts;		/* enum analyze_opt bits it accepts */
 	int min_args, max_args;	/* operands; max -1 = any */
 	int writes;		/* creates the database when missing */
-	const char *synopsis;
-	const char *help;
 };
 
 static const struct command commands[] = {
-	{ "targets import", cmd_targets_import,
+	{ { "targets import", "[--format plain|combined|common|json|csv] [--field NAME] "
+	    "[--weight-field NAME] [--column N] [--since TIME] [--site SITE] "
+	    "[--per-prefix V4[/V6]] [--max N] [--exclude FILE | --no-exclude] [--skip-bad] "
+	    "FILE|- ...",
+	    "replace sites' target lists (from lists or request logs, gzip or zstd)" },
+	  cmd_targets_import,
 	  AO_SITE | AO_PER_PREFIX | AO_MAX | AO_EXCLUDE | AO_NO_EXCLUDE | AO_SKIP_BAD |
-	  AO_FORMAT | AO_FIELD | AO_WEIGHT_FIELD | AO_COLUMN | AO_SINCE, 1, -1, 1,
-	  "[--format plain|combined|common|json|csv] [--field NAME] [--weight-field NAME] "
-	  "[--column N] [--since TIME] [--site SITE] [--per-prefix V4[/V6]] [--max N] "
-	  "[--exclude FILE | --no-exclude] [--skip-bad] FILE|- ...",
-	  "replace sites' target lists (from lists or request logs, gzip or zstd)" },
-	{ "targets stats", cmd_targets_stats, 0, 0, 0, 0, "",
-	  "targets and weight per site and family" },
-	{ "import", cmd_import, 0, 1, -1, 1, "FILE|- ...",
-	  "import listener record streams into responses" },
-	{ "matrix", cmd_matrix, AO_CAMPAIGN | AO_SCENARIO | AO_BY_COUNT, 0, 0, 0,
-	  "[--campaign ID] [--scenario A+B] [--by-count]", "the failover matrix" },
-	{ "predict", cmd_predict, AO_CAMPAIGN | AO_WITHDRAWN | AO_BY_COUNT, 0, 0, 0,
-	  "--withdrawn A+B [--campaign ID] [--by-count]",
-	  "the predicted failover matrix of a failure set" },
-	{ "evaluate", cmd_evaluate, AO_CAMPAIGN | AO_COMPARE, 0, 0, 0,
-	  "[--campaign ID] [--compare ID]",
-	  "predict each measured set from the rest; accuracy" },
-	{ "report", cmd_report, AO_CAMPAIGN | AO_COMPARE | AO_THRESHOLD, 0, 0, 0,
-	  "[--campaign ID] [--compare ID] [--threshold POINTS]",
-	  "catchments, capacity check, changes since an earlier campaign" },
-	{ "policy", cmd_policy, AO_CAMPAIGN | AO_SCENARIO, 0, 0, 0,
-	  "[--campaign ID] [--scenario A+B]", "Traffic Manager policy JSON" },
-	{ "graph", cmd_graph, AO_CAMPAIGN | AO_FORMAT, 0, 0, 0,
-	  "[--campaign ID] [--format dot|svg]", "the failover graph as Graphviz DOT or SVG" },
-	{ "html", cmd_html, AO_CAMPAIGN | AO_COMPARE | AO_THRESHOLD | AO_OUTPUT, 0, 0, 0,
-	  "[--campaign ID] [--compare ID] [--threshold POINTS] [-o FILE]",
-	  "the whole report as one self-contained HTML page" },
-	{ "campaign new", cmd_campaign_new, 0, 0, 0, 1, "", "create a campaign, print its id" },
-	{ "scenario new", cmd_scenario_new, AO_CAMPAIGN | AO_WITHDRAWN, 0, 0, 1,
-	  "--campaign ID --withdrawn A+B", "create a scenario, print its id" },
-	{ "round new", cmd_round_new, AO_KIND | AO_CAMPAIGN | AO_SCENARIO, 0, 0, 1,
-	  "--kind baseline|scenario|convergence [--campaign ID] [--scenario ID|A+B]",
-	  "create a round, print its id" },
-	{ "prune", cmd_prune, AO_DAYS, 0, 0, 1, "[--days N]",
-	  "forget targets and replies older than retain_days; keep the matrices" },
+	  AO_FORMAT | AO_FIELD | AO_WEIGHT_FIELD | AO_COLUMN | AO_SINCE, 1, -1, 1 },
+	{ { "targets stats", "", "targets and weight per site and family" },
+	  cmd_targets_stats, 0, 0, 0, 0 },
+	{ { "import", "FILE|- ...", "import listener record streams into responses" },
+	  cmd_import, 0, 1, -1, 1 },
+	{ { "matrix", "[--campaign ID] [--scenario A+B] [--by-count]", "the failover matrix" },
+	  cmd_matrix, AO_CAMPAIGN | AO_SCENARIO | AO_BY_COUNT, 0, 0, 0 },
+	{ { "predict", "--withdrawn A+B [--campaign ID] [--by-count]",
+	    "the predicted failover matrix of a failure set" },
+	  cmd_predict, AO_CAMPAIGN | AO_WITHDRAWN | AO_BY_COUNT, 0, 0, 0 },
+	{ { "evaluate", "[--campaign ID] [--compare ID]",
+	    "predict each measured set from the rest; accuracy" },
+	  cmd_evaluate, AO_CAMPAIGN | AO_COMPARE, 0, 0, 0 },
+	{ { "report", "[--campaign ID] [--compare ID] [--threshold POINTS]",
+	    "catchments, capacity check, changes since an earlier campaign" },
+	  cmd_report, AO_CAMPAIGN | AO_COMPARE | AO_THRESHOLD, 0, 0, 0 },
+	{ { "policy", "[--campaign ID] [--scenario A+B]", "Traffic Manager policy JSON" },
+	  cmd_policy, AO_CAMPAIGN | AO_SCENARIO, 0, 0, 0 },
+	{ { "graph", "[--campaign ID] [--format dot|svg]",
+	    "the failover graph as Graphviz DOT or SVG" },
+	  cmd_graph, AO_CAMPAIGN | AO_FORMAT, 0, 0, 0 },
+	{ { "html", "[--campaign ID] [--compare ID] [--threshold POINTS] [-o FILE]",
+	    "the whole report as one self-contained HTML page" },
+	  cmd_html, AO_CAMPAIGN | AO_COMPARE | AO_THRESHOLD | AO_OUTPUT, 0, 0, 0 },
+	{ { "campaign new", "", "create a campaign, print its id" },
+	  cmd_campaign_new, 0, 0, 0, 1 },
+	{ { "scenario new", "--campaign ID --withdrawn A+B", "create a scenario, print its id" },
+	  cmd_scenario_new, AO_CAMPAIGN | AO_WITHDRAWN, 0, 0, 1 },
+	{ { "round new", "--kind baseline|scenario|convergence [--campaign ID] "
+	    "[--scenario ID|A+B]", "create a round, print its id" },
+	  cmd_round_new, AO_KIND | AO_CAMPAIGN | AO_SCENARIO, 0, 0, 1 },
+	{ { "prune", "[--days N]",
+	    "forget targets and replies older than retain_days; keep the matrices" },
+	  cmd_prune, AO_DAYS, 0, 0, 1 },
 };
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct tp_command_table table = TP_COMMAND_TABLE(commands);
+
 
 /* getopt_long codes of the long-only options. */
 enum {
@@ -116,16 +121,12 @@ struct cmdline {
 	const char *given_name[32];	/* the spelling of each, for messages */
 };
 
-/* Print the synopsis of every command. */
+/* Print the synopsis and the command list. */
 static void
 usage(FILE *f)
 {
-	size_t i;
-
 	fprintf(f, "usage: tp-analyze [-jqv] [--csv] [-c tp.conf] [-d DB] command [options]\n");
-	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %s %s\n      %s\n", commands[i].words, commands[i].synopsis,
-		    commands[i].help);
+	tp_command_help(f, &table);
 }
 
 /* A positive id or count; exits with a usage error naming the option otherwise. */
@@ -232,78 +233,25 @@ parse_options(int argc, char **argv, struct analyze_ctx *ctx, struct cmdline *cl
 	}
 }
 
-/* 1 when word is a non-empty prefix of the n-th word of words. */
-static int
-word_matches(const char *words, int n, const char *word, int *exact)
-{
-	const char *p = words;
-	size_t len;
-
-	while (n-- > 0) {
-		p = strchr(p, ' ');
-		if (p == NULL)
-			return 0;
-		p++;
-	}
-	len = strcspn(p, " ");
-	if (word[0] == '\0' || strlen(word) > len || strncmp(p, word, strlen(word)) != 0)
-		return 0;
-	if (strlen(word) != len)
-		*exact = 0;
-	return 1;
-}
-
-/* Number of words in a command name. */
-static int
-word_count(const char *words)
-{
-	int n = 1;
-
-	for (; *words; words++)
-		n += *words == ' ';
-	return n;
-}
-
 /*
- * The command named by the first operands: each word may be a unique
- * prefix, and an exact name wins over longer ones. An ambiguous or
- * unfinished name exits with a usage error listing the candidates.
+ * The command named by the first operands (see lib/command.h). An unknown,
+ * ambiguous or unfinished name exits with a usage error.
  */
 static const struct command *
 find_command(int nops, char **ops, int *used)
 {
-	const struct command *cand[NCOMMANDS];
-	size_t i, ncand = 0;
+	const struct command *cmd;
+	struct tp_err err;
 
-	for (i = 0; i < NCOMMANDS; i++) {
-		int k, n = word_count(commands[i].words), exact = 1;
-
-		for (k = 0; k < n && k < nops; k++)
-			if (!word_matches(commands[i].words, k, ops[k], &exact))
-				break;
-		if (nops == 0 || k < (n < nops ? n : nops))
-			continue;
-		if (exact && n <= nops) {
-			*used = n;
-			return &commands[i];
-		}
-		cand[ncand++] = &commands[i];
-	}
-	if (ncand == 1 && word_count(cand[0]->words) <= nops) {
-		*used = word_count(cand[0]->words);
-		return cand[0];
-	}
-	if (ncand == 0) {
-		if (nops > 0)
-			fprintf(stderr, "tp-analyze: unknown command \"%s\"\n", ops[0]);
+	if (nops == 0) {
 		usage(stderr);
 		exit(EXIT_USAGE);
 	}
-	fprintf(stderr, "tp-analyze: \"%s\" could be:", ops[0]);
-	for (i = 0; i < ncand; i++)
-		fprintf(stderr, "%s %s", i ? "," : "", cand[i]->words);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
+	if ((cmd = tp_command_match(&table, nops, ops, used, &err)) == NULL) {
+		fprintf(stderr, "tp-analyze: %s\n", err.msg);
+		exit(EXIT_USAGE);
+	}
+	return cmd;
 }
 
 /* Refuse options and operand counts the command does not take. */
@@ -315,11 +263,11 @@ check_command_line(const struct command *cmd, const struct cmdline *cl, int narg
 
 	if (extra != 0) {
 		i = (size_t)__builtin_ctz(extra);
-		fprintf(stderr, "tp-analyze: %s does not take %s\n", cmd->words, cl->given_name[i]);
+		fprintf(stderr, "tp-analyze: %s does not take %s\n", cmd->cmd.words, cl->given_name[i]);
 		exit(EXIT_USAGE);
 	}
 	if (nargs < cmd->min_args || (cmd->max_args >= 0 && nargs > cmd->max_args)) {
-		fprintf(stderr, "usage: tp-analyze %s %s\n", cmd->words, cmd->synopsis);
+		fprintf(stderr, "usage: tp-analyze %s %s\n", cmd->cmd.words, cmd->cmd.args);
 		exit(EXIT_USAGE);
 	}
 }
@@ -365,7 +313,7 @@ main(int argc, char **argv)
 		log_fatal(1, "db", "%s", err.msg);
 	rc = cmd->handler(&ctx, &err);
 	if (rc < 0)
-		log_error(cmd->words, "%s", err.msg);
+		log_error(cmd->cmd.words, "%s", err.msg);
 	if (fflush(stdout) != 0 && rc == 0) {
 		log_error("output", "writing standard output: %s", strerror(errno));
 		rc = -1;

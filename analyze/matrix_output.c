@@ -6,7 +6,8 @@
 #include "analyze.h"
 #include "campaign_pick.h"
 #include "matrix.h"
-#include "withdrawn.h"
+#include "failure_set.h"
+#include "matrix_output.h"
 #include "xalloc.h"
 
 #define MATRIX_JSON_VERSION 1
@@ -139,19 +140,24 @@ int
 cmd_matrix(struct analyze_ctx *ctx, struct tp_err *err)
 {
 	struct failover_matrix m;
-	char only[WITHDRAWN_MAX] = "";
+	char *only = NULL;
 	long long campaign;
 	struct tp_table *t;
 	json_t *j;
+	int rc;
 
 	if (ctx->scenario != NULL) {
-		if (withdrawn_canonical(ctx->scenario, only, sizeof(only), err) < 0)
+		if (failure_set_canonical(ctx->scenario, &only, err) < 0)
 			return -1;
-		if (only[0] == '\0')
+		if (only[0] == '\0') {
+			free(only);
 			return tp_err_set(err, "--scenario: give the withdrawn sites, e.g. A+B");
+		}
 	}
-	if (campaign_pick(ctx->db, ctx->campaign, &campaign, err) < 0 ||
-	    matrix_build(ctx->db, campaign, ctx->scenario ? only : NULL, &m, err) < 0)
+	rc = campaign_pick(ctx->db, ctx->campaign, &campaign, err) < 0 ||
+	    matrix_build(ctx->db, campaign, only, &m, err) < 0 ? -1 : 0;
+	free(only);
+	if (rc < 0)
 		return -1;
 	if (ctx->fmt == TP_FMT_JSON) {
 		j = matrix_json(&m);

@@ -5,8 +5,9 @@
 #include "analyze.h"
 #include "campaign_pick.h"
 #include "load_model.h"
+#include "matrix_output.h"
 #include "policy.h"
-#include "withdrawn.h"
+#include "failure_set.h"
 #include "xalloc.h"
 
 /* Loads below this are rounding noise, not load to move. */
@@ -178,17 +179,19 @@ int
 cmd_policy(struct analyze_ctx *ctx, struct tp_err *err)
 {
 	struct failover_matrix m;
-	char only[WITHDRAWN_MAX];
+	char *only = NULL;
 	long long campaign;
+	int rc;
 	json_t *j;
 
 	if (ctx->fmt == TP_FMT_CSV)
 		return tp_err_set(err, "the policy is JSON only; drop --csv");
-	if (ctx->scenario != NULL &&
-	    withdrawn_canonical(ctx->scenario, only, sizeof(only), err) < 0)
+	if (ctx->scenario != NULL && failure_set_canonical(ctx->scenario, &only, err) < 0)
 		return -1;
-	if (campaign_pick(ctx->db, ctx->campaign, &campaign, err) < 0 ||
-	    matrix_build(ctx->db, campaign, ctx->scenario ? only : NULL, &m, err) < 0)
+	rc = campaign_pick(ctx->db, ctx->campaign, &campaign, err) < 0 ||
+	    matrix_build(ctx->db, campaign, only, &m, err) < 0 ? -1 : 0;
+	free(only);
+	if (rc < 0)
 		return -1;
 	j = policy_json(&m, ctx->conf);
 	tp_json_print(ctx->out, j);

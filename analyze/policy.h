@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "config.h"
 #include "matrix.h"
 
 #define POLICY_JSON_VERSION 1

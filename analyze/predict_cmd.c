@@ -4,14 +4,15 @@
 #include "analyze.h"
 #include "campaign_pick.h"
 #include "evaluate.h"
+#include "failure_set.h"
+#include "matrix_output.h"
 #include "predict.h"
-#include "withdrawn.h"
 
 /* tp-analyze predict --withdrawn A+B [--campaign ID] [--by-count] */
 int
 cmd_predict(struct analyze_ctx *ctx, struct tp_err *err)
 {
-	char set[WITHDRAWN_MAX];
+	char *set;
 	struct pd_model *md;
 	struct pd_prediction p;
 	long long campaign;
@@ -21,14 +22,19 @@ cmd_predict(struct analyze_ctx *ctx, struct tp_err *err)
 
 	if (ctx->withdrawn == NULL)
 		return tp_err_set(err, "give the failure set to predict with --withdrawn A+B");
-	if (withdrawn_canonical(ctx->withdrawn, set, sizeof(set), err) < 0)
+	if (failure_set_canonical(ctx->withdrawn, &set, err) < 0)
 		return -1;
-	if (set[0] == '\0')
+	if (set[0] == '\0') {
+		free(set);
 		return tp_err_set(err, "--withdrawn: give the withdrawn sites, e.g. A+B");
+	}
 	if (campaign_pick(ctx->db, ctx->campaign, &campaign, err) < 0 ||
-	    pd_model_load(ctx->db, campaign, &md, err) < 0)
+	    pd_model_load(ctx->db, campaign, &md, err) < 0) {
+		free(set);
 		return -1;
+	}
 	rc = pd_predict(md, set, &p, err);
+	free(set);
 	pd_model_free(md);
 	if (rc < 0)
 		return -1;

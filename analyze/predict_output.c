@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "predict.h"
+#include "matrix_output.h"
 #include "xalloc.h"
 
 /* The matrix JSON of the prediction, marked as predicted, each row with its confidence. */

@@ -7,7 +7,7 @@
 #ifndef TP_REPORT_H
 #define TP_REPORT_H
 
-#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "config.h"
 #include "matrix.h"
 #include "output.h"
 

@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "bird_client.h"
 #include "bird_reply.h"
+#include "command.h"
 #include "config.h"
 
 /* Exit statuses besides the sysexits ones (see tp-bgpctl(8)). */
@@ -81,26 +82,40 @@ struct action_report {
 
 /* A command of the table in bgpctl_cmd.c. */
 struct bgpctl_command {
-	const char *name;
+	struct tp_command cmd;		/* words, argument synopsis, help */
 	int (*handler)(struct bgpctl *b, int argc, char **argv);
 	int min_args;
-	const char *args;		/* argument synopsis */
-	const char *help;
 };
 
 /* bgpctl_cmd.c */
 /* The command whose name is word or uniquely starts with it; NULL with err. */
 const struct bgpctl_command *bgpctl_command_find(const char *word, struct tp_err *err);
-/* Print "  name args  help" for every command. */
+/* Print the command list from the table. */
 void bgpctl_commands_help(FILE *f);
 /* The exit status for a BIRD connection failure. */
 int bgpctl_exit_status(enum bird_err_kind kind);
+/*
+ * The configured sites the operands name (each valid, configured, named
+ * once) into *out (fresh); 0, or an exit status after saying what is wrong.
+ */
+int bgpctl_resolve_sites(const struct bgpctl *b, int argc, char **argv,
+    const struct tp_site_conf ***out);
+/* Every configured site (fresh), *n of them. */
+const struct tp_site_conf **bgpctl_all_sites(const struct bgpctl *b, size_t *n);
 
-/* bgpctl_do.c: the command handlers; each returns an exit status. */
+/* The command handlers; each returns an exit status. */
+/* bgpctl_status.c */
 int bgpctl_status(struct bgpctl *b, int argc, char **argv);
+int bgpctl_show(struct bgpctl *b, int argc, char **argv);
+/* bgpctl_checks.c: 0 when the change may go ahead, else an exit status (logged). */
+int bgpctl_selection_check(const struct bgpctl *b, const struct tp_site_conf *const *sites,
+    size_t n);
+/* 0 when every check before withdrawing the named sites passes, else -1 with r refused. */
+int bgpctl_withdraw_checks(const struct bgpctl *b, const struct tp_site_conf **named,
+    size_t nnamed, struct action_report *r);
+/* bgpctl_policy.c */
 int bgpctl_withdraw(struct bgpctl *b, int argc, char **argv);
 int bgpctl_announce(struct bgpctl *b, int argc, char **argv);
-int bgpctl_show(struct bgpctl *b, int argc, char **argv);
 /* 1 when -p selects the protocol (every protocol when -p was not given). */
 int bgpctl_selected(const struct bgpctl *b, const char *protocol);
 /* Query one site's BIRD (used by status and withdraw). */

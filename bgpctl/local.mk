@@ -3,12 +3,15 @@
 noinst_LIBRARIES += libbgpctl.a
 libbgpctl_a_SOURCES = \
 	bgpctl/bgpctl.h \
+	bgpctl/bgpctl_checks.c \
 	bgpctl/bgpctl_cmd.c \
-	bgpctl/bgpctl_do.c \
 	bgpctl/bgpctl_output.c \
+	bgpctl/bgpctl_policy.c \
+	bgpctl/bgpctl_status.c \
 	bgpctl/bird_client.c bgpctl/bird_client.h \
 	bgpctl/bird_command.c bgpctl/bird_command.h \
 	bgpctl/bird_reply.c bgpctl/bird_reply.h \
+	bgpctl/bird_session.c bgpctl/bird_session.h \
 	bgpctl/bird_status.c bgpctl/bird_status.h
 
 sbin_PROGRAMS += tp-bgpctl

@@ -8,10 +8,10 @@
 #include <sysexits.h>
 
 #include "bgpctl.h"
+#include "defaults.h"
 #include "log.h"
 #include "xalloc.h"
 
-#define DEFAULT_CONF SYSCONFDIR "/traffic-predictor/tp.conf"
 #define DEFAULT_TIMEOUT 30
 
 /* Print the synopsis (and with long, the commands) and return status. */
@@ -31,7 +31,7 @@ usage(FILE *f, int status, int full)
 		    "  -t seconds       longest wait for BIRD to answer (default %d)\n"
 		    "  --announcing n   sites announcing now, counted by the caller\n"
 		    "                   (withdraw; default: count the sites reachable here)\n",
-		    DEFAULT_CONF, DEFAULT_TIMEOUT);
+		    TP_DEFAULT_CONF, DEFAULT_TIMEOUT);
 	}
 	return status;
 }
@@ -99,7 +99,7 @@ run(struct bgpctl *b, const char *conf_path, int argc, char **argv)
 		return usage(stderr, EX_USAGE, 0);
 	}
 	if (argc - 1 < cmd->min_args) {
-		log_error("usage", "%s needs: %s", cmd->name, cmd->args);
+		log_error("usage", "%s needs: %s", cmd->cmd.words, cmd->cmd.args);
 		return usage(stderr, EX_USAGE, 0);
 	}
 	if (tp_conf_load(conf_path, &b->conf, &err) != 0) {
@@ -125,7 +125,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *conf_path = DEFAULT_CONF;
+	const char *conf_path = TP_DEFAULT_CONF;
 	struct bgpctl b;
 	int ch, level = TP_LOG_WARN, rc;
 	long v;

@@ -1,19 +1,25 @@
 /*
  * campaign.h: what the parts of tp-campaign share: the running campaign,
- * its scenarios, and the ledger of sites it has withdrawn.
+ * the ledger of sites it has withdrawn, and the executor's parts. The
+ * decisions live apart: plan.h (what the config asks for), schedule.h
+ * (what runs next), model/ (explore's choice); this header is for the
+ * executor (execute.c, bgp.c, round.c, converge.c), the state (state.c)
+ * and the driver that ties them together (run.c).
  */
 #ifndef TP_CAMPAIGN_H
 #define TP_CAMPAIGN_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "addr.h"
-#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "config.h"
 #include "db.h"
 #include "error.h"
+#include "explore_pick.h"
 #include "import_cache.h"
+#include "plan.h"
+#include "stop.h"
 
 /* Exit statuses (see tp-campaign(8)). */
 #define CAMPAIGN_EXIT_FAILED	1	/* a step failed; everything was re-announced */
@@ -22,16 +28,6 @@
 #define CAMPAIGN_EXIT_LOCKED	4	/* another campaign holds the lock */
 #define CAMPAIGN_EXIT_ABORTED	5	/* stopped by a signal; everything was re-announced */
 #define CAMPAIGN_EXIT_RESTORE	6	/* re-announcing failed somewhere: check the sites now */
-
-/* One failure scenario: a sorted set of sites withdrawn together. */
-struct scenario {
-	long long id;			/* row in scenarios */
-	size_t *sites;			/* indexes into conf->sites, sorted by name */
-	size_t nsites;
-	char name[256];			/* canonical "A+B" */
-	const char *status;		/* as stored: pending, done, unconverged, ... */
-	int chain;			/* 1 when chosen by the chains rule */
-};
 
 /* A target as rounds use it. */
 struct round_target {
@@ -63,18 +59,14 @@ struct campaign {
 	int64_t started_us;
 };
 
-/* Set by SIGINT and SIGTERM; every loop checks it. */
-extern volatile sig_atomic_t campaign_stop;
-
 /* site_index of a site id, or -1. */
 int campaign_site_index(const struct campaign *c, long long site_id);
 
-/* plan.c: parse "all", "A,B", "A+B, C+D" into scenarios. */
-int plan_scenarios(const struct tp_conf *conf, struct scenario **out, size_t *n,
-    struct tp_err *err);
-/* Canonical name of a set of site indexes (sorts them). */
-void scenario_canonical(const struct tp_conf *conf, struct scenario *s);
-void scenarios_free(struct scenario *v, size_t n);
+/* execute.c: carry out what the scheduler decided. */
+/* Measure the baseline over every target unless this campaign has one. */
+int execute_baseline(struct campaign *c, struct tp_err *err);
+/* Withdraw, converge, measure, announce, wait for the catchment; sets s->status. */
+int execute_scenario(struct campaign *c, struct scenario *s, struct tp_err *err);
 /*
  * control.c: the targets scenario s probes: its catchment first (*ncatch),
  * then control_per_site targets of every other site (at most control_share
@@ -84,9 +76,6 @@ struct round_target *scenario_targets(const struct campaign *c, const struct sce
     size_t *ncatch, size_t *n);
 /* 1 when the database site id is one of the scenario's withdrawn sites. */
 int scenario_has_site(const struct campaign *c, const struct scenario *s, long long site_id);
-/* Rough seconds a campaign of n scenarios over ntargets will take. */
-double plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets,
-    size_t catchment);
 
 /* bgp.c: tp-bgpctl at the sites. */
 int bgp_preflight(struct campaign *c, struct tp_err *err);
@@ -122,6 +111,10 @@ long long state_round_new(struct campaign *c, long long scenario_id, const char 
     struct tp_err *err);
 int state_round_finish(struct campaign *c, long long round_id, int complete);
 int state_sites_sync(struct campaign *c, struct tp_err *err);
+/* The site index (not in s) where most of site x's baseline targets went in s's result, or -1. */
+long state_top_destination(struct campaign *c, const struct scenario *s, size_t x);
+/* The failure sets of every scenario of this campaign but the baseline, oldest first. */
+int state_scenario_names(struct campaign *c, char ***names, size_t *n, struct tp_err *err);
 /* Load every target with its baseline site (after the baseline round). */
 int state_targets_load(struct campaign *c, struct tp_err *err);
 /* Only count the targets (the dry run needs no more). */
@@ -139,18 +132,33 @@ int converge_after_withdraw(struct campaign *c, const struct scenario *s,
 int converge_after_announce(struct campaign *c, const struct scenario *s,
     const struct round_target *catchment, size_t n, struct tp_err *err);
 
+/* One convergence sample judged against the one before it. */
+struct converge_verdict {
+	size_t at_withdrawn;	/* sampled targets whose reply still lands at a withdrawn site */
+	size_t changed;		/* sampled targets that landed elsewhere than in prev */
+	int settled;		/* none at a withdrawn site, and at most tolerance * m changed */
+};
+/*
+ * Judge sample now (site ids, 0 = no reply) of m targets against prev
+ * (NULL when there is none to compare with: never settled) for a scenario
+ * withdrawing the nw site ids in withdrawn.
+ */
+struct converge_verdict converge_judge(const long long *now, const long long *prev, size_t m,
+    const long long *withdrawn, size_t nw, double tolerance);
+/*
+ * 1 when at least (1 - tolerance) of the m sampled targets are back at
+ * their baseline site; *back counts them.
+ */
+int converge_back(const long long *now, const long long *baseline, size_t m, double tolerance,
+    size_t *back);
+
 /* progress.c: the status line and log lines of a running campaign. */
 void progress_phase(struct campaign *c, const char *scenario, const char *phase);
 void progress_done(struct campaign *c);
 
-/* run.c: run s unless a resumed campaign finished it; count it for progress. */
-int run_if_pending(struct campaign *c, struct scenario *s, struct tp_err *err);
-
-/* explore.c: measure up to conf->explore more sets, each the least well predicted. */
-int explore_run(struct campaign *c, struct scenario **v, size_t *n, struct tp_err *err);
-
-/* Sleep up to seconds, waking early when campaign_stop is set; -1 if stopped. */
-int campaign_sleep(double seconds);
+/* explore.c: explore's next choice, from the model of this campaign's results. */
+int explore_choose(struct campaign *c, const struct scenario *v, size_t n,
+    struct explore_choice *choice, struct tp_err *err);
 
 /* publish.c: write tp.conf's report_html, if set; -1 (logged) when it cannot. */
 int publish_report(struct campaign *c);

@@ -64,6 +64,13 @@ scenario_targets(const struct campaign *c, const struct scenario *s, size_t *nca
 	struct round_target *v = xcalloc(c->ntargets ? c->ntargets : 1, sizeof(*v));
 	size_t nsites = c->conf->nsites, *have = xcalloc(nsites + 1, sizeof(*have));
 	size_t *seen = xcalloc(nsites + 1, sizeof(*seen)), *want = xcalloc(nsites + 1, sizeof(*want));
+	/*
+	 * Seeded by the scenario's row id, not the clock: measuring a scenario
+	 * again (resume) probes the same control targets, so the two rounds
+	 * compare, while two scenarios still draw differently. 40503 (2^16
+	 * divided by the golden ratio, a Fibonacci hashing constant) spreads
+	 * neighbouring ids far apart.
+	 */
 	unsigned seed = (unsigned)s->id * 40503u + 1;
 	long long max;
 	int *map = site_index_map(c, &max), *withdrawn = xcalloc(nsites + 1, sizeof(*withdrawn));

@@ -8,12 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "campaign.h"
 #include "log.h"
 #include "output.h"
 #include "xalloc.h"
 
-/* A fixed random sample of at most conf->sample_size targets (seeded by the scenario). */
+/*
+ * A fixed random sample of at most conf->sample_size targets. Seeded by
+ * the scenario's row id (times 2654435761, Knuth's multiplicative hash
+ * constant, 2^32 divided by the golden ratio): every sample of one
+ * scenario is the same targets, after the withdrawal and after the
+ * announcement and again on resume, so two samples compare target by
+ * target.
+ */
 static struct round_target *
 pick_sample(const struct campaign *c, const struct scenario *s, const struct round_target *t,
     size_t n, size_t *m)
@@ -46,18 +54,48 @@ sample_once(struct campaign *c, const struct scenario *s, const struct round_tar
 	return state_round_sites(c, o.round_id, v, m, site_of, err);
 }
 
-/* Sleep, waking for a stop request. */
-int
-campaign_sleep(double seconds)
+/* Judge one sample against the one before; see campaign.h. */
+struct converge_verdict
+converge_judge(const long long *now, const long long *prev, size_t m,
+    const long long *withdrawn, size_t nw, double tolerance)
 {
-	int64_t until = tp_mono_us() + (int64_t)(seconds * 1e6);
+	struct converge_verdict v = { 0, 0, 0 };
+	size_t i, k;
 
-	while (!campaign_stop && tp_mono_us() < until) {
-		int64_t left = until - tp_mono_us();
-
-		usleep(left > 100000 ? 100000 : (useconds_t)(left > 0 ? left : 0));
+	for (i = 0; i < m; i++) {
+		for (k = 0; k < nw; k++)
+			if (now[i] == withdrawn[k]) {
+				v.at_withdrawn++;
+				break;
+			}
+		v.changed += prev != NULL && now[i] != prev[i];
 	}
-	return campaign_stop ? -1 : 0;
+	v.settled = v.at_withdrawn == 0 && prev != NULL && v.changed <= tolerance * m;
+	return v;
+}
+
+/* 1 when enough of the sample is back where its baseline replies landed. */
+int
+converge_back(const long long *now, const long long *baseline, size_t m, double tolerance,
+    size_t *back)
+{
+	size_t i;
+
+	for (i = 0, *back = 0; i < m; i++)
+		*back += now[i] == baseline[i];
+	return *back >= (1.0 - tolerance) * m;
+}
+
+/* The database ids of the scenario's sites. */
+static long long *
+withdrawn_ids(const struct campaign *c, const struct scenario *s)
+{
+	long long *ids = xcalloc(s->nsites ? s->nsites : 1, sizeof(long long));
+	size_t k;
+
+	for (k = 0; k < s->nsites; k++)
+		ids[k] = c->site_ids[s->sites[k]];
+	return ids;
 }
 
 /* Wait for the network to settle after withdrawing s; see the top of this file. */
@@ -67,15 +105,16 @@ converge_after_withdraw(struct campaign *c, const struct scenario *s,
     struct tp_err *err)
 {
 	int64_t t0 = tp_mono_us(), prev_start = 0, start;
-	size_t m, i;
+	size_t m;
 	struct round_target *v = pick_sample(c, s, catchment, n, &m);
 	long long *now = xcalloc(m ? m : 1, sizeof(long long));
 	long long *prev = xcalloc(m ? m : 1, sizeof(long long));
+	long long *ids = withdrawn_ids(c, s);
 	int have_prev = 0, rc = -1;
 
 	*converged = 0;
 	*converge_ms = -1;
-	if (campaign_sleep(c->conf->settle) < 0)
+	if (tp_sleep(c->conf->settle, &campaign_stop) < 0)
 		goto stopped;
 	if (m == 0) {
 		*converged = 1;
@@ -84,24 +123,22 @@ converge_after_withdraw(struct campaign *c, const struct scenario *s,
 		goto out;
 	}
 	for (;;) {
-		size_t at_withdrawn = 0, changed = 0;
+		struct converge_verdict vd;
 
 		start = tp_mono_us();
 		if (sample_once(c, s, v, m, now, err) < 0)
 			goto out;
-		for (i = 0; i < m; i++) {
-			at_withdrawn += scenario_has_site(c, s, now[i]);
-			changed += have_prev && now[i] != prev[i];
-		}
+		vd = converge_judge(now, have_prev ? prev : NULL, m, ids, s->nsites,
+		    c->conf->tolerance);
 		log_info("converge", "%s: sample of %zu: %zu still at a withdrawn site, %zu changed",
-		    s->name, m, at_withdrawn, changed);
-		if (at_withdrawn == 0 && have_prev && changed <= c->conf->tolerance * m) {
+		    s->name, m, vd.at_withdrawn, vd.changed);
+		if (vd.settled) {
 			*converged = 1;
 			*converge_ms = (prev_start - t0) / 1000;
 			rc = 0;
 			goto out;
 		}
-		if (at_withdrawn == 0) {
+		if (vd.at_withdrawn == 0) {
 			memcpy(prev, now, m * sizeof(long long));
 			prev_start = start;
 			have_prev = 1;
@@ -113,12 +150,13 @@ converge_after_withdraw(struct campaign *c, const struct scenario *s,
 			rc = 0;
 			goto out;
 		}
-		if (campaign_sleep(c->conf->sample_interval) < 0)
+		if (tp_sleep(c->conf->sample_interval, &campaign_stop) < 0)
 			goto stopped;
 	}
 stopped:
 	tp_err_set(err, "interrupted");
 out:
+	free(ids);
 	free(prev);
 	free(now);
 	free(v);
@@ -134,18 +172,20 @@ converge_after_announce(struct campaign *c, const struct scenario *s,
 	size_t m, i, back;
 	struct round_target *v = pick_sample(c, s, catchment, n, &m);
 	long long *now = xcalloc(m ? m : 1, sizeof(long long));
-	int rc = -1;
+	long long *baseline = xcalloc(m ? m : 1, sizeof(long long));
+	int rc = -1, done;
 
-	if (campaign_sleep(c->conf->settle) < 0)
+	for (i = 0; i < m; i++)
+		baseline[i] = v[i].baseline_site;
+	if (tp_sleep(c->conf->settle, &campaign_stop) < 0)
 		goto stopped;
 	while (m > 0) {
 		if (sample_once(c, s, v, m, now, err) < 0)
 			goto out;
-		for (i = 0, back = 0; i < m; i++)
-			back += now[i] == v[i].baseline_site;
+		done = converge_back(now, baseline, m, c->conf->tolerance, &back);
 		log_info("converge", "%s announced: %zu of %zu sampled targets back", s->name, back,
 		    m);
-		if (back >= (1.0 - c->conf->tolerance) * m)
+		if (done)
 			break;
 		if (tp_mono_us() - t0 > (int64_t)c->conf->converge_timeout * 1000000) {
 			tp_err_set(err, "%s announced again, but after %u s only %zu of %zu sampled "
@@ -153,7 +193,7 @@ converge_after_announce(struct campaign *c, const struct scenario *s,
 			    c->conf->converge_timeout, back, m);
 			goto out;
 		}
-		if (campaign_sleep(c->conf->sample_interval) < 0)
+		if (tp_sleep(c->conf->sample_interval, &campaign_stop) < 0)
 			goto stopped;
 	}
 	rc = 0;
@@ -161,6 +201,7 @@ converge_after_announce(struct campaign *c, const struct scenario *s,
 stopped:
 	tp_err_set(err, "interrupted");
 out:
+	free(baseline);
 	free(now);
 	free(v);
 	return rc;

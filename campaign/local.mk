@@ -1,27 +1,33 @@
 # campaign: tp-campaign, a whole failover campaign from a config file.
 noinst_LIBRARIES += libcampaign.a
+libcampaign_a_CPPFLAGS = $(MODEL_CPPFLAGS) -I$(top_srcdir)/analyze
 libcampaign_a_SOURCES = \
 	campaign/bgp.c \
 	campaign/campaign.h \
 	campaign/control.c \
 	campaign/converge.c \
+	campaign/execute.c \
 	campaign/explore.c \
 	campaign/metrics.c campaign/metrics.h \
 	campaign/metrics_file.c \
-	campaign/plan.c \
+	campaign/plan.c campaign/plan.h \
 	campaign/progress.c \
 	campaign/publish.c \
 	campaign/round.c \
 	campaign/run.c campaign/run.h \
+	campaign/schedule.c campaign/schedule.h \
 	campaign/show.c \
 	campaign/site_exec.c campaign/site_exec.h \
-	campaign/state.c
+	campaign/state.c \
+	campaign/stop.c campaign/stop.h
 
 sbin_PROGRAMS += tp-campaign
 tp_campaign_SOURCES = campaign/main.c
-tp_campaign_LDADD = libcampaign.a libanalyze.a $(TP_LIBS) $(GVC_LIBS)
+# publish.c writes the HTML report of analyze/ (html_report.h): the one
+# place where tp-campaign stands on libanalyze.
+tp_campaign_CPPFLAGS = $(MODEL_CPPFLAGS)
+tp_campaign_LDADD = libcampaign.a libanalyze.a libmodel.a $(TP_LIBS) $(GVC_LIBS)
 
-TP_UNIT_LIBS += libcampaign.a libanalyze.a
-tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_site_exec.c \
-	tests/unit/test_campaign_metrics.c
-EXTRA_DIST += tests/fixtures/metrics
+	campaign/metrics.c campaign/metrics.h \
+	campaign/metrics_file.c \
+	campaign/plan.c campaign/plan.h \

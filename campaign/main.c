@@ -6,13 +6,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../analyze/prune.h"
+#include "command.h"
+#include "defaults.h"
 #include "log.h"
 #include "metrics.h"
+#include "prune.h"
 #include "run.h"
 #include "xalloc.h"
 
-#define DEFAULT_CONF SYSCONFDIR "/traffic-predictor/tp.conf"
 
 struct options {
 	const char *conf_path;
@@ -32,51 +33,26 @@ static int cmd_status(const struct options *o, int argc, char **argv);
 
 /* The commands; any unique prefix selects one. */
 static const struct command {
-	const char *name;
+	struct tp_command cmd;
 	command_fn fn;
 	int nargs;
-	const char *args;
-	const char *help;
 } commands[] = {
-	{ "run", cmd_run, 0, "", "run a whole campaign from the config" },
-	{ "resume", cmd_resume, 1, "id", "finish a campaign that stopped, skipping done scenarios" },
-	{ "list", cmd_list, 0, "", "list the campaigns in the database" },
-	{ "status", cmd_status, 1, "id", "show a campaign's scenarios and how far it got" },
+	{ { "run", "", "run a whole campaign from the config" }, cmd_run, 0 },
+	{ { "resume", "id", "finish a campaign that stopped, skipping done scenarios" },
+	    cmd_resume, 1 },
+	{ { "list", "", "list the campaigns in the database" }, cmd_list, 0 },
+	{ { "status", "id", "show a campaign's scenarios and how far it got" }, cmd_status, 1 },
 };
+
+static const struct tp_command_table table = TP_COMMAND_TABLE(commands);
 
 /* Print usage and return status. */
 static int
 usage(FILE *f, int status)
 {
-	size_t i;
-
 	fprintf(f, "usage: tp-campaign [-hjnqv] [-c file] [-d database] [--syslog] command [id]\n");
-	fprintf(f, "commands (any unique prefix will do):\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-7s %-3s %s\n", commands[i].name, commands[i].args, commands[i].help);
+	tp_command_help(f, &table);
 	return status;
-}
-
-/* The command word's entry, or NULL with a message. */
-static const struct command *
-command_find(const char *word)
-{
-	const struct command *hit = NULL;
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(commands[i].name, word) == 0)
-			return &commands[i];
-		if (strncmp(commands[i].name, word, strlen(word)) == 0) {
-			hit = &commands[i];
-			n++;
-		}
-	}
-	if (n == 1)
-		return hit;
-	log_error("usage", "%s command \"%s\": try run, resume, list or status",
-	    n > 1 ? "ambiguous" : "unknown", word);
-	return NULL;
 }
 
 /* Load the config; -1 after printing its error. */
@@ -258,9 +234,10 @@ main(int argc, char **argv)
 		{ "syslog", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct options o = { DEFAULT_CONF, NULL, 0, 0, TP_LOG_WARN, 0 };
+	struct options o = { TP_DEFAULT_CONF, NULL, 0, 0, TP_LOG_WARN, 0 };
 	const struct command *cmd;
-	int ch;
+	struct tp_err err;
+	int ch, used;
 
 	while ((ch = getopt_long(argc, argv, "+c:d:hjnqv", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -296,10 +273,13 @@ main(int argc, char **argv)
 	log_use_syslog(o.use_syslog);
 	if (optind >= argc)
 		return usage(stderr, EX_USAGE);
-	if ((cmd = command_find(argv[optind])) == NULL)
+	if ((cmd = tp_command_match(&table, 1, argv + optind, &used, &err)) == NULL) {
+		log_error("usage", "%s", err.msg);
 		return EX_USAGE;
+	}
 	if (argc - optind - 1 != cmd->nargs) {
-		log_error("usage", "%s takes %s", cmd->name, cmd->nargs ? cmd->args : "no operand");
+		log_error("usage", "%s takes %s", cmd->cmd.words, cmd->nargs ? cmd->cmd.args :
+		    "no operand");
 		return EX_USAGE;
 	}
 	return cmd->fn(&o, argc - optind - 1, argv + optind + 1);

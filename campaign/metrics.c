@@ -5,8 +5,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "../analyze/load_model.h"
-#include "../analyze/matrix.h"
+#include "load_model.h"
+#include "matrix.h"
 #include "metrics.h"
 
 /* The run statuses, in the order their samples are printed. */

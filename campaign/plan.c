@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "campaign.h"
+#include "failure_set.h"
+#include "plan.h"
 #include "xalloc.h"
 
 /* Index of the site called name in the config, or -1. */
@@ -18,56 +19,64 @@ site_index(const struct tp_conf *conf, const char *name)
 	return -1;
 }
 
-/* Order site indexes by site name. */
-static const struct tp_conf *sort_conf;
+/* Order site indexes by the names of the config's sites. */
 static int
-cmp_site_name(const void *a, const void *b)
+cmp_site_name(const void *a, const void *b, void *arg)
 {
-	return strcmp(sort_conf->sites[*(const size_t *)a].name,
-	    sort_conf->sites[*(const size_t *)b].name);
+	const struct tp_conf *conf = arg;
+
+	return strcmp(conf->sites[*(const size_t *)a].name, conf->sites[*(const size_t *)b].name);
 }
 
-/* Sort the set by name, drop repeats, and write its "A+B" name. */
-void
-scenario_canonical(const struct tp_conf *conf, struct scenario *s)
+/* A pending scenario of the given sites, in canonical order and named. */
+struct scenario
+scenario_make(const struct tp_conf *conf, const size_t *sites, size_t nsites)
 {
+	struct scenario s = { 0 };
+	const char **names;
 	size_t i, n = 0;
 
-	sort_conf = conf;
-	qsort(s->sites, s->nsites, sizeof(size_t), cmp_site_name);
-	for (i = 0; i < s->nsites; i++)
-		if (n == 0 || s->sites[n - 1] != s->sites[i])
-			s->sites[n++] = s->sites[i];
-	s->nsites = n;
-	s->name[0] = '\0';
-	for (i = 0; i < n; i++) {
-		if (i)
-			strncat(s->name, "+", sizeof(s->name) - strlen(s->name) - 1);
-		strncat(s->name, conf->sites[s->sites[i]].name, sizeof(s->name) - strlen(s->name) - 1);
-	}
+	s.sites = xcalloc(nsites ? nsites : 1, sizeof(size_t));
+	memcpy(s.sites, sites, nsites * sizeof(size_t));
+	qsort_r(s.sites, nsites, sizeof(size_t), cmp_site_name, (void *)conf);
+	for (i = 0; i < nsites; i++)
+		if (n == 0 || s.sites[n - 1] != s.sites[i])
+			s.sites[n++] = s.sites[i];
+	s.nsites = n;
+	names = xcalloc(n ? n : 1, sizeof(*names));
+	for (i = 0; i < n; i++)
+		names[i] = conf->sites[s.sites[i]].name;
+	s.name = failure_set_print(names, n);
+	free(names);
+	s.status = "pending";
+	return s;
+}
+
+/* Find a scenario by its canonical name. */
+struct scenario *
+scenario_find(struct scenario *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
 }
 
 /* Append the scenario made of these site indexes unless an equal one is there. */
-static int
+static void
 plan_add(const struct tp_conf *conf, struct scenario **v, size_t *n, const size_t *sites,
     size_t nsites)
 {
-	struct scenario s = { 0 };
-	size_t i;
+	struct scenario s = scenario_make(conf, sites, nsites);
 
-	s.sites = xcalloc(nsites, sizeof(size_t));
-	memcpy(s.sites, sites, nsites * sizeof(size_t));
-	s.nsites = nsites;
-	s.status = "pending";
-	scenario_canonical(conf, &s);
-	for (i = 0; i < *n; i++)
-		if (strcmp((*v)[i].name, s.name) == 0) {
-			free(s.sites);
-			return 0;
-		}
+	if (scenario_find(*v, *n, s.name) != NULL) {
+		scenario_clear(&s);
+		return;
+	}
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
 	(*v)[(*n)++] = s;
-	return 1;
 }
 
 /* Split s at any of seps, trimming blanks; calls fn for each non-empty word. */
@@ -91,8 +100,6 @@ struct plan_ctx {
 	const struct tp_conf *conf;
 	struct scenario **v;
 	size_t *n;
-	size_t set[64];
-	size_t nset;
 	struct tp_err *err;
 };
 
@@ -109,37 +116,30 @@ add_single(const char *name, void *arg)
 	return 0;
 }
 
-/* One member of a set. */
-static int
-add_member(const char *name, void *arg)
-{
-	struct plan_ctx *p = arg;
-	char buf[64];
-	int i;
-
-	snprintf(buf, sizeof(buf), "%s", name);
-	buf[strcspn(buf, " \t")] = '\0';
-	if ((i = site_index(p->conf, buf)) < 0)
-		return tp_err_set(p->err, "sets: no site called \"%s\"", buf);
-	if (p->nset == sizeof(p->set) / sizeof(p->set[0]))
-		return tp_err_set(p->err, "sets: a set of more than 64 sites");
-	p->set[p->nset++] = (size_t)i;
-	return 0;
-}
-
 /* One set of `sets` ("A+B"). */
 static int
 add_set(const char *text, void *arg)
 {
 	struct plan_ctx *p = arg;
-	char *copy = xstrdup(text);
-	int rc;
+	struct failure_set set;
+	char bad[64];
+	size_t *sites, i;
+	int rc = 0;
 
-	p->nset = 0;
-	rc = each_word(copy, "+", add_member, p);
-	free(copy);
-	if (rc == 0 && p->nset > 0)
-		plan_add(p->conf, p->v, p->n, p->set, p->nset);
+	if (failure_set_parse(text, 0, &set, bad, sizeof(bad)) < 0)
+		return tp_err_set(p->err, "sets: \"%s\" is not a site name", bad);
+	sites = xcalloc(set.n ? set.n : 1, sizeof(size_t));
+	for (i = 0; i < set.n && rc == 0; i++) {
+		int k = site_index(p->conf, set.names[i]);
+
+		if (k < 0)
+			rc = tp_err_set(p->err, "sets: no site called \"%s\"", set.names[i]);
+		sites[i] = (size_t)k;
+	}
+	if (rc == 0 && set.n > 0)
+		plan_add(p->conf, p->v, p->n, sites, set.n);
+	free(sites);
+	failure_set_free(&set);
 	return rc;
 }
 
@@ -147,7 +147,7 @@ add_set(const char *text, void *arg)
 int
 plan_scenarios(const struct tp_conf *conf, struct scenario **out, size_t *n, struct tp_err *err)
 {
-	struct plan_ctx p = { conf, out, n, { 0 }, 0, err };
+	struct plan_ctx p = { conf, out, n, err };
 	char *copy;
 	size_t i;
 	int rc = 0;
@@ -175,6 +175,16 @@ plan_scenarios(const struct tp_conf *conf, struct scenario **out, size_t *n, str
 	return rc;
 }
 
+/* Free what one scenario holds. */
+void
+scenario_clear(struct scenario *s)
+{
+	free(s->sites);
+	free(s->name);
+	s->sites = NULL;
+	s->name = NULL;
+}
+
 /* Free a scenario array. */
 void
 scenarios_free(struct scenario *v, size_t n)
@@ -182,7 +192,7 @@ scenarios_free(struct scenario *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		free(v[i].sites);
+		scenario_clear(&v[i]);
 	free(v);
 }
 
@@ -206,16 +216,4 @@ plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets, si
 	    scenario_round;
 
 	return ntargets / rate + round_overhead + nscenarios * per_scenario;
-}
-
-/* 1 when the database site id is one of the scenario's withdrawn sites. */
-int
-scenario_has_site(const struct campaign *c, const struct scenario *s, long long site_id)
-{
-	size_t k;
-
-	for (k = 0; k < s->nsites; k++)
-		if (c->site_ids[s->sites[k]] == site_id)
-			return 1;
-	return 0;
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "campaign.h"
 #include "log.h"
 #include "output.h"

@@ -1,6 +1,6 @@
 /* publish.c: the campaign's HTML report (tp.conf report_html), written when it ends. */
-#include "../analyze/html_report.h"
 #include "campaign.h"
+#include "html_report.h"
 #include "log.h"
 
 /* The threshold of the report's changes, in points (tp-analyze's default). */

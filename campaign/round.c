@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "campaign.h"
 #include "import.h"
 #include "log.h"

@@ -1,7 +1,9 @@
 /*
- * run.c: a whole campaign: preflight, baseline, every scenario (withdraw,
- * converge, measure, announce, wait for the catchment to come back), the
- * chains, and the safety net that re-announces everything on any way out.
+ * run.c: the driver of a whole campaign. It asks the scheduler
+ * (schedule.c) what comes next, answers its questions from the database
+ * (state.c) and the model (explore.c), hands each scenario to the executor
+ * (execute.c), and holds the safety net that re-announces everything on
+ * any way out. The decisions are the scheduler's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,37 +13,14 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "campaign.h"
 #include "keyfile.h"
 #include "log.h"
 #include "output.h"
 #include "run.h"
+#include "schedule.h"
 #include "xalloc.h"
-
-volatile sig_atomic_t campaign_stop;
-
-/* Remember a stop request; the loops notice it. */
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	campaign_stop = 1;
-}
-
-/* SIGINT, SIGTERM and SIGHUP stop the campaign cleanly; SIGPIPE is ignored. */
-static void
-install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 /* Take the lock next to the database, or say who holds it. */
 int
@@ -69,161 +48,90 @@ campaign_lock(const char *db_path, int *fd, struct tp_err *err)
 	return 0;
 }
 
-/* Withdraw, converge, measure, announce, wait for the catchment to return. */
+/* Run a scenario the scheduler handed out, unless a resumed campaign finished it. */
 static int
-run_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)
+start_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)
 {
-	struct round_target *targets;	/* the catchment first */
-	size_t ncatch, ntargets;
-	struct round_outcome o;
-	long long converge_ms = -1;
-	int converged = 0, rc = -1;
-
-	targets = scenario_targets(c, s, &ncatch, &ntargets);
-	state_scenario_set(c, s, "running", -1);
-	progress_phase(c, s->name, "withdrawing");
-	if (bgp_withdraw(c, s, err) < 0)
-		goto out;
-	progress_phase(c, s->name, "converging");
-	if (converge_after_withdraw(c, s, targets, ncatch, &converge_ms, &converged, err) < 0)
-		goto out;
-	progress_phase(c, s->name, "measuring");
-	if (round_run(c, s->id, "scenario", targets, ntargets, &o, err) < 0)
-		goto out;
-	if (!o.complete) {
-		/* listener_failure = continue: no result for s; resume measures it again. */
-		log_warn("campaign", "%s: the listener at site %s died mid-round; the scenario is "
-		    "left aborted and the campaign goes on (listener_failure = continue)", s->name,
-		    o.lost_site);
-	}
-	progress_phase(c, s->name, "announcing");
-	if (bgp_announce(c, s, err) < 0)
-		goto out;
-	progress_phase(c, s->name, "waiting for the catchment to return");
-	if (converge_after_announce(c, s, targets, ncatch, err) < 0)
-		goto out;
-	s->status = !o.complete ? "aborted" : converged ? "done" : "unconverged";
-	state_scenario_set(c, s, s->status, converge_ms);
-	c->incomplete += !o.complete;
-	log_info("campaign", "%s: %s, converged in %.1f s, %zu probed, %zu replies", s->name,
-	    s->status, converge_ms / 1000.0, ntargets, o.replies);
-	rc = 0;
-out:
-	if (rc < 0)
-		state_scenario_set(c, s, "aborted", converge_ms);
-	free(targets);
-	return rc;
-}
-
-/* The site (not in s) where most of site x's baseline targets went in s's result, or -1. */
-static int
-top_destination(struct campaign *c, const struct scenario *s, size_t x, struct tp_err *err)
-{
-	sqlite3_stmt *st;
-	int best = -1, rc;
-
-	if (tp_db_prepare(c->db, "SELECT r.site_id, COUNT(*) AS n FROM responses r "
-	    "JOIN responses b ON b.target_id = r.target_id AND b.round_id = ?1 "
-	    "WHERE r.round_id = (SELECT id FROM rounds WHERE scenario_id = ?2 AND kind = 'scenario' "
-	    "ORDER BY status = 'complete' DESC, id DESC LIMIT 1) AND b.site_id = ?3 "
-	    "GROUP BY r.site_id ORDER BY n DESC, r.site_id", &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, c->baseline_round);
-	sqlite3_bind_int64(st, 2, s->id);
-	sqlite3_bind_int64(st, 3, c->site_ids[x]);
-	while (best < 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int i = campaign_site_index(c, sqlite3_column_int64(st, 0));
-		size_t k;
-		int member = 0;
-
-		for (k = 0; k < s->nsites; k++)
-			member |= (int)s->sites[k] == i;
-		if (i >= 0 && !member)
-			best = i;
-	}
-	if (best < 0 && rc != SQLITE_DONE)	/* say why no chain grows here */
-		log_warn("campaign", "%s: %s", c->db->path, sqlite3_errmsg(c->db->h));
-	sqlite3_finalize(st);
-	return best;
-}
-
-/* Find the scenario with this canonical name among v, or NULL. */
-static struct scenario *
-find_scenario(struct scenario *v, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].name, name) == 0)
-			return &v[i];
-	return NULL;
-}
-
-/* Run s unless it is already finished (resume); count it for progress. */
-int
-run_if_pending(struct campaign *c, struct scenario *s, struct tp_err *err)
-{
-	int rc = 0;
-
-	if (c->conf->nsites - s->nsites < c->conf->min_announcing) {
-		log_warn("campaign", "%s skipped: it would leave fewer than min_announcing "
-		    "%u sites announcing", s->name, c->conf->min_announcing);
-		c->scenario_index++;
-		return 0;	/* no row: nothing was measured */
-	}
 	if (state_scenario_ensure(c, s, err) < 0)
 		return -1;
-	if (strcmp(s->status, "pending") == 0)
-		rc = run_scenario(c, s, err);
-	c->scenario_index++;
-	return rc;
+	if (strcmp(s->status, "pending") != 0)
+		return 0;
+	return execute_scenario(c, s, err);
 }
 
-/*
- * The chains: for each site X, {X, its top destination}, then that set plus
- * the top destination of X's traffic in it, up to conf->chains more sites.
- */
+/* Answer the scheduler's question about the sets an earlier run explored. */
 static int
-run_chains(struct campaign *c, struct scenario **v, size_t *n, struct tp_err *err)
+answer_resumed(struct campaign *c, struct sched *sc, struct tp_err *err)
 {
-	size_t x, depth;
+	char **names;
+	size_t n, i, gone;
 
-	for (x = 0; x < c->conf->nsites; x++) {
-		struct scenario *base = NULL;
-		char name[256];
-
-		snprintf(name, sizeof(name), "%s", c->conf->sites[x].name);
-		for (depth = 1; depth <= c->conf->chains; depth++) {
-			struct scenario next = { 0 };
-			int dest;
-
-			/* No chain grows from a scenario without a complete round. */
-			if ((base = find_scenario(*v, *n, name)) == NULL ||
-			    strcmp(base->status, "aborted") == 0 ||
-			    (dest = top_destination(c, base, x, err)) < 0) {
-				c->scenario_total -= c->conf->chains - depth + 1;	/* none deeper */
-				break;
-			}
-			next.sites = xcalloc(base->nsites + 1, sizeof(size_t));
-			memcpy(next.sites, base->sites, base->nsites * sizeof(size_t));
-			next.sites[base->nsites] = (size_t)dest;
-			next.nsites = base->nsites + 1;
-			next.status = "pending";
-			next.chain = 1;
-			scenario_canonical(c->conf, &next);
-			snprintf(name, sizeof(name), "%s", next.name);
-			if (find_scenario(*v, *n, next.name) != NULL) {
-				free(next.sites);
-				c->scenario_total--;	/* measured already */
-				continue;
-			}
-			*v = xreallocarray(*v, *n + 1, sizeof(**v));
-			(*v)[(*n)++] = next;
-			if (run_if_pending(c, &(*v)[*n - 1], err) < 0)
-				return -1;
-		}
-	}
+	if (state_scenario_names(c, &names, &n, err) < 0)
+		return -1;
+	if ((gone = sched_resumed(sc, names, n)) > 0)
+		log_warn("campaign", "explore: %zu scenarios of this campaign name a site no "
+		    "longer in the configuration; left alone", gone);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	return 0;
+}
+
+/* Answer the scheduler's question about explore's next set. */
+static int
+answer_explore(struct campaign *c, struct sched *sc, struct tp_err *err)
+{
+	struct explore_choice choice;
+
+	if (explore_choose(c, sc->v, sc->n, &choice, err) < 0)
+		return -1;
+	sched_explored(sc, choice.set != NULL ? choice.sites : NULL, c->conf->explore_size);
+	explore_choice_free(&choice);
+	return 0;
+}
+
+/* Ask the scheduler for steps and carry them out until it is done. */
+static int
+run_schedule(struct campaign *c, struct sched *sc, struct tp_err *err)
+{
+	for (;;) {
+		struct sched_step st;
+		int rc = 0;
+
+		if (campaign_stop)
+			return tp_err_set(err, "stopped by a signal");
+		st = sched_next(sc);
+		c->scenario_index = sc->index - (st.what == SCHED_START);
+		c->scenario_total = sc->total;
+		if (st.note != NULL) {
+			if (st.warn)
+				log_warn("campaign", "%s", st.note);
+			else
+				log_info("campaign", "%s", st.note);
+		}
+		switch (st.what) {
+		case SCHED_START:
+			rc = start_scenario(c, &sc->v[st.scenario], err);
+			c->scenario_index = sc->index;
+			break;
+		case SCHED_SKIP:
+			break;
+		case SCHED_ASK_TOP:
+			sched_top_destination(sc, state_top_destination(c, &sc->v[st.scenario],
+			    st.site));
+			break;
+		case SCHED_ASK_RESUMED:
+			rc = answer_resumed(c, sc, err);
+			break;
+		case SCHED_ASK_EXPLORE:
+			rc = answer_explore(c, sc, err);
+			break;
+		case SCHED_DONE:
+			return 0;
+		}
+		if (rc < 0)
+			return -1;
+	}
 }
 
 /* Everything that must hold before anything is touched. */
@@ -276,8 +184,9 @@ int
 campaign_run(struct campaign *c, long long resume_id)
 {
 	struct scenario *v = NULL;
+	struct sched sc;
 	struct tp_err err;
-	size_t n = 0, i;
+	size_t n = 0;
 	int status = CAMPAIGN_EXIT_FAILED;
 
 	c->started_us = tp_mono_us();
@@ -292,7 +201,7 @@ campaign_run(struct campaign *c, long long resume_id)
 		scenarios_free(v, n);
 		return 0;
 	}
-	install_signals();
+	stop_signals_install();
 	if (preflight(c, &err) < 0) {
 		log_error("campaign", "%s; nothing was changed", err.msg);
 		scenarios_free(v, n);
@@ -305,27 +214,9 @@ campaign_run(struct campaign *c, long long resume_id)
 		return CAMPAIGN_EXIT_FAILED;
 	}
 	log_info("campaign", "campaign %lld: %zu scenarios planned", c->id, n);
-	c->scenario_total = n + c->conf->nsites * c->conf->chains +	/* chains: at most */
-	    c->conf->explore;
-	c->baseline_round = state_baseline_round(c);
-	if (c->baseline_round == 0) {
-		struct round_outcome o;
-
-		progress_phase(c, "baseline", "measuring");
-		if (round_run(c, 0, "baseline", c->targets, c->ntargets, &o, &err) < 0)
-			goto fail;
-		if (!o.complete) {
-			tp_err_set(&err, "the baseline round %lld is incomplete", o.round_id);
-			goto fail;
-		}
-		c->baseline_round = o.round_id;
-	}
-	if (state_targets_load(c, &err) < 0)
-		goto fail;
-	for (i = 0; i < n; i++)
-		if (run_if_pending(c, &v[i], &err) < 0)
-			goto fail;
-	if (run_chains(c, &v, &n, &err) < 0 || explore_run(c, &v, &n, &err) < 0)
+	sched_init(&sc, c->conf, v, n);
+	c->scenario_total = sc.total;
+	if (execute_baseline(c, &err) < 0 || run_schedule(c, &sc, &err) < 0)
 		goto fail;
 	progress_done(c);
 	if (bgp_restore_all(c) < 0) {
@@ -344,7 +235,7 @@ campaign_run(struct campaign *c, long long resume_id)
 	campaign_print_summary(c, c->id);
 	if (publish_report(c) < 0 && status == 0)
 		status = CAMPAIGN_EXIT_FAILED;
-	scenarios_free(v, n);
+	sched_free(&sc);
 	return status;
 fail:
 	progress_done(c);
@@ -360,6 +251,6 @@ fail:
 	publish_report(c);
 	log_error("campaign", "campaign %lld stopped; finish it with tp-campaign resume %lld",
 	    c->id, c->id);
-	scenarios_free(v, n);
+	sched_free(&sc);
 	return status;
 }

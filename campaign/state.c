@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "campaign.h"
 #include "log.h"
 #include "output.h"
@@ -339,6 +340,61 @@ state_round_sites(struct campaign *c, long long round_id, const struct round_tar
 	}
 	sqlite3_finalize(st);
 	free(slots);
+	if (rc != SQLITE_DONE)
+		return tp_err_set(err, "%s: %s", c->db->path, sqlite3_errmsg(c->db->h));
+	return 0;
+}
+
+/* The site (not in s) where most of site x's baseline targets went in s's result, or -1. */
+long
+state_top_destination(struct campaign *c, const struct scenario *s, size_t x)
+{
+	struct tp_err err;
+	sqlite3_stmt *st;
+	long best = -1;
+	int rc;
+
+	if (tp_db_prepare(c->db, "SELECT r.site_id, COUNT(*) AS n FROM responses r "
+	    "JOIN responses b ON b.target_id = r.target_id AND b.round_id = ?1 "
+	    "WHERE r.round_id = (SELECT id FROM rounds WHERE scenario_id = ?2 AND kind = 'scenario' "
+	    "ORDER BY status = 'complete' DESC, id DESC LIMIT 1) AND b.site_id = ?3 "
+	    "GROUP BY r.site_id ORDER BY n DESC, r.site_id", &st, &err) < 0) {
+		log_warn("campaign", "%s", err.msg);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, c->baseline_round);
+	sqlite3_bind_int64(st, 2, s->id);
+	sqlite3_bind_int64(st, 3, c->site_ids[x]);
+	while (best < 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int i = campaign_site_index(c, sqlite3_column_int64(st, 0));
+
+		if (i >= 0 && !scenario_has_site(c, s, c->site_ids[i]))
+			best = i;
+	}
+	if (best < 0 && rc != SQLITE_DONE)	/* say why no chain grows here */
+		log_warn("campaign", "%s: %s", c->db->path, sqlite3_errmsg(c->db->h));
+	sqlite3_finalize(st);
+	return best;
+}
+
+/* Every scenario's failure set but the baseline's, by row id. */
+int
+state_scenario_names(struct campaign *c, char ***names, size_t *n, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if (tp_db_prepare(c->db, "SELECT withdrawn FROM scenarios WHERE campaign_id = ? AND "
+	    "withdrawn != '' ORDER BY id", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*names = xreallocarray(*names, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return tp_err_set(err, "%s: %s", c->db->path, sqlite3_errmsg(c->db->h));
 	return 0;

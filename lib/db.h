@@ -55,6 +55,8 @@ int tp_db_exec(struct tp_db *db, const char *sql, struct tp_err *err);
 int tp_db_begin(struct tp_db *db, struct tp_err *err);	/* BEGIN IMMEDIATE */
 int tp_db_commit(struct tp_db *db, struct tp_err *err);
 void tp_db_rollback(struct tp_db *db);
+/* Fill err with "PATH: what: sqlite message" (and a hint when the user can fix it); -1. */
+int tp_db_fail(struct tp_db *db, const char *what, struct tp_err *err);
 /* Prepare sql or fail naming it and sqlite's message. */
 int tp_db_prepare(struct tp_db *db, const char *sql, sqlite3_stmt **st, struct tp_err *err);
 

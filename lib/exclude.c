@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defaults.h"
 #include "exclude.h"
 #include "xalloc.h"
 
@@ -211,7 +212,7 @@ set_insert(struct range_set *s, struct range r)
 const char *
 tp_exclude_default_path(void)
 {
-	return PKGDATADIR "/exclude.conf";
+	return TP_DEFAULT_EXCLUDE;
 }
 
 /* A list with nothing in it. */

@@ -2,14 +2,18 @@
 noinst_LIBRARIES += libtp.a
 libtp_a_SOURCES = \
 	lib/addr.c lib/addr.h \
+	lib/clock.c lib/clock.h \
+	lib/command.c lib/command.h \
 	lib/cookie.c lib/cookie.h \
-	lib/config.c lib/config.h \
-	lib/db.c lib/db.h lib/db_file.c lib/db_file.h lib/db_migrations.c lib/db_migrations.h \
+	lib/config.c lib/config.h lib/config_load.h lib/config_read.c lib/config_value.c \
+	lib/db.c lib/db.h lib/db_rows.c lib/db_file.c lib/db_file.h lib/db_migrations.c lib/db_migrations.h \
 	lib/db_readonly.c lib/db_readonly.h \
 	lib/decompress.c lib/decompress.h \
+	lib/defaults.h \
 	lib/error.c lib/error.h \
 	lib/escape.c lib/escape.h \
 	lib/exclude.c lib/exclude.h \
+	lib/failure_set.c lib/failure_set.h \
 	lib/import.c lib/import.h lib/import_cache.c lib/import_cache.h \
 	lib/keyfile.c lib/keyfile.h \
 	lib/log.c lib/log.h \
@@ -21,9 +25,11 @@ libtp_a_SOURCES = \
 
 tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_addr.c \
+	tests/unit/test_command.c \
 	tests/unit/test_config.c \
 	tests/unit/test_cookie.c \
 	tests/unit/test_db.c \
+	tests/unit/test_db_rows.c \
 	tests/unit/test_escape.c \
 	tests/unit/test_db_file.c \
 	tests/unit/test_decompress.c \

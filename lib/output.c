@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "escape.h"
 #include "log.h"
 #include "output.h"
@@ -157,7 +158,6 @@ tp_table_bool(struct tp_table *t, size_t col, int v)
 	c->i = v != 0;
 }
 
-/* Number of rows. */
 size_t
 tp_table_rows(const struct tp_table *t)
 {
@@ -354,30 +354,6 @@ tp_json_print(FILE *f, const json_t *v)
 {
 	json_dumpf(v, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	fputc('\n', f);
-}
-
-/* Microseconds on the given clock. */
-static int64_t
-clock_us(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Wall-clock microseconds since the epoch. */
-int64_t
-tp_now_us(void)
-{
-	return clock_us(CLOCK_REALTIME);
-}
-
-/* Monotonic microseconds, for durations and rates. */
-int64_t
-tp_mono_us(void)
-{
-	return clock_us(CLOCK_MONOTONIC);
 }
 
 /* Begin a progress line (drawn only on a TTY, at the default level or above). */

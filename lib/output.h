@@ -73,8 +73,4 @@ void tp_progress_update(struct tp_progress *p, uint64_t done);
 /* Clear the line. */
 void tp_progress_end(struct tp_progress *p);
 
-/* Microseconds since the epoch (CLOCK_REALTIME) and since boot (CLOCK_MONOTONIC). */
-int64_t tp_now_us(void);
-int64_t tp_mono_us(void);
-
 #endif

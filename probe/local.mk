@@ -5,6 +5,7 @@ libprobe_a_SOURCES = \
 	probe/icmp_packet.c probe/icmp_packet.h \
 	probe/keygen.c \
 	probe/listen.c probe/listen.h \
+	probe/listen_cmd.c \
 	probe/opt_parse.c probe/opt_parse.h \
 	probe/permute.c probe/permute.h \
 	probe/privdrop.c probe/privdrop.h \
@@ -12,7 +13,8 @@ libprobe_a_SOURCES = \
 	probe/rate_limit.c probe/rate_limit.h \
 	probe/reply_decode.c probe/reply_decode.h \
 	probe/reply_tally.c probe/reply_tally.h \
-	probe/send.c probe/send.h
+	probe/send.c probe/send.h \
+	probe/send_cmd.c
 
 sbin_PROGRAMS += tp-probe
 tp_probe_SOURCES = probe/main.c

@@ -1,59 +1,40 @@
 /*
  * main.c: tp-probe, the measuring instrument. One table of commands,
- * matched by unique prefix; each command parses its own options.
+ * matched by unique prefix (lib/command.c); each command parses its own options.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "command.h"
 #include "log.h"
 #include "probe_cmd.h"
 
 static const struct command {
-	const char *name;
+	struct tp_command cmd;
 	int (*run)(int argc, char **argv);
 	const char *usage;
-	const char *what;
 } commands[] = {
-	{ "send", cmd_send, send_usage, "send echo requests from the anycast source" },
-	{ "listen", cmd_listen, listen_usage, "capture and validate the replies at one site" },
-	{ "keygen", cmd_keygen, keygen_usage, "write a new probe key for every site to share" },
+	{ { "send", "[options] [file]", "send echo requests from the anycast source" },
+	    cmd_send, send_usage },
+	{ { "listen", "[options]", "capture and validate the replies at one site" },
+	    cmd_listen, listen_usage },
+	{ { "keygen", "[options]", "write a new probe key for every site to share" },
+	    cmd_keygen, keygen_usage },
 };
 
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+static const struct tp_command_table table = TP_COMMAND_TABLE(commands);
 
-/* Print every command's usage to f. */
+/* Print the command list, then every command's own usage, to f. */
 static void
 usage(FILE *f)
 {
 	size_t i;
 
 	fputs("usage: tp-probe [-hqv] command [options]\n", f);
-	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "\n%s: %s\n%s", commands[i].name, commands[i].what, commands[i].usage);
-}
-
-/* The command name unambiguously starts, or NULL (with a message). */
-static const struct command *
-command_find(const char *name)
-{
-	const struct command *found = NULL;
-	size_t i, len = strlen(name);
-
-	for (i = 0; i < NCOMMANDS; i++) {
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-		if (len > 0 && strncmp(commands[i].name, name, len) == 0) {
-			if (found != NULL) {
-				log_error("main", "\"%s\" is ambiguous: say send, listen or keygen", name);
-				return NULL;
-			}
-			found = &commands[i];
-		}
-	}
-	if (found == NULL)
-		log_error("main", "unknown command \"%s\" (commands: send, listen, keygen)", name);
-	return found;
+	tp_command_help(f, &table);
+	for (i = 0; i < table.n; i++)
+		fprintf(f, "\n%s", commands[i].usage);
 }
 
 /* Global flags, then the command with its own arguments. */
@@ -62,7 +43,8 @@ main(int argc, char **argv)
 {
 	enum tp_log_level level = TP_LOG_WARN;
 	const struct command *c;
-	int i;
+	struct tp_err err;
+	int i, used;
 
 	log_init("tp-probe", level);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -85,8 +67,9 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	c = command_find(argv[i]);
-	if (c == NULL)
+	if ((c = tp_command_match(&table, 1, argv + i, &used, &err)) == NULL) {
+		log_error("main", "%s", err.msg);
 		return 2;
+	}
 	return c->run(argc - i, argv + i);
 }

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "defaults.h"
 #include "opt_parse.h"
 
 /* An unsigned integer in [min, max]. */
@@ -58,5 +59,5 @@ opt_addr(const char *opt, const char *s, int family, struct tp_addr *out,
 const char *
 opt_default_key_path(void)
 {
-	return SYSCONFDIR "/traffic-predictor/probe.key";
+	return TP_DEFAULT_KEY_FILE;
 }

@@ -4,30 +4,24 @@
  * anycast source in sendmmsg batches paced by the rate limiter.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "addr_set.h"
-#include "config.h"
+#include "clock.h"
 #include "cookie.h"
 #include "db.h"
 #include "exclude.h"
 #include "icmp_packet.h"
 #include "keyfile.h"
 #include "log.h"
-#include "opt_parse.h"
 #include "output.h"
-#include "privdrop.h"
 #include "permute.h"
-#include "probe_cmd.h"
+#include "privdrop.h"
 #include "rate_limit.h"
 #include "send.h"
 #include "targets.h"
@@ -36,12 +30,6 @@
 #define SEND_BATCH 64
 #define SEND_SNDBUF (4 * 1024 * 1024)
 #define SEND_RETRIES 100
-
-const char send_usage[] =
-    "usage: tp-probe send [-hjqn] [-c config] [-k keyfile] [-x exclude] -r round\n"
-    "                     [-R pps] [--repeat n] [--gap seconds] [--seed n] [--ttl n]\n"
-    "                     [--source4 addr] [--source6 addr] [--db database [--site name]]\n"
-    "                     [--user name] [file]\n";
 
 /* One family's outgoing batch: a socket, packets built from one template. */
 struct send_queue {
@@ -63,173 +51,6 @@ struct sender {
 	struct send_queue q4, q6;
 	struct send_stats *st;
 };
-
-/* Defaults: rate 10000, one pass, gap 1 s, TTL 64, the documented sources and paths. */
-void
-send_opts_defaults(struct send_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->key_path = opt_default_key_path();
-	o->exclude_path = tp_exclude_default_path();
-	o->rate = 10000;
-	o->repeat = 1;
-	o->gap = 1;
-	o->ttl = 64;
-	o->format = TP_FMT_TEXT;
-	tp_addr_parse("192.0.2.1", &o->source4, NULL);
-	tp_addr_parse("2001:db8:ffff::1", &o->source6, NULL);
-}
-
-/* Take key file, exclusion list, sources and rate from a tp.conf. */
-static int
-send_apply_config(struct send_opts *o, const char *path, struct tp_err *err)
-{
-	static struct tp_conf conf;	/* its strings outlive the options */
-
-	if (tp_conf_load(path, &conf, err) < 0)
-		return -1;
-	o->key_path = conf.key_file;
-	o->exclude_path = conf.exclude;
-	o->source4 = conf.source4;
-	o->source6 = conf.source6;
-	o->rate = conf.rate;
-	o->user = conf.probe_user;
-	return 0;
-}
-
-enum {
-	OPT_REPEAT = 256, OPT_GAP, OPT_SEED, OPT_TTL, OPT_SOURCE4, OPT_SOURCE6, OPT_DB,
-	OPT_SITE, OPT_DRY_RUN, OPT_FORGE, OPT_USER,
-};
-
-static const struct option send_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "config", required_argument, NULL, 'c' },
-	{ "key", required_argument, NULL, 'k' },
-	{ "exclude", required_argument, NULL, 'x' },
-	{ "round", required_argument, NULL, 'r' },
-	{ "rate", required_argument, NULL, 'R' },
-	{ "repeat", required_argument, NULL, OPT_REPEAT },
-	{ "gap", required_argument, NULL, OPT_GAP },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "ttl", required_argument, NULL, OPT_TTL },
-	{ "source4", required_argument, NULL, OPT_SOURCE4 },
-	{ "source6", required_argument, NULL, OPT_SOURCE6 },
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "site", required_argument, NULL, OPT_SITE },
-	{ "user", required_argument, NULL, OPT_USER },
-	/* Testing only (not in the man page): forge echo replies from the targets. */
-	{ "forge-replies", no_argument, NULL, OPT_FORGE },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Parse the send command line into o; 1 when help was printed, -1 on error. */
-int
-send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
-{
-	uint64_t v;
-	int c, i;
-
-	send_opts_defaults(o);
-	/* A config file sets defaults that the other options override. */
-	for (i = 1; i < argc - 1; i++)
-		if (strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0)
-			if (send_apply_config(o, argv[i + 1], err) < 0)
-				return -1;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hjqnc:k:x:r:R:", send_longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(send_usage, stdout);
-			return 1;
-		case 'j':
-			o->format = TP_FMT_JSON;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case 'n':
-			o->dry_run = 1;
-			break;
-		case 'c':
-			break;
-		case 'k':
-			o->key_path = optarg;
-			break;
-		case 'x':
-			o->exclude_path = optarg;
-			break;
-		case 'r':
-			if (opt_u64("--round", optarg, 0, UINT32_MAX, &v, err) < 0)
-				return -1;
-			o->round = (uint32_t)v;
-			o->have_round = 1;
-			break;
-		case 'R':
-			if (opt_u64("--rate", optarg, 0, 100000000, &o->rate, err) < 0)
-				return -1;
-			break;
-		case OPT_REPEAT:
-			if (opt_u64("--repeat", optarg, 1, 1000000, &o->repeat, err) < 0)
-				return -1;
-			break;
-		case OPT_GAP:
-			if (opt_seconds("--gap", optarg, &o->gap, err) < 0)
-				return -1;
-			break;
-		case OPT_SEED:
-			if (opt_u64("--seed", optarg, 0, UINT64_MAX, &o->seed, err) < 0)
-				return -1;
-			o->have_seed = 1;
-			break;
-		case OPT_TTL:
-			if (opt_u64("--ttl", optarg, 1, 255, &v, err) < 0)
-				return -1;
-			o->ttl = (unsigned)v;
-			break;
-		case OPT_SOURCE4:
-			if (opt_addr("--source4", optarg, AF_INET, &o->source4, err) < 0)
-				return -1;
-			break;
-		case OPT_SOURCE6:
-			if (opt_addr("--source6", optarg, AF_INET6, &o->source6, err) < 0)
-				return -1;
-			break;
-		case OPT_DB:
-			o->db_path = optarg;
-			break;
-		case OPT_SITE:
-			o->site = optarg;
-			break;
-		case OPT_FORGE:
-			o->forge_replies = 1;
-			break;
-		case OPT_USER:
-			o->user = optarg;
-			break;
-		case ':':
-			return tp_err_set(err, "option %s needs a value", argv[optind - 1]);
-		default:
-			return tp_err_set(err, "unknown option %s (see tp-probe send -h)",
-			    argv[optind - 1]);
-		}
-	}
-	if (!o->have_round)
-		return tp_err_set(err, "--round is required: the round id the cookies carry");
-	if (optind < argc - 1)
-		return tp_err_set(err, "too many arguments: give one target file");
-	if (optind == argc - 1)
-		o->targets_path = argv[optind];
-	if (o->targets_path != NULL && o->db_path != NULL)
-		return tp_err_set(err, "give either a target file or --db, not both");
-	if (o->site != NULL && o->db_path == NULL)
-		return tp_err_set(err, "--site selects targets in the database: give --db too");
-	return 0;
-}
 
 /* Append the addresses of the database's targets (all, or one site's). */
 static int
@@ -481,18 +302,6 @@ send_pass(struct sender *s, struct rate_limit *rl, struct tp_progress *prog, uin
 	}
 }
 
-/* Sleep for a number of seconds (the gap between passes). */
-static void
-sleep_seconds(double sec)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)sec;
-	ts.tv_nsec = (long)((sec - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* Read the targets and send; the counts land in st. */
 int
 send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
@@ -548,7 +357,7 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 	t0 = rate_limit_now_ns();
 	for (pass = 0; pass < o->repeat; pass++) {
 		if (pass > 0 && o->gap > 0)
-			sleep_seconds(o->gap);
+			tp_sleep(o->gap, NULL);
 		rate_limit_start(&rl, o->rate);
 		send_pass(&s, &rl, &prog, pass * s.ntargets);
 	}
@@ -566,62 +375,3 @@ out:
 	return rc;
 }
 
-/* Print the summary as a one-row table, or a JSON object with -j. */
-static void
-send_print_summary(const struct send_opts *o, const struct send_stats *st)
-{
-	static const char *const cols[] = {
-		"targets", "excluded", "sent", "errors", "seconds", "rate_pps", "dry_run",
-	};
-	double pps = st->seconds > 0 ? (double)st->sent / st->seconds : 0;
-	struct tp_table *t;
-	json_t *j;
-
-	if (o->format == TP_FMT_JSON) {
-		j = json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:b}",
-		    "targets", (json_int_t)st->targets, "excluded", (json_int_t)st->excluded,
-		    "sent", (json_int_t)st->sent, "errors", (json_int_t)st->errors,
-		    "seconds", st->seconds, "rate_pps", pps, "dry_run", o->dry_run);
-		tp_json_print(stdout, j);
-		json_decref(j);
-		return;
-	}
-	t = tp_table_new(sizeof(cols) / sizeof(cols[0]), cols);
-	tp_table_row(t);
-	tp_table_int(t, 0, (long long)st->targets);
-	tp_table_int(t, 1, (long long)st->excluded);
-	tp_table_int(t, 2, (long long)st->sent);
-	tp_table_int(t, 3, (long long)st->errors);
-	tp_table_real(t, 4, st->seconds, 3);
-	tp_table_real(t, 5, pps, 0);
-	tp_table_bool(t, 6, o->dry_run);
-	tp_table_print(t, stdout, o->format);
-	tp_table_free(t);
-}
-
-/* tp-probe send: parse, run, summarise. */
-int
-cmd_send(int argc, char **argv)
-{
-	struct send_opts o;
-	struct send_stats st;
-	struct tp_err err;
-	int rc;
-
-	rc = send_parse(argc, argv, &o, &err);
-	if (rc == 1)
-		return 0;
-	if (rc < 0) {
-		log_error("send", "%s", err.msg);
-		return 2;
-	}
-	o.drop_privileges = 1;
-	if (send_run(&o, &st, &err) < 0) {
-		log_error("send", "%s", err.msg);
-		return 1;
-	}
-	send_print_summary(&o, &st);
-	if (st.errors > 0 && st.sent == 0)
-		return 1;
-	return st.errors > 0 ? 3 : 0;	/* done, but the kernel refused some probes */
-}

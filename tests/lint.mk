@@ -1,5 +1,5 @@
-# make lint: static analysis of every .c in lib/ probe/ bgpctl/ analyze/
-# campaign/ with cppcheck and clang-tidy, compiled as the build compiles
+# make lint: static analysis of every .c in lib/ model/ probe/ bgpctl/
+# analyze/ campaign/ with cppcheck and clang-tidy, compiled as the build compiles
 # them (the build's config.h forced in, lib/ on the include path, the same
 # -D paths). Clean means no finding at all; a finding fails the target.
 # Needs the Debian packages cppcheck and clang-tidy.
@@ -33,9 +33,9 @@
 #                                          struct layout advice, not a defect
 # A justified exception in the code is marked NOLINT(check) on its line.
 
-LINT_FILES = $(top_srcdir)/lib/*.c $(top_srcdir)/probe/*.c $(top_srcdir)/bgpctl/*.c \
-	$(top_srcdir)/analyze/*.c $(top_srcdir)/campaign/*.c
-LINT_DEFS = -I$(top_srcdir)/lib \
+LINT_FILES = $(top_srcdir)/lib/*.c $(top_srcdir)/model/*.c $(top_srcdir)/probe/*.c \
+	$(top_srcdir)/bgpctl/*.c $(top_srcdir)/analyze/*.c $(top_srcdir)/campaign/*.c
+LINT_DEFS = -I$(top_srcdir)/lib -I$(top_srcdir)/model -I$(top_srcdir)/analyze \
 	-DPKGDATADIR='"$(pkgdatadir)"' -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DLOCALSTATEDIR='"$(localstatedir)"'
 LINT_CFLAGS = -std=gnu11 -include $(top_builddir)/config.h $(LINT_DEFS) $(PCAP_CFLAGS) $(SQLITE_CFLAGS) \

@@ -3,7 +3,8 @@
 check_PROGRAMS += tests/unit/tp-unit
 TESTS += tests/unit/tp-unit
 tests_unit_tp_unit_SOURCES += tests/unit/fixture.c tests/unit/fixture.h
-tests_unit_tp_unit_CPPFLAGS = $(AM_CPPFLAGS) -DTESTS_SRCDIR='"$(abs_top_srcdir)/tests"' \
+tests_unit_tp_unit_CPPFLAGS = $(MODEL_CPPFLAGS) -I$(top_srcdir)/analyze \
+	-I$(top_srcdir)/bgpctl -I$(top_srcdir)/campaign -I$(top_srcdir)/probe -DTESTS_SRCDIR='"$(abs_top_srcdir)/tests"' \
 	-DDATA_SRCDIR='"$(abs_top_srcdir)/data"'
 tests_unit_tp_unit_CFLAGS = $(AM_CFLAGS) $(CRITERION_CFLAGS)
 tests_unit_tp_unit_LDADD = $(TP_UNIT_LIBS) $(TP_LIBS) $(PCAP_LIBS) $(LIBNET_LIBS) \

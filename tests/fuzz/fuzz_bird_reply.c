@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../bgpctl/bird_reply.h"
+#include "bird_reply.h"
 #include "xalloc.h"
 
 /* Check what a finished reply must look like; abort if it does not. */

@@ -17,7 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../analyze/log_formats.h"
+#include "log_formats.h"
 #include "decompress.h"
 #include "log.h"
 

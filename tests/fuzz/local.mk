@@ -33,21 +33,23 @@ FUZZ_REPLY_DECODE_SRC = $(top_srcdir)/tests/fuzz/fuzz_reply_decode.c \
 	$(top_srcdir)/probe/reply_decode.c $(top_srcdir)/probe/reply_tally.c \
 	$(top_srcdir)/probe/addr_set.c $(top_srcdir)/lib/cookie.c \
 	$(top_srcdir)/lib/keyfile.c $(top_srcdir)/lib/addr.c $(FUZZ_BASE)
+# tp.conf's reader and what it stands on.
+FUZZ_CONF = $(top_srcdir)/lib/config.c $(top_srcdir)/lib/config_read.c \
+	$(top_srcdir)/lib/config_value.c $(top_srcdir)/lib/failure_set.c $(top_srcdir)/lib/addr.c
 FUZZ_TARGETS_SRC = $(top_srcdir)/tests/fuzz/fuzz_targets.c $(top_srcdir)/lib/targets.c \
-	$(top_srcdir)/lib/config.c $(top_srcdir)/lib/addr.c $(FUZZ_BASE)
-FUZZ_CONFIG_SRC = $(top_srcdir)/tests/fuzz/fuzz_config.c $(top_srcdir)/lib/config.c \
-	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
+	$(FUZZ_CONF) $(FUZZ_BASE)
+FUZZ_CONFIG_SRC = $(top_srcdir)/tests/fuzz/fuzz_config.c $(FUZZ_CONF) $(FUZZ_BASE)
 FUZZ_RECORDS_SRC = $(top_srcdir)/tests/fuzz/fuzz_records.c $(top_srcdir)/lib/records.c \
 	$(top_srcdir)/lib/import.c $(top_srcdir)/lib/import_cache.c $(top_srcdir)/lib/db.c \
+	$(top_srcdir)/lib/db_rows.c \
 	$(top_srcdir)/lib/db_file.c $(top_srcdir)/lib/db_migrations.c $(top_srcdir)/lib/db_readonly.c \
-	$(top_srcdir)/lib/config.c \
-	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
+	$(FUZZ_CONF) $(FUZZ_BASE)
 FUZZ_LOGS_SRC = $(top_srcdir)/tests/fuzz/fuzz_logs.c $(top_srcdir)/lib/decompress.c \
 	$(top_srcdir)/analyze/log_formats.c $(top_srcdir)/analyze/log_time.c \
 	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 
 fuzz_bird_reply: $(FUZZ_BIRD_REPLY_SRC) config.h
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_BIRD_REPLY_SRC)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/bgpctl -o $@ $(FUZZ_BIRD_REPLY_SRC)
 fuzz_reply_decode: $(FUZZ_REPLY_DECODE_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/probe -o $@ $(FUZZ_REPLY_DECODE_SRC) \
 	    $(SODIUM_LIBS)
@@ -58,7 +60,7 @@ fuzz_config: $(FUZZ_CONFIG_SRC) config.h
 fuzz_records: $(FUZZ_RECORDS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_RECORDS_SRC) $(SQLITE_LIBS) $(INIH_LIBS) -lm
 fuzz_logs: $(FUZZ_LOGS_SRC) config.h
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_LOGS_SRC) $(JANSSON_LIBS) $(ZLIB_LIBS) \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/analyze -o $@ $(FUZZ_LOGS_SRC) $(JANSSON_LIBS) $(ZLIB_LIBS) \
 	    $(ZSTD_LIBS) -lm
 
 # Run one fuzzer for FUZZ_SECONDS; the shell variable n holds its name.

@@ -1,4 +1,4 @@
-/* fixture.c: temporary files for unit tests. */
+/* fixture.c: temporary files and databases for unit tests. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +72,18 @@ fixture_cleanup(void)
 	if (system(cmd) != 0)
 		fprintf(stderr, "fixture: could not remove %s\n", fixture_root);
 	fixture_root[0] = '\0';
+}
+
+/* Open a database, failing the test on error. */
+struct tp_db *
+fixture_db_open(const char *path, int flags)
+{
+	struct tp_err err = { "" };
+	struct tp_db *db = NULL;
+
+	cr_assert_eq(tp_db_open(path, flags, &db, &err), 0, "%s", err.msg);
+	cr_assert_not_null(db);
+	return db;
 }
 
 /*

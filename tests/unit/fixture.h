@@ -1,8 +1,11 @@
-/* fixture.h: small helpers the unit tests share (temporary files and folders). */
+/* fixture.h: small helpers the unit tests share (temporary files and folders, databases). */
 #ifndef TP_TEST_FIXTURE_H
 #define TP_TEST_FIXTURE_H
 
 #include <stddef.h>
+
+
+#include "db.h"
 
 /* A fresh temporary folder for this test (removed by fixture_cleanup). */
 const char *fixture_dir(void);
@@ -10,6 +13,8 @@ const char *fixture_dir(void);
 const char *fixture_path(const char *name);
 /* Write text to name inside fixture_dir(); returns its path. */
 const char *fixture_write(const char *name, const char *text);
+/* Open path with tp_db_open flags, failing the test on error. */
+struct tp_db *fixture_db_open(const char *path, int flags);
 /* CPU seconds of this test process, for tests that bound how much work is done. */
 double fixture_seconds(void);
 /* The first column of sql's first row on the open database h (the test fails without one). */

@@ -8,14 +8,14 @@
 
 #include <criterion/criterion.h>
 
-#include "../../analyze/analyze.h"
-#include "../../analyze/campaign_pick.h"
-#include "../../analyze/withdrawn.h"
+#include "analyze.h"
+#include "campaign_pick.h"
 #include "db.h"
+#include "failure_set.h"
 #include "fixture.h"
 
 /* Failure sets in every spelling, and the bad ones. */
-Test(analyze_withdrawn, canonical)
+Test(failure_set, canonical)
 {
 	static const struct {
 		const char *in, *out;	/* out NULL = an error */
@@ -24,25 +24,57 @@ Test(analyze_withdrawn, canonical)
 		{ "AKL+AKL", "AKL" }, { "", "" }, { "  ", "" }, { "AKL+", NULL }, { "+", NULL },
 		{ "A KL", NULL }, { "AKL;rm", NULL }, { "-x", NULL },
 	};
-	char out[WITHDRAWN_MAX], **names;
+	struct failure_set set;
 	struct tp_err err;
-	size_t i, n;
+	char *out, bad[64];
+	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int rc = withdrawn_canonical(cases[i].in, out, sizeof(out), &err);
+		int rc = failure_set_canonical(cases[i].in, &out, &err);
 
 		if (cases[i].out == NULL) {
 			cr_expect_eq(rc, -1, "\"%s\" accepted as \"%s\"", cases[i].in, out);
+			free(out);
 			continue;
 		}
 		cr_expect_eq(rc, 0, "\"%s\": %s", cases[i].in, err.msg);
 		cr_expect_str_eq(out, cases[i].out, "\"%s\"", cases[i].in);
+		free(out);
 	}
-	n = withdrawn_split("AKL+CHC+SYD", &names);
-	cr_assert_eq(n, 3);
-	cr_expect_str_eq(names[2], "SYD");
-	withdrawn_free(names, n);
-	cr_expect_eq(withdrawn_split("", &names), 0);
+	cr_assert_eq(failure_set_parse("SYD+AKL+CHC", 0, &set, bad, sizeof(bad)), 0);
+	cr_assert_eq(set.n, 3);
+	cr_expect_str_eq(set.names[0], "AKL");
+	cr_expect_str_eq(set.names[2], "SYD");
+	cr_expect_null(set.repeated);
+	failure_set_free(&set);
+	/* commas separate sites only when the caller says so */
+	cr_assert_eq(failure_set_parse("AKL,CHC", 0, &set, bad, sizeof(bad)), -1);
+	cr_expect_str_eq(bad, "AKL,CHC");
+	cr_assert_eq(failure_set_parse("CHC+AKL+CHC", 0, &set, bad, sizeof(bad)), 0);
+	cr_expect_str_eq(set.repeated, "CHC");
+	failure_set_free(&set);
+	cr_assert_eq(failure_set_parse("", 0, &set, bad, sizeof(bad)), 0);
+	cr_expect_eq(set.n, 0);
+}
+
+/* No cap on the number of sites in a set but the names themselves (was 64). */
+Test(failure_set, no_site_cap)
+{
+	struct failure_set set;
+	char text[100 * 8] = "", bad[64], *back;
+	size_t i;
+
+	for (i = 0; i < 100; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%ss%03zu", i ? "+" : "",
+		    99 - i);
+	cr_assert_eq(failure_set_parse(text, 0, &set, bad, sizeof(bad)), 0);
+	cr_assert_eq(set.n, 100);
+	cr_expect_str_eq(set.names[0], "s000");
+	back = failure_set_text(&set);
+	cr_expect_eq(strncmp(back, "s000+s001+", 10), 0, "%s", back);
+	cr_expect_eq(strlen(back), strlen(text));
+	free(back);
+	failure_set_free(&set);
 }
 
 static struct tp_db *db;

@@ -10,11 +10,11 @@
 
 #include <criterion/criterion.h>
 
-#include "../../analyze/graph.h"
-#include "../../analyze/html_report.h"
-#include "../../analyze/html_text.h"
-#include "../../analyze/matrix.h"
-#include "../../lib/config.h"
+#include "graph.h"
+#include "html_report.h"
+#include "html_text.h"
+#include "matrix.h"
+#include "config.h"
 #include "db.h"
 #include "fixture.h"
 

@@ -10,10 +10,10 @@
 
 #include <criterion/criterion.h>
 
-#include "../../analyze/load_model.h"
-#include "../../analyze/matrix.h"
-#include "../../analyze/policy.h"
-#include "../../analyze/report.h"
+#include "load_model.h"
+#include "matrix_output.h"
+#include "policy.h"
+#include "report.h"
 #include "db.h"
 #include "fixture.h"
 

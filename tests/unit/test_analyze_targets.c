@@ -8,8 +8,8 @@
 
 #include <criterion/criterion.h>
 
-#include "../../analyze/analyze.h"
-#include "../../analyze/target_select.h"
+#include "analyze.h"
+#include "target_select.h"
 #include "db.h"
 #include "fixture.h"
 

@@ -19,7 +19,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../bgpctl/bird_client.h"
+#include "bird_client.h"
 #include "fixture.h"
 #include "xalloc.h"
 

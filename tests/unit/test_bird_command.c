@@ -3,7 +3,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../bgpctl/bird_command.h"
+#include "bird_command.h"
 
 Test(bird_command, builds_allowed_commands)
 {

@@ -5,7 +5,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../bgpctl/bird_reply.h"
+#include "bird_reply.h"
 #include "xalloc.h"
 
 /* Read a whole fixture transcript (caller frees). */

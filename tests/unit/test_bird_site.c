@@ -15,7 +15,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../bgpctl/bgpctl.h"
+#include "bgpctl.h"
 #include "fixture.h"
 #include "xalloc.h"
 
@@ -213,7 +213,7 @@ Test(bird_site, command_table_prefixes)
 
 		if (cases[i].name != NULL) {
 			cr_assert_not_null(c, "%s", cases[i].word);
-			cr_assert_str_eq(c->name, cases[i].name);
+			cr_assert_str_eq(c->cmd.words, cases[i].name);
 		} else {
 			cr_assert_null(c, "%s", cases[i].word);
 			cr_assert_not_null(strstr(err.msg, cases[i].msg), "%s", err.msg);

@@ -5,7 +5,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../bgpctl/bird_status.h"
+#include "bird_status.h"
 #include "xalloc.h"
 
 /* Parse a fixture transcript into a reply. */

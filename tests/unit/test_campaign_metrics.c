@@ -14,7 +14,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../campaign/metrics.h"
+#include "metrics.h"
 #include "db.h"
 #include "fixture.h"
 #include "output.h"

@@ -5,7 +5,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../campaign/campaign.h"
+#include "campaign.h"
 #include "fixture.h"
 #include "xalloc.h"
 
@@ -70,14 +70,15 @@ Test(campaign_plan, canonical_sorts_by_name_and_drops_repeats)
 {
 	struct tp_conf c;
 	size_t sites[] = { 3, 0, 3, 1 };	/* syd wlg syd akl */
-	struct scenario s = { 0 };
+	struct scenario s;
 
 	load(&c, "single = none");
-	s.sites = sites;
-	s.nsites = 4;
-	scenario_canonical(&c, &s);
+	s = scenario_make(&c, sites, 4);
 	cr_assert_str_eq(s.name, "akl+syd+wlg");
 	cr_assert_eq(s.nsites, 3);
+	cr_assert_eq(s.sites[0], 1);
+	cr_assert_str_eq(s.status, "pending");
+	scenario_clear(&s);
 	tp_conf_free(&c);
 	fixture_cleanup();
 }

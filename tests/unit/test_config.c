@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 
 /* lib/config.h by path: never the autoconf config.h of the build folder. */
-#include "../../lib/config.h"
+#include "config.h"
 #include "fixture.h"
 
 /* Load text as a config file; returns tp_conf_load's result. */

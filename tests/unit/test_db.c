@@ -1,12 +1,11 @@
 /*
  * test_db.c: opening the store (WAL, busy timeout, pragmas), migrations
  * (fresh, from an older version, newer refused, failed step rolled back),
- * non-database files, locking, address blobs and site ids.
+ * non-database files, locking. Address blobs and site ids are in
+ * test_db_rows.c.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,21 +23,6 @@ static const char *const tables[] = {
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
-/* Run a query returning one integer on a raw handle. */
-static long long
-query_int(sqlite3 *h, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long v;
-
-	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
-	    sqlite3_errmsg(h));
-	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s: %s", sql, sqlite3_errmsg(h));
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 /* 1 when table exists in h. */
 static int
 has_table(sqlite3 *h, const char *table)
@@ -47,7 +31,7 @@ has_table(sqlite3 *h, const char *table)
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master "
 	    "WHERE type = 'table' AND name = '%s'", table);
-	return query_int(h, sql) == 1;
+	return (long long)fixture_query(h, sql) == 1;
 }
 
 /* Open a raw connection (creating the file), failing the test on error. */
@@ -59,18 +43,6 @@ raw_open(const char *path)
 	cr_assert_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 	    NULL), SQLITE_OK);
 	return h;
-}
-
-/* Open path with flags, failing the test on error. */
-static struct tp_db *
-must_open(const char *path, int flags)
-{
-	struct tp_err err = { "" };
-	struct tp_db *db = NULL;
-
-	cr_assert_eq(tp_db_open(path, flags, &db, &err), 0, "%s", err.msg);
-	cr_assert_not_null(db);
-	return db;
 }
 
 /* Milliseconds on the monotonic clock. */
@@ -85,7 +57,7 @@ now_ms(void)
 
 Test(db, fresh_database_gets_newest_version_and_every_table)
 {
-	struct tp_db *db = must_open(fixture_path("t.db"), TP_DB_CREATE);
+	struct tp_db *db = fixture_db_open(fixture_path("t.db"), TP_DB_CREATE);
 	size_t i;
 
 	cr_assert_geq(tp_db_schema_version(), 1);
@@ -98,16 +70,16 @@ Test(db, fresh_database_gets_newest_version_and_every_table)
 
 Test(db, pragmas_are_set_wal_busy_timeout_foreign_keys_synchronous)
 {
-	struct tp_db *db = must_open(fixture_path("t.db"), TP_DB_CREATE);
+	struct tp_db *db = fixture_db_open(fixture_path("t.db"), TP_DB_CREATE);
 	sqlite3_stmt *st;
 
 	cr_assert_eq(sqlite3_prepare_v2(db->h, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
 	cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
-	cr_assert_eq(query_int(db->h, "PRAGMA busy_timeout"), TP_DB_BUSY_MS);
-	cr_assert_eq(query_int(db->h, "PRAGMA foreign_keys"), 1);
-	cr_assert_eq(query_int(db->h, "PRAGMA synchronous"), 1);	/* NORMAL */
+	cr_assert_eq((long long)fixture_query(db->h, "PRAGMA busy_timeout"), TP_DB_BUSY_MS);
+	cr_assert_eq((long long)fixture_query(db->h, "PRAGMA foreign_keys"), 1);
+	cr_assert_eq((long long)fixture_query(db->h, "PRAGMA synchronous"), 1);	/* NORMAL */
 	tp_db_close(db);
 	cr_assert_eq(access(fixture_path("t.db"), F_OK), 0);
 }
@@ -137,30 +109,30 @@ Test(db, version_0_to_newest_then_reopen_is_a_no_op)
 
 	/* Migrating "up to 0" leaves an empty file alone. */
 	cr_assert_eq(tp_db_migrate(h, 0, path, &err), 0, "%s", err.msg);
-	cr_assert_eq(query_int(h, "PRAGMA user_version"), 0);
-	cr_assert_eq(query_int(h, "SELECT count(*) FROM sqlite_master"), 0);
+	cr_assert_eq((long long)fixture_query(h, "PRAGMA user_version"), 0);
+	cr_assert_eq((long long)fixture_query(h, "SELECT count(*) FROM sqlite_master"), 0);
 	cr_assert_eq(sqlite3_close(h), SQLITE_OK);
 
 	/* tp_db_open brings version 0 to the newest. */
-	db = must_open(path, 0);
+	db = fixture_db_open(path, 0);
 	cr_assert_eq(tp_db_user_version(db), tp_db_schema_version());
 	for (i = 0; i < NTABLES; i++)
 		cr_assert(has_table(db->h, tables[i]), "no table %s", tables[i]);
-	objects = query_int(db->h, "SELECT count(*) FROM sqlite_master");
+	objects = (long long)fixture_query(db->h, "SELECT count(*) FROM sqlite_master");
 	cr_assert_eq(tp_db_exec(db, "INSERT INTO sites (name) VALUES ('AKL')", &err), 0,
 	    "%s", err.msg);
 	tp_db_close(db);
 
 	/* Opening again changes nothing and keeps the data. */
-	db = must_open(path, 0);
+	db = fixture_db_open(path, 0);
 	cr_assert_eq(tp_db_user_version(db), tp_db_schema_version());
-	cr_assert_eq(query_int(db->h, "SELECT count(*) FROM sqlite_master"), objects);
-	cr_assert_eq(query_int(db->h, "SELECT count(*) FROM sites WHERE name = 'AKL'"), 1);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sqlite_master"), objects);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sites WHERE name = 'AKL'"), 1);
 	tp_db_close(db);
 
 	/* Read-only opens of a current database work and see the data. */
-	db = must_open(path, TP_DB_READONLY);
-	cr_assert_eq(query_int(db->h, "SELECT count(*) FROM sites"), 1);
+	db = fixture_db_open(path, TP_DB_READONLY);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sites"), 1);
 	cr_assert_eq(tp_db_exec(db, "INSERT INTO sites (name) VALUES ('SYD')", &err), -1);
 	cr_assert(strstr(err.msg, "readonly") != NULL, "got: %s", err.msg);
 	tp_db_close(db);
@@ -175,11 +147,11 @@ Test(db, migrate_on_a_raw_handle_step_by_step)
 
 	for (v = 1; v <= tp_db_schema_version(); v++) {
 		cr_assert_eq(tp_db_migrate(h, v, path, &err), 0, "to %d: %s", v, err.msg);
-		cr_assert_eq(query_int(h, "PRAGMA user_version"), v);
+		cr_assert_eq((long long)fixture_query(h, "PRAGMA user_version"), v);
 	}
 	/* Asking for an older version than the file has is a no-op, not a downgrade. */
 	cr_assert_eq(tp_db_migrate(h, 0, path, &err), 0, "%s", err.msg);
-	cr_assert_eq(query_int(h, "PRAGMA user_version"), tp_db_schema_version());
+	cr_assert_eq((long long)fixture_query(h, "PRAGMA user_version"), tp_db_schema_version());
 	/* A target the program does not know is refused. */
 	cr_assert_eq(tp_db_migrate(h, tp_db_schema_version() + 1, path, &err), -1);
 	cr_assert(strstr(err.msg, "cannot migrate") != NULL, "got: %s", err.msg);
@@ -223,7 +195,7 @@ Test(db, concurrent_first_opens_all_succeed)
 			cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 			    "try %d child %d failed", t, i);
 		}
-		db = must_open(path, 0);
+		db = fixture_db_open(path, 0);
 		cr_assert_eq(tp_db_user_version(db), tp_db_schema_version());
 		tp_db_close(db);
 	}
@@ -255,8 +227,8 @@ Test(db, newer_database_is_refused_and_left_untouched)
 	err.msg[0] = '\0';
 	cr_assert_eq(tp_db_migrate(h, tp_db_schema_version(), path, &err), -1);
 	cr_assert_str_eq(err.msg, want);
-	cr_assert_eq(query_int(h, "PRAGMA user_version"), newer);
-	cr_assert_eq(query_int(h, "SELECT count(*) FROM sqlite_master"), 0);
+	cr_assert_eq((long long)fixture_query(h, "PRAGMA user_version"), newer);
+	cr_assert_eq((long long)fixture_query(h, "SELECT count(*) FROM sqlite_master"), 0);
 	sqlite3_close(h);
 }
 
@@ -293,7 +265,7 @@ Test(db, failed_migration_step_is_rolled_back)
 	h = raw_open(path);
 	cr_assert_eq(tp_db_migrate(h, tp_db_schema_version(), path, &err), -1);
 	cr_assert_eq(sqlite3_get_autocommit(h), 1, "transaction left open");
-	cr_assert_eq(query_int(h, "PRAGMA user_version"), 0);
+	cr_assert_eq((long long)fixture_query(h, "PRAGMA user_version"), 0);
 	cr_assert_not(has_table(h, "sites"), "step was not rolled back");
 	cr_assert_not(has_table(h, "targets"), "step was not rolled back");
 	sqlite3_close(h);
@@ -333,7 +305,7 @@ Test(db, a_held_write_lock_fails_after_the_busy_timeout_with_a_clear_error)
 {
 	const char *path = fixture_path("busy.db");
 	struct tp_err err = { "" };
-	struct tp_db *db = must_open(path, TP_DB_CREATE);
+	struct tp_db *db = fixture_db_open(path, TP_DB_CREATE);
 	sqlite3 *other = raw_open(path);
 	double t0, waited;
 
@@ -357,27 +329,27 @@ Test(db, a_held_write_lock_fails_after_the_busy_timeout_with_a_clear_error)
 	cr_assert(strstr(err.msg, "database is locked") != NULL, "got: %s", err.msg);
 
 	/* Readers are not blocked in WAL mode; writers go on once the lock is gone. */
-	cr_assert_eq(query_int(db->h, "SELECT count(*) FROM sites"), 0);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sites"), 0);
 	cr_assert_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 	cr_assert_eq(tp_db_begin(db, &err), 0, "%s", err.msg);
 	cr_assert_eq(tp_db_exec(db, "INSERT INTO sites (name) VALUES ('AKL')", &err), 0,
 	    "%s", err.msg);
 	cr_assert_eq(tp_db_commit(db, &err), 0, "%s", err.msg);
-	cr_assert_eq(query_int(db->h, "SELECT count(*) FROM sites"), 2);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sites"), 2);
 	sqlite3_close(other);
 	tp_db_close(db);
 }
 
 Test(db, rollback_discards_the_transaction)
 {
-	struct tp_db *db = must_open(fixture_path("t.db"), TP_DB_CREATE);
+	struct tp_db *db = fixture_db_open(fixture_path("t.db"), TP_DB_CREATE);
 	struct tp_err err = { "" };
 
 	cr_assert_eq(tp_db_begin(db, &err), 0, "%s", err.msg);
 	cr_assert_eq(tp_db_exec(db, "INSERT INTO sites (name) VALUES ('AKL')", &err), 0);
 	tp_db_rollback(db);
 	tp_db_rollback(db);	/* no transaction: harmless */
-	cr_assert_eq(query_int(db->h, "SELECT count(*) FROM sites"), 0);
+	cr_assert_eq((long long)fixture_query(db->h, "SELECT count(*) FROM sites"), 0);
 	cr_assert_eq(tp_db_commit(db, &err), -1);
 	cr_assert(strstr(err.msg, "no transaction is active") != NULL, "got: %s", err.msg);
 	tp_db_close(db);
@@ -385,7 +357,7 @@ Test(db, rollback_discards_the_transaction)
 
 Test(db, foreign_keys_are_enforced)
 {
-	struct tp_db *db = must_open(fixture_path("t.db"), TP_DB_CREATE);
+	struct tp_db *db = fixture_db_open(fixture_path("t.db"), TP_DB_CREATE);
 	struct tp_err err = { "" };
 
 	cr_assert_eq(tp_db_exec(db, "INSERT INTO responses (round_id, target_id, site_id, "
@@ -397,7 +369,7 @@ Test(db, foreign_keys_are_enforced)
 
 Test(db, prepare_errors_name_the_sql_and_sqlite_message)
 {
-	struct tp_db *db = must_open(fixture_path("t.db"), TP_DB_CREATE);
+	struct tp_db *db = fixture_db_open(fixture_path("t.db"), TP_DB_CREATE);
 	struct tp_err err = { "" };
 	sqlite3_stmt *st = (sqlite3_stmt *)1;
 
@@ -408,120 +380,4 @@ Test(db, prepare_errors_name_the_sql_and_sqlite_message)
 	cr_assert_eq(tp_db_prepare(db, "SELECT 1", &st, &err), 0, "%s", err.msg);
 	sqlite3_finalize(st);
 	tp_db_close(db);
-}
-
-/* An address from text, without going through the addr module. */
-static struct tp_addr
-addr(const char *s)
-{
-	struct tp_addr a;
-
-	memset(&a, 0, sizeof(a));
-	a.family = strchr(s, ':') != NULL ? AF_INET6 : AF_INET;
-	cr_assert_eq(inet_pton(a.family, s, a.bytes), 1, "%s", s);
-	return a;
-}
-
-Test(db, address_blobs_round_trip_for_v4_and_v6)
-{
-	static const struct {
-		const char *text;
-		int len;
-		int family;
-	} rows[] = {
-		{ "198.18.0.1", 4, 4 },
-		{ "0.0.0.0", 4, 4 },
-		{ "255.255.255.255", 4, 4 },
-		{ "2001:db8::1", 16, 6 },
-		{ "::", 16, 6 },
-		{ "::ffff:198.18.0.1", 16, 6 },
-		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 16, 6 },
-	};
-	struct tp_db *db = must_open(fixture_path("t.db"), TP_DB_CREATE);
-	struct tp_err err = { "" };
-	sqlite3_stmt *ins, *sel;
-	size_t i;
-
-	cr_assert_eq(tp_db_prepare(db, "INSERT INTO targets (addr, family) VALUES (?, ?)",
-	    &ins, &err), 0, "%s", err.msg);
-	cr_assert_eq(tp_db_prepare(db, "SELECT addr, length(addr), family FROM targets "
-	    "WHERE id = ?", &sel, &err), 0, "%s", err.msg);
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct tp_addr a = addr(rows[i].text), back;
-
-		memset(&back, 0x55, sizeof(back));
-		cr_assert_eq(tp_db_bind_addr(ins, 1, &a), 0);
-		sqlite3_bind_int(ins, 2, rows[i].family);
-		cr_assert_eq(sqlite3_step(ins), SQLITE_DONE, "%s: %s", rows[i].text,
-		    sqlite3_errmsg(db->h));
-		sqlite3_reset(ins);
-		sqlite3_bind_int64(sel, 1, sqlite3_last_insert_rowid(db->h));
-		cr_assert_eq(sqlite3_step(sel), SQLITE_ROW);
-		cr_assert_eq(sqlite3_column_int(sel, 1), rows[i].len, "%s", rows[i].text);
-		cr_assert_eq(tp_db_column_addr(sel, 0, &back), 0, "%s", rows[i].text);
-		cr_assert_eq(memcmp(&a, &back, sizeof(a)), 0, "%s", rows[i].text);
-		sqlite3_reset(sel);
-	}
-	sqlite3_finalize(ins);
-	sqlite3_finalize(sel);
-	tp_db_close(db);
-}
-
-Test(db, bad_address_blobs_and_families_are_refused)
-{
-	static const char *const bad[] = {
-		"SELECT x'0102030405'", "SELECT x''", "SELECT NULL", "SELECT '1.2.3.4'",
-		"SELECT 16909060", "SELECT zeroblob(16) || x'00'",
-	};
-	struct tp_db *db = must_open(fixture_path("t.db"), TP_DB_CREATE);
-	struct tp_err err = { "" };
-	struct tp_addr a;
-	sqlite3_stmt *st;
-	size_t i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		cr_assert_eq(tp_db_prepare(db, bad[i], &st, &err), 0, "%s", err.msg);
-		cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-		cr_assert_eq(tp_db_column_addr(st, 0, &a), -1, "%s accepted", bad[i]);
-		sqlite3_finalize(st);
-	}
-	cr_assert_eq(tp_db_prepare(db, "SELECT ?", &st, &err), 0, "%s", err.msg);
-	memset(&a, 0, sizeof(a));
-	cr_assert_eq(tp_db_bind_addr(st, 1, &a), -1, "family 0 bound");
-	a.family = AF_INET;
-	cr_assert_eq(tp_db_bind_addr(st, 2, &a), -1, "bound past the last parameter");
-	sqlite3_finalize(st);
-	tp_db_close(db);
-}
-
-Test(db, site_ids_are_created_once_and_looked_up)
-{
-	struct tp_db *db = must_open(fixture_path("t.db"), TP_DB_CREATE);
-	struct tp_err err = { "" };
-	long long akl, syd;
-
-	akl = tp_db_site_id(db, "AKL", 1, &err);
-	cr_assert_gt(akl, 0, "%s", err.msg);
-	syd = tp_db_site_id(db, "SYD", 1, &err);
-	cr_assert_gt(syd, 0, "%s", err.msg);
-	cr_assert_neq(akl, syd);
-	cr_assert_eq(tp_db_site_id(db, "AKL", 1, &err), akl);
-	cr_assert_eq(tp_db_site_id(db, "AKL", 0, &err), akl);
-	cr_assert_eq(query_int(db->h, "SELECT count(*) FROM sites"), 2);
-
-	cr_assert_eq(tp_db_site_id(db, "CHC", 0, &err), -1);
-	cr_assert(strstr(err.msg, "no site \"CHC\"") != NULL, "got: %s", err.msg);
-	cr_assert_eq(query_int(db->h, "SELECT count(*) FROM sites"), 2);
-	/* Names are bound, never pasted into SQL. */
-	cr_assert_gt(tp_db_site_id(db, "x'); DROP TABLE sites; --", 1, &err), 0, "%s",
-	    err.msg);
-	cr_assert_eq(query_int(db->h, "SELECT count(*) FROM sites"), 3);
-	cr_assert_eq(tp_db_site_id(db, "", 1, &err), -1);
-	cr_assert(strstr(err.msg, "empty site name") != NULL, "got: %s", err.msg);
-	tp_db_close(db);
-}
-
-Test(db, close_accepts_null)
-{
-	tp_db_close(NULL);
 }

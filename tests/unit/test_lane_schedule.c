@@ -11,7 +11,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../campaign/lane_schedule.h"
+#include "lane_schedule.h"
 
 #define SLACK 1e-6
 

@@ -8,9 +8,9 @@
 
 #include <criterion/criterion.h>
 
-#include "../../analyze/log_formats.h"
-#include "../../analyze/log_tally.h"
-#include "../../analyze/log_time.h"
+#include "log_formats.h"
+#include "log_tally.h"
+#include "log_time.h"
 
 struct line_case {
 	const char *line;

@@ -12,7 +12,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "../../analyze/analyze.h"
+#include "analyze.h"
 #include "db.h"
 #include "fixture.h"
 

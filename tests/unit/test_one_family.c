@@ -10,7 +10,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../probe/send.h"
+#include "send.h"
 #include "config.h"
 #include "fixture.h"
 

@@ -9,7 +9,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../campaign/pacing.h"
+#include "pacing.h"
 
 #define SLACK 1e-6
 

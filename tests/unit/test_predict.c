@@ -2,7 +2,8 @@
  * test_predict.c: the prediction model on a small database whose answers
  * are worked out by hand below: known orders, an order only partly known,
  * a target lost in a needed scenario, confidence per row, the prediction
- * of a measured set equal to its matrix, and evaluate's leave-one-out.
+ * of a measured set equal to its matrix, evaluate's leave-one-out, and
+ * explore's choice of the next set.
  */
 #include <math.h>
 #include <stdio.h>
@@ -11,10 +12,11 @@
 
 #include <criterion/criterion.h>
 
-#include "../../analyze/evaluate.h"
-#include "../../analyze/matrix.h"
-#include "../../analyze/predict.h"
-#include "../../lib/config.h"
+#include "evaluate.h"
+#include "explore_pick.h"
+#include "matrix.h"
+#include "predict.h"
+#include "config.h"
 #include "db.h"
 #include "fixture.h"
 
@@ -381,4 +383,80 @@ Test(predict_config, explore_keys, .fini = fixture_cleanup)
 		} else
 			cr_expect(strstr(err.msg, "explore") != NULL, "row %zu: %s", i, err.msg);
 	}
+}
+
+/* explore_pick: the sites in configuration order. */
+static const char *const names[] = { "A", "B", "C", "D", "E" };
+
+TestSuite(explore_pick, .init = setup, .fini = teardown);
+
+/*
+ * Undetermined targets per unmeasured pair (the orders at the top):
+ *   A+C: 3 (A C, both withdrawn), 4 (A, lost)        2 of 8, confidence 6/8
+ *   A+D: 4, 8 (A D)                                   2 of 7, confidence 5/7
+ *   A+E: 4, 10 (A E)                                  2 of 7, confidence 5/7
+ *   C+D: 6 (C D)                                      1 of 1
+ *   B+C B+D B+E C+E D+E: none.
+ * Most undetermined first, then the lower confidence, then the first in
+ * combination order: A+D, A+E, A+C, C+D, then nothing.
+ */
+Test(explore_pick, least_known_in_order)
+{
+	static const struct {
+		const char *set;
+		size_t open;
+		double confidence;
+		size_t first, second;
+	} want[] = {
+		{ "A+D", 2, 5.0 / 7, 0, 3 }, { "A+E", 2, 5.0 / 7, 0, 4 },
+		{ "A+C", 2, 6.0 / 8, 0, 2 }, { "C+D", 1, 0, 2, 3 },
+	};
+	const char *known[8] = { "A", "B", "C", "A+B" };
+	char kept[4][8];
+	size_t nknown = 4, i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct explore_choice ch;
+		struct tp_err err;
+
+		cr_assert_eq(explore_pick(md, names, 5, 2, known, nknown, &ch, &err), 0, "%s",
+		    err.msg);
+		cr_assert_not_null(ch.set, "step %zu", i);
+		cr_expect_str_eq(ch.set, want[i].set, "step %zu", i);
+		cr_expect_eq(ch.open, want[i].open, "%s", ch.set);
+		cr_expect_float_eq(ch.confidence, want[i].confidence, 1e-9, "%s", ch.set);
+		cr_assert_eq(ch.k, 2);
+		cr_expect_eq(ch.sites[0], want[i].first, "%s", ch.set);
+		cr_expect_eq(ch.sites[1], want[i].second, "%s", ch.set);
+		snprintf(kept[i], sizeof(kept[i]), "%s", ch.set);
+		known[nknown++] = kept[i];
+		explore_choice_free(&ch);
+	}
+}
+
+/* With only fully determined pairs left, or sets larger than the sites, nothing is chosen. */
+Test(explore_pick, nothing_left_to_learn)
+{
+	const char *known[] = { "A", "B", "C", "A+B", "A+C", "A+D", "A+E", "C+D" };
+	struct explore_choice ch;
+	struct tp_err err;
+
+	cr_assert_eq(explore_pick(md, names, 5, 2, known, 8, &ch, &err), 0, "%s", err.msg);
+	cr_expect_null(ch.set);
+	cr_expect_null(ch.sites);
+	cr_assert_eq(explore_pick(md, names, 5, 6, known, 0, &ch, &err), 0, "%s", err.msg);
+	cr_expect_null(ch.set);
+}
+
+/* A site the model does not know is an error, not a silent choice. */
+Test(explore_pick, unknown_site_fails)
+{
+	static const char *const more[] = { "A", "B", "C", "D", "E", "Z" };
+	const char *known[] = { "A" };
+	struct explore_choice ch;
+	struct tp_err err;
+
+	cr_assert_eq(explore_pick(md, more, 6, 2, known, 1, &ch, &err), -1);
+	cr_expect_null(ch.set);
+	cr_expect_not_null(strstr(err.msg, "Z"), "%s", err.msg);
 }

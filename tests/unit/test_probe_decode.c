@@ -11,11 +11,11 @@
 #include <criterion/criterion.h>
 #include <pcap/pcap.h>
 
-#include "../../probe/addr_set.h"
-#include "../../probe/icmp_packet.h"
-#include "../../probe/permute.h"
-#include "../../probe/rate_limit.h"
-#include "../../probe/reply_decode.h"
+#include "addr_set.h"
+#include "icmp_packet.h"
+#include "permute.h"
+#include "rate_limit.h"
+#include "reply_decode.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276

@@ -10,8 +10,8 @@
 
 #include <criterion/criterion.h>
 
-#include "../../probe/icmp_packet.h"
-#include "../../probe/reply_decode.h"
+#include "icmp_packet.h"
+#include "reply_decode.h"
 #include "cookie.h"
 
 /* A key with bytes salt, salt+1, ... */

@@ -10,7 +10,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../probe/listen.h"
+#include "listen.h"
 #include "fixture.h"
 #include "db.h"
 #include "records.h"

@@ -9,7 +9,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../probe/send.h"
+#include "send.h"
 #include "db.h"
 #include "fixture.h"
 

@@ -11,9 +11,9 @@
 
 #include <criterion/criterion.h>
 
-#include "../../analyze/analyze.h"
-#include "../../analyze/matrix.h"
-#include "../../analyze/prune.h"
+#include "analyze.h"
+#include "matrix.h"
+#include "prune.h"
 #include "db.h"
 #include "fixture.h"
 

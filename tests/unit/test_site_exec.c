@@ -4,7 +4,7 @@
 
 #include <criterion/criterion.h>
 
-#include "../../campaign/site_exec.h"
+#include "site_exec.h"
 
 static const struct {
 	const char *arg;

@@ -1,5 +1,4 @@
 /* matrix.c: build the failover matrix from the baseline and scenario rounds. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +7,6 @@
 #include "log.h"
 #include "matrix.h"
 #include "matrix_archive.h"
-#include "withdrawn.h"
 #include "xalloc.h"
 
 /* What the passes over the database share: site id -> index, and the targets. */
@@ -16,37 +14,6 @@ struct mx_work {
 	struct site_map map;
 	struct target_table tt;
 };
-
-/* n / of, or NAN when of is 0. */
-double
-mx_share(double n, double of)
-{
-	return of > 0 ? n / of : NAN;
-}
-
-/* The index of a site by name (sites are few: a linear search). */
-long
-mx_site_index(const struct failover_matrix *m, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < m->nsites; i++)
-		if (strcmp(m->sites[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
-/* 1 when site index i is in the scenario's set. */
-int
-mx_withdrawn(const struct mx_scenario *s, size_t i)
-{
-	size_t k;
-
-	for (k = 0; k < s->nsites; k++)
-		if (s->sites[k] == i)
-			return 1;
-	return 0;
-}
 
 /* Baseline pass: remember where each target's reply landed. */
 static void
@@ -75,22 +42,12 @@ add_scenario(struct failover_matrix *m, long long id, const char *withdrawn)
 static int
 resolve_sites(struct failover_matrix *m, struct mx_scenario *s, struct tp_err *err)
 {
-	char **names;
-	size_t n, i;
-	long idx;
+	char unknown[64];
 
-	n = withdrawn_split(s->withdrawn, &names);
-	s->sites = xcalloc(n ? n : 1, sizeof(size_t));
-	for (i = 0; i < n; i++) {
-		if ((idx = mx_site_index(m, names[i])) < 0) {
-			tp_err_set(err, "campaign %lld: scenario \"%s\" names site \"%s\", "
-			    "which is not in the database", m->campaign, s->withdrawn, names[i]);
-			withdrawn_free(names, n);
-			return -1;
-		}
-		s->sites[s->nsites++] = (size_t)idx;
-	}
-	withdrawn_free(names, n);
+	if (mx_resolve_sites(m->sites, m->nsites, s->withdrawn, &s->sites, &s->nsites, unknown,
+	    sizeof(unknown)) < 0)
+		return tp_err_set(err, "campaign %lld: scenario \"%s\" names site \"%s\", "
+		    "which is not in the database", m->campaign, s->withdrawn, unknown);
 	return 0;
 }
 
@@ -103,6 +60,12 @@ load_scenarios(struct tp_db *db, struct failover_matrix *m, const char *only,
 	struct picked_round r;
 	int rc, found = 0;
 
+	/*
+	 * Fewest sites first: a canonical set has one '+' fewer than sites,
+	 * and the length lost by deleting the '+' signs counts them (SQLite
+	 * has no function that counts a character). Sets of one size are
+	 * then in name order, so the report reads single failures first.
+	 */
 	if (tp_db_prepare(db, "SELECT id, withdrawn FROM scenarios "
 	    "WHERE campaign_id = ? AND withdrawn != '' "
 	    "ORDER BY length(withdrawn) - length(replace(withdrawn, '+', '')), withdrawn",
@@ -139,7 +102,7 @@ load_scenarios(struct tp_db *db, struct failover_matrix *m, const char *only,
 			goto fail;
 	}
 	if (rc != SQLITE_DONE) {
-		campaign_db_fail(db, "reading scenarios", err);
+		tp_db_fail(db, "reading scenarios", err);
 		goto fail;
 	}
 	sqlite3_finalize(st);
@@ -151,40 +114,12 @@ fail:
 	return -1;
 }
 
-/* Append a row for scenario si coming from `from`. */
-static struct mx_row *
-add_row(struct failover_matrix *m, size_t si, const char *from, int combined)
-{
-	struct mx_row *r;
-
-	m->rows = xreallocarray(m->rows, m->nrows + 1, sizeof(*m->rows));
-	r = &m->rows[m->nrows++];
-	memset(r, 0, sizeof(*r));
-	r->scenario = si;
-	r->from = xstrdup(from);
-	r->combined = combined;
-	r->to = xcalloc(m->nsites ? m->nsites : 1, sizeof(uint64_t));
-	r->to_weight = xcalloc(m->nsites ? m->nsites : 1, sizeof(double));
-	return r;
-}
-
-/* What the scenario pass needs: the row each baseline site feeds, and the combined row. */
+/* What the scenario pass needs: the row each baseline site feeds. */
 struct scenario_pass {
 	struct failover_matrix *m;
 	struct mx_work *w;
 	long *row_of;		/* per site index, -1 when not withdrawn */
-	long combined;		/* -1 without one */
 };
-
-/* Count one row's answer. */
-static void
-row_count(struct mx_row *r, int32_t s, double weight)
-{
-	r->answered++;
-	r->answered_weight += weight;
-	r->to[s]++;
-	r->to_weight[s] += weight;
-}
 
 /* Scenario pass: a reply from a target of a withdrawn site counts where it landed. */
 static void
@@ -192,12 +127,15 @@ note_scenario(long long t, int32_t s, void *arg)
 {
 	struct scenario_pass *p = arg;
 	int32_t b = p->w->tt.baseline[t];
+	struct mx_row *r;
 
 	if (b < 0 || p->row_of[b] < 0)
 		return;
-	row_count(&p->m->rows[p->row_of[b]], s, p->w->tt.weight[t]);
-	if (p->combined >= 0)
-		row_count(&p->m->rows[p->combined], s, p->w->tt.weight[t]);
+	r = &p->m->rows[p->row_of[b]];
+	r->answered++;
+	r->answered_weight += p->w->tt.weight[t];
+	r->to[s]++;
+	r->to_weight[s] += p->w->tt.weight[t];
 }
 
 /* Fill in the rows of one scenario from its result round. */
@@ -206,38 +144,19 @@ build_scenario(struct tp_db *db, struct failover_matrix *m, struct mx_work *w, s
     struct tp_err *err)
 {
 	struct mx_scenario *s = &m->scenarios[si];
-	struct scenario_pass p = { m, w, NULL, -1 };
+	struct scenario_pass p = { m, w, NULL };
 	size_t k, i;
 	int rc;
 
 	p.row_of = xmalloc((m->nsites ? m->nsites : 1) * sizeof(long));
 	for (i = 0; i < m->nsites; i++)
 		p.row_of[i] = -1;
-	s->first_row = m->nrows;
-	for (k = 0; k < s->nsites; k++) {
-		const struct mx_site *site = &m->sites[s->sites[k]];
-		struct mx_row *r = add_row(m, si, site->name, 0);
-
-		r->responsive = site->catchment;
-		r->responsive_weight = site->catchment_weight;
-		r->baseline_targets = site->catchment + site->silent;
-		p.row_of[s->sites[k]] = (long)(m->nrows - 1);
-	}
-	if (s->nsites > 1) {
-		struct mx_row *c = add_row(m, si, s->withdrawn, 1);
-
-		for (k = 0; k < s->nsites; k++) {
-			const struct mx_row *r = &m->rows[s->first_row + k];
-
-			c->responsive += r->responsive;
-			c->responsive_weight += r->responsive_weight;
-			c->baseline_targets += r->baseline_targets;
-		}
-		p.combined = (long)(m->nrows - 1);
-	}
-	s->nrows = m->nrows - s->first_row;
+	mx_scenario_rows(m, si, m->nsites);
+	for (k = 0; k < s->nsites; k++)
+		p.row_of[s->sites[k]] = (long)(s->first_row + k);
 	rc = campaign_each_response(db, &w->map, &w->tt, s->round, "reading responses",
 	    note_scenario, &p, err);
+	mx_sum_combined(m, si, 1);
 	free(p.row_of);
 	return rc;
 }
@@ -291,23 +210,3 @@ done:
 	return rc;
 }
 
-/* Free everything matrix_build allocated. */
-void
-matrix_free(struct failover_matrix *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nrows; i++) {
-		free(m->rows[i].from);
-		free(m->rows[i].to);
-		free(m->rows[i].to_weight);
-	}
-	for (i = 0; i < m->nscenarios; i++) {
-		free(m->scenarios[i].withdrawn);
-		free(m->scenarios[i].sites);
-	}
-	free(m->rows);
-	free(m->scenarios);
-	free(m->sites);
-	memset(m, 0, sizeof(*m));
-}

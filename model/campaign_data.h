@@ -30,8 +30,6 @@ struct target_table {
 	uint64_t count;		/* targets in the database */
 };
 
-/* Fill err with "PATH: what: sqlite message"; returns -1. */
-int campaign_db_fail(struct tp_db *db, const char *what, struct tp_err *err);
 /*
  * Every site, ordered by name, appended to *sites / *nsites, and map. On
  * failure what was allocated is left for the caller to free.

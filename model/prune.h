@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "config.h"
 #include "db.h"
 #include "error.h"
 

@@ -1,30 +1,19 @@
 /*
- * prune.c: tp-analyze prune and the campaign's end hook. Each old
+ * prune.c: retention, for tp-analyze prune and the campaign's end hook. Each old
  * campaign is archived and stripped in its own write transaction, so an
  * interrupted prune leaves every campaign either whole or archived.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
-#include "analyze.h"
+#include "clock.h"
 #include "log.h"
 #include "matrix_archive.h"
 #include "prune.h"
 #include "xalloc.h"
 
 #define US_PER_DAY (86400LL * 1000000)
-
-/* Now in microseconds since the epoch. */
-static int64_t
-now_us(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-}
 
 /*
  * Run sql bound to one integer: 1 when it returned a row, 0 when done,
@@ -145,35 +134,6 @@ prune_older_than(struct tp_db *db, unsigned days, int64_t now, struct prune_coun
 	return 0;
 }
 
-/* tp-analyze prune [--days N]: retain_days from -c tp.conf unless --days. */
-int
-cmd_prune(struct analyze_ctx *ctx, struct tp_err *err)
-{
-	static const char *cols[] = { "retain_days", "campaigns", "responses", "targets" };
-	struct prune_counts c;
-	struct tp_table *t;
-	long long days = ctx->days;
-
-	if (days == 0 && ctx->conf != NULL)
-		days = ctx->conf->retain_days;
-	if (days == 0)
-		return tp_err_set(err, "no retention: give --days N, or -c tp.conf with "
-		    "retain_days set");
-	if (days > 36500)
-		return tp_err_set(err, "--days %lld: at most 36500", days);
-	if (prune_older_than(ctx->db, (unsigned)days, now_us(), &c, err) < 0)
-		return -1;
-	t = tp_table_new(4, cols);
-	tp_table_row(t);
-	tp_table_int(t, 0, days);
-	tp_table_int(t, 1, (long long)c.campaigns);
-	tp_table_int(t, 2, (long long)c.responses);
-	tp_table_int(t, 3, (long long)c.targets);
-	tp_table_print(t, ctx->out, ctx->fmt);
-	tp_table_free(t);
-	return 0;
-}
-
 /* After a campaign: prune by retain_days, logging the outcome. */
 void
 retention_after_campaign(struct tp_db *db, const struct tp_conf *conf)
@@ -183,7 +143,7 @@ retention_after_campaign(struct tp_db *db, const struct tp_conf *conf)
 
 	if (db == NULL || conf == NULL || conf->retain_days == 0)
 		return;
-	if (prune_older_than(db, conf->retain_days, now_us(), &c, &err) < 0) {
+	if (prune_older_than(db, conf->retain_days, tp_now_us(), &c, &err) < 0) {
 		log_error("prune", "retain_days = %u: %s", conf->retain_days, err.msg);
 		return;
 	}

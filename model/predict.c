@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "predict_model.h"
-#include "withdrawn.h"
 #include "xalloc.h"
 
 /* Outcome of a target that the measurements do not determine. */
@@ -227,29 +226,6 @@ apportion(const double *v, size_t k, uint64_t total, uint64_t *n)
 	}
 }
 
-/* Append a row to the prediction's matrix. */
-static struct mx_row *
-add_row(struct pd_prediction *p, const char *from, int combined, size_t nbins)
-{
-	struct failover_matrix *m = &p->m;
-	struct mx_row *r;
-	struct pd_row *pr;
-
-	m->rows = xreallocarray(m->rows, m->nrows + 1, sizeof(*m->rows));
-	p->rows = xreallocarray(p->rows, m->nrows + 1, sizeof(*p->rows));
-	r = &m->rows[m->nrows];
-	pr = &p->rows[m->nrows++];
-	memset(r, 0, sizeof(*r));
-	memset(pr, 0, sizeof(*pr));
-	r->from = xstrdup(from);
-	r->combined = combined;
-	r->to = xcalloc(nbins, sizeof(uint64_t));
-	r->to_weight = xcalloc(nbins, sizeof(double));
-	pr->expect = xcalloc(nbins, sizeof(double));
-	pr->expect_weight = xcalloc(nbins, sizeof(double));
-	return r;
-}
-
 /* The matrix skeleton: sites, the one scenario, one empty row per site and the combined one. */
 static int
 start_matrix(const struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
@@ -257,8 +233,8 @@ start_matrix(const struct pd_model *md, const char *withdrawn, struct pd_predict
 {
 	struct failover_matrix *m = &p->m;
 	struct mx_scenario *s;
-	char **names;
-	size_t n, i, k;
+	char unknown[64];
+	size_t i;
 
 	m->campaign = md->campaign;
 	m->baseline_round = md->baseline_round;
@@ -271,41 +247,20 @@ start_matrix(const struct pd_model *md, const char *withdrawn, struct pd_predict
 	m->nscenarios = 1;
 	s = &m->scenarios[0];
 	s->withdrawn = xstrdup(withdrawn);
-	n = withdrawn_split(withdrawn, &names);
-	s->sites = xcalloc(n ? n : 1, sizeof(size_t));
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < md->nsites && strcmp(md->sites[k].name, names[i]) != 0; k++)
-			;
-		if (k == md->nsites) {
-			tp_err_set(err, "failure set %s: no site \"%s\" in the database", withdrawn,
-			    names[i]);
-			withdrawn_free(names, n);
-			return -1;
-		}
-		s->sites[s->nsites++] = k;
-		pd_set_add(set, k);
-	}
-	withdrawn_free(names, n);
-	if (n == 0)
+	if (mx_resolve_sites(md->sites, md->nsites, withdrawn, &s->sites, &s->nsites, unknown,
+	    sizeof(unknown)) < 0)
+		return tp_err_set(err, "failure set %s: no site \"%s\" in the database", withdrawn,
+		    unknown);
+	if (s->nsites == 0)
 		return tp_err_set(err, "give the withdrawn sites, e.g. A+B");
-	for (i = 0; i < s->nsites; i++) {
-		const struct mx_site *site = &md->sites[s->sites[i]];
-		struct mx_row *r = add_row(p, site->name, 0, md->nsites + 1);
-
-		r->responsive = site->catchment;
-		r->responsive_weight = site->catchment_weight;
-		r->baseline_targets = site->catchment + site->silent;
+	for (i = 0; i < s->nsites; i++)
+		pd_set_add(set, s->sites[i]);
+	mx_scenario_rows(m, 0, md->nsites + 1);	/* the last bin: lost */
+	p->rows = xcalloc(m->nrows, sizeof(*p->rows));
+	for (i = 0; i < m->nrows; i++) {
+		p->rows[i].expect = xcalloc(md->nsites + 1, sizeof(double));
+		p->rows[i].expect_weight = xcalloc(md->nsites + 1, sizeof(double));
 	}
-	if (s->nsites > 1) {
-		struct mx_row *c = add_row(p, withdrawn, 1, md->nsites + 1);
-
-		for (i = 0; i < s->nsites; i++) {
-			c->responsive += m->rows[i].responsive;
-			c->responsive_weight += m->rows[i].responsive_weight;
-			c->baseline_targets += m->rows[i].baseline_targets;
-		}
-	}
-	s->nrows = m->nrows;
 	return 0;
 }
 
@@ -383,7 +338,10 @@ count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
 	}
 }
 
-/* Round each row's expected numbers into the matrix row, and its confidence. */
+/*
+ * Round each site row's expected numbers into the matrix row; the combined
+ * row is their sum, so that they agree. Weights and confidence per row.
+ */
 static void
 finish_rows(struct pd_work *w, struct pd_prediction *p)
 {
@@ -392,21 +350,18 @@ finish_rows(struct pd_work *w, struct pd_prediction *p)
 
 	for (i = 0; i < p->m.nrows; i++) {
 		struct mx_row *r = &p->m.rows[i];
+
+		if (r->combined)
+			continue;
+		apportion(p->rows[i].expect, w->nbins, r->responsive, n);
+		memcpy(r->to, n, nsites * sizeof(uint64_t));
+		r->answered = r->responsive - n[nsites];
+	}
+	mx_sum_combined(&p->m, 0, 0);
+	for (i = 0; i < p->m.nrows; i++) {
+		struct mx_row *r = &p->m.rows[i];
 		struct pd_row *pr = &p->rows[i];
 
-		if (!r->combined) {
-			apportion(pr->expect, w->nbins, r->responsive, n);
-			memcpy(r->to, n, nsites * sizeof(uint64_t));
-			r->answered = r->responsive - n[nsites];
-		} else {	/* the sum of the site rows, so that they agree */
-			for (b = 0; b < i; b++) {
-				size_t s;
-
-				for (s = 0; s < nsites; s++)
-					r->to[s] += p->m.rows[b].to[s];
-				r->answered += p->m.rows[b].answered;
-			}
-		}
 		for (b = 0; b < nsites; b++)
 			r->to_weight[b] = pr->expect_weight[b];
 		r->answered_weight = r->responsive_weight - pr->expect_weight[nsites];

@@ -18,11 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "db.h"
 #include "error.h"
-#include "output.h"
 
 struct mx_site {
 	long long id;
@@ -76,7 +73,30 @@ struct failover_matrix {
  */
 int matrix_build(struct tp_db *db, long long campaign, const char *only,
     struct failover_matrix *m, struct tp_err *err);
+
+/* matrix_rows.c: what the measured and the predicted matrix share. */
 void matrix_free(struct failover_matrix *m);
+/*
+ * Resolve canonical failure set withdrawn to indexes into sites (fresh
+ * *out, *n of them); -1 with the name not among sites in unknown.
+ */
+int mx_resolve_sites(const struct mx_site *sites, size_t nsites, const char *withdrawn,
+    size_t **out, size_t *n, char *unknown, size_t len);
+/* Append an empty row for scenario si from `from` (a site, or the set when combined). */
+struct mx_row *mx_add_row(struct failover_matrix *m, size_t si, const char *from,
+    int combined, size_t nbins);
+/*
+ * Append scenario si's rows before any answer is counted: one per withdrawn
+ * site, responsive = its catchment, then for two or more sites the
+ * combined row, whose responsive targets are their sum. nbins is the
+ * length of each row's destination arrays (at least the number of sites).
+ */
+void mx_scenario_rows(struct failover_matrix *m, size_t si, size_t nbins);
+/*
+ * Add the answers of scenario si's site rows into its combined row (when
+ * it has one): destinations and answered, and with weights their weights.
+ */
+void mx_sum_combined(struct failover_matrix *m, size_t si, int weights);
 
 /* n / of, or NAN when of is 0 (no share can be given). */
 double mx_share(double n, double of);
@@ -85,19 +105,5 @@ long mx_site_index(const struct failover_matrix *m, const char *name);
 /* 1 when site index i is withdrawn in scenario s. */
 int mx_withdrawn(const struct mx_scenario *s, size_t i);
 
-/*
- * matrix_output.c: the matrix for people and machines. JSON (version 1):
- *   {"version":1,"campaign":3,"baseline_round":7,"scenarios":[
- *     {"withdrawn":["CHC"],"from":"CHC","round":9,"round_complete":true,
- *      "baseline_targets":1200,"responsive":1190,"responsive_weight":5120.5,
- *      "to":{"AKL":{"targets":1187,"share":0.9975,"weighted_share":0.998}},
- *      "lost":{"targets":3,"share":0.0025,"weighted_share":0.002}}]}
- * Shares are null when there is nothing to share (responsive is 0).
- */
-json_t *matrix_json(const struct failover_matrix *m);
-/* The people's table: failed set and site per row, a share per destination column. */
-struct tp_table *matrix_table(const struct failover_matrix *m, int by_count, int for_people);
-/* A real, or null for NAN (jansson has no NAN). */
-json_t *mx_json_real(double v);
 
 #endif

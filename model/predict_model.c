@@ -10,7 +10,6 @@
 #include "campaign_pick.h"
 #include "log.h"
 #include "predict_model.h"
-#include "withdrawn.h"
 #include "xalloc.h"
 
 /* What loading needs beside the model: site id -> index; the targets till they move in. */
@@ -75,29 +74,16 @@ take_targets(struct pd_model *md, struct pd_load *ld)
 static int
 resolve_obs(struct pd_model *md, struct pd_obs *o, struct tp_err *err)
 {
-	char **names;
-	size_t n, i;
-	long idx = -1;
+	char unknown[64];
+	size_t i;
 
-	n = withdrawn_split(o->withdrawn, &names);
-	o->sites = xcalloc(n ? n : 1, sizeof(size_t));
 	o->set = xcalloc(md->words, sizeof(uint64_t));
-	for (i = 0; i < n; i++) {
-		size_t k;
-
-		for (k = 0, idx = -1; k < md->nsites && idx < 0; k++)
-			if (strcmp(md->sites[k].name, names[i]) == 0)
-				idx = (long)k;
-		if (idx < 0) {
-			tp_err_set(err, "campaign %lld: scenario \"%s\" names site \"%s\", "
-			    "which is not in the database", md->campaign, o->withdrawn, names[i]);
-			withdrawn_free(names, n);
-			return -1;
-		}
-		o->sites[o->nsites++] = (size_t)idx;
-		pd_set_add(o->set, (size_t)idx);
-	}
-	withdrawn_free(names, n);
+	if (mx_resolve_sites(md->sites, md->nsites, o->withdrawn, &o->sites, &o->nsites, unknown,
+	    sizeof(unknown)) < 0)
+		return tp_err_set(err, "campaign %lld: scenario \"%s\" names site \"%s\", "
+		    "which is not in the database", md->campaign, o->withdrawn, unknown);
+	for (i = 0; i < o->nsites; i++)
+		pd_set_add(o->set, o->sites[i]);
 	return 0;
 }
 
@@ -127,7 +113,7 @@ load_replies(struct tp_db *db, struct pd_load *ld, struct pd_obs *o, struct tp_e
 		o->resp_site[o->nresp++] = s;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : campaign_db_fail(db, "reading responses", err);
+	return rc == SQLITE_DONE ? 0 : tp_db_fail(db, "reading responses", err);
 }
 
 /* Every scenario of the campaign with a result round, with its replies. */
@@ -161,7 +147,7 @@ load_scenarios(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct
 			goto fail;
 	}
 	if (rc != SQLITE_DONE) {
-		campaign_db_fail(db, "reading scenarios", err);
+		tp_db_fail(db, "reading scenarios", err);
 		goto fail;
 	}
 	sqlite3_finalize(st);

@@ -6,13 +6,6 @@
 #include "campaign_data.h"
 #include "xalloc.h"
 
-/* "PATH: what: sqlite message". */
-int
-campaign_db_fail(struct tp_db *db, const char *what, struct tp_err *err)
-{
-	return tp_err_set(err, "%s: %s: %s", db->path, what, sqlite3_errmsg(db->h));
-}
-
 /* One integer from a query without parameters. */
 static int
 query_int(struct tp_db *db, const char *sql, long long *out, struct tp_err *err)
@@ -25,7 +18,7 @@ query_int(struct tp_db *db, const char *sql, long long *out, struct tp_err *err)
 	rc = sqlite3_step(st);
 	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : campaign_db_fail(db, sql, err);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : tp_db_fail(db, sql, err);
 }
 
 /* The site index of a site id, -1 for an unknown id. */
@@ -71,7 +64,7 @@ campaign_load_sites(struct tp_db *db, struct mx_site **sites, size_t *nsites,
 		(*nsites)++;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : campaign_db_fail(db, "reading sites", err);
+	return rc == SQLITE_DONE ? 0 : tp_db_fail(db, "reading sites", err);
 }
 
 /* Load every target's weight and list site. */
@@ -107,7 +100,7 @@ campaign_load_targets(struct tp_db *db, const struct site_map *map,
 		tt->count++;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : campaign_db_fail(db, "reading targets", err);
+	return rc == SQLITE_DONE ? 0 : tp_db_fail(db, "reading targets", err);
 }
 
 /*
@@ -135,7 +128,7 @@ campaign_each_response(struct tp_db *db, const struct site_map *map,
 		fn(t, s, arg);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : campaign_db_fail(db, what, err);
+	return rc == SQLITE_DONE ? 0 : tp_db_fail(db, what, err);
 }
 
 /* Sum each site's catchment, and the silent targets listed at it. */

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "../lib/config.h"	/* not the autoconf config.h in the build folder */
+#include "config.h"
 #include "matrix.h"
 
 struct lm_dest {

@@ -95,7 +95,11 @@ campaign_baseline(struct tp_db *db, long long campaign, struct picked_round *r,
 	return 0;
 }
 
-/* The scenario's result round, if it has one. */
+/*
+ * The scenario's result round, if it has one: a complete round before an
+ * incomplete one (`done DESC`, as 1 sorts above 0), and of those the
+ * newest, which is the one a resumed campaign measured again.
+ */
 int
 scenario_result(struct tp_db *db, long long scenario, struct picked_round *r,
     struct tp_err *err)

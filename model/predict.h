@@ -84,10 +84,5 @@ int pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction 
     struct tp_err *err);
 void pd_prediction_free(struct pd_prediction *p);
 
-/* The prediction as the matrix JSON, with "predicted": true and per row "confidence". */
-json_t *pd_prediction_json(const struct pd_prediction *p);
-/* The people's table: like the matrix table, with a confidence column. */
-struct tp_table *pd_prediction_table(const struct pd_prediction *p, int by_count,
-    int for_people);
 
 #endif

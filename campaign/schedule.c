@@ -1,0 +1,269 @@
+/* schedule.c: the campaign's scheduler (see schedule.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "failure_set.h"
+#include "schedule.h"
+#include "xalloc.h"
+
+/* Take over the planned scenarios; count the most that can run. */
+void
+sched_init(struct sched *s, const struct tp_conf *conf, struct scenario *planned, size_t n)
+{
+	memset(s, 0, sizeof(*s));
+	s->conf = conf;
+	s->v = planned;
+	s->n = n;
+	s->total = n + conf->nsites * conf->chains + conf->explore;
+}
+
+/* Free every scenario, the planned ones included. */
+void
+sched_free(struct sched *s)
+{
+	scenarios_free(s->v, s->n);
+	free(s->chain_base);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Append a scenario; the caller made sure it is new. */
+static void
+append(struct sched *s, struct scenario sc)
+{
+	s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = sc;
+}
+
+/* A step with a note formatted into the scheduler. */
+static struct sched_step __attribute__((format(printf, 4, 5)))
+noted(struct sched *s, struct sched_step st, int warn, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->note, sizeof(s->note), fmt, ap);
+	va_end(ap);
+	st.note = s->note;
+	st.warn = warn;
+	return st;
+}
+
+/* Hand out the next queued scenario: start it, or skip it by min_announcing. */
+static struct sched_step
+hand_out(struct sched *s)
+{
+	struct sched_step st = { SCHED_START, s->next++, 0, NULL, 0 };
+	struct scenario *sc = &s->v[st.scenario];
+
+	s->index++;
+	if (s->conf->nsites - sc->nsites < s->conf->min_announcing) {
+		sc->status = "skipped";
+		st.what = SCHED_SKIP;
+		return noted(s, st, 1, "%s skipped: it would leave fewer than min_announcing %u "
+		    "sites announcing", sc->name, s->conf->min_announcing);
+	}
+	return st;
+}
+
+/* End the current site's chain, counting the links it will not have. */
+static void
+chain_end(struct sched *s)
+{
+	s->total -= s->conf->chains - s->chain_depth + 1;
+	s->chain_site++;
+	s->chain_depth = 0;
+}
+
+/* 1 when a scenario has a result a chain can grow from. */
+static int
+measured(const struct scenario *sc)
+{
+	return strcmp(sc->status, "done") == 0 || strcmp(sc->status, "unconverged") == 0;
+}
+
+/*
+ * The chains' next question, or SCHED_DONE when every site's chain has
+ * ended. chain_depth 0 starts the chain of chain_site from the site alone.
+ */
+static struct sched_step
+chain_step(struct sched *s)
+{
+	struct sched_step st = { SCHED_DONE, 0, 0, NULL, 0 };
+
+	while (s->chain_site < s->conf->nsites) {
+		struct scenario *base;
+
+		if (s->chain_depth == 0) {
+			free(s->chain_base);
+			s->chain_base = xstrdup(s->conf->sites[s->chain_site].name);
+			s->chain_depth = 1;
+		}
+		if (s->chain_depth > s->conf->chains) {
+			s->chain_site++;
+			s->chain_depth = 0;
+			continue;
+		}
+		/* No chain grows from a scenario without a result. */
+		base = scenario_find(s->v, s->n, s->chain_base);
+		if (base == NULL || !measured(base)) {
+			chain_end(s);
+			continue;
+		}
+		st.what = SCHED_ASK_TOP;
+		st.scenario = (size_t)(base - s->v);
+		st.site = s->chain_site;
+		return st;
+	}
+	return st;
+}
+
+/* Grow the chain by dest (see schedule.h); a link measured already counts as one. */
+void
+sched_top_destination(struct sched *s, long dest)
+{
+	struct scenario *base = scenario_find(s->v, s->n, s->chain_base);
+	struct scenario next;
+	size_t *sites;
+
+	if (dest < 0 || base == NULL) {
+		chain_end(s);
+		return;
+	}
+	sites = xcalloc(base->nsites + 1, sizeof(size_t));
+	memcpy(sites, base->sites, base->nsites * sizeof(size_t));
+	sites[base->nsites] = (size_t)dest;
+	next = scenario_make(s->conf, sites, base->nsites + 1);
+	free(sites);
+	next.chain = 1;
+	free(s->chain_base);
+	s->chain_base = xstrdup(next.name);
+	s->chain_depth++;
+	if (scenario_find(s->v, s->n, next.name) != NULL) {
+		scenario_clear(&next);
+		s->total--;
+		return;
+	}
+	append(s, next);
+}
+
+/* 1 when explore can run at all; notes why not otherwise. */
+static int
+explore_possible(struct sched *s, struct sched_step *st)
+{
+	const struct tp_conf *conf = s->conf;
+	size_t k = conf->explore_size;
+
+	if (conf->explore == 0)
+		return 0;
+	if (k >= conf->nsites || conf->nsites - k < conf->min_announcing) {
+		*st = noted(s, *st, 1, "explore: no set of %zu sites leaves min_announcing %u of "
+		    "%zu sites announcing; nothing explored", k, conf->min_announcing,
+		    conf->nsites);
+		s->total -= conf->explore;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Take the sets an earlier run explored (not planned, not chains): they run
+ * first and count against the budget. Returns how many name a site no
+ * longer configured; those are left alone.
+ */
+size_t
+sched_resumed(struct sched *s, char *const *names, size_t n)
+{
+	size_t i, j, m, gone = 0;
+
+	for (j = 0; j < n; j++) {
+		struct failure_set set;
+		struct scenario sc;
+		size_t *sites;
+
+		if (scenario_find(s->v, s->n, names[j]) != NULL ||
+		    failure_set_parse(names[j], 0, &set, NULL, 0) < 0)
+			continue;
+		sites = xcalloc(set.n ? set.n : 1, sizeof(size_t));
+		for (m = 0, i = 0; i < set.n; i++) {
+			size_t k;
+
+			for (k = 0; k < s->conf->nsites; k++)
+				if (strcmp(s->conf->sites[k].name, set.names[i]) == 0)
+					sites[m++] = k;
+		}
+		failure_set_free(&set);
+		sc = scenario_make(s->conf, sites, m);
+		free(sites);
+		if (strcmp(sc.name, names[j]) != 0) {	/* a site left the configuration */
+			scenario_clear(&sc);
+			gone++;
+			continue;
+		}
+		append(s, sc);
+		s->explored++;
+	}
+	return gone;
+}
+
+/* Add explore's choice, or end the explore step when there is none. */
+void
+sched_explored(struct sched *s, const size_t *sites, size_t k)
+{
+	if (sites == NULL) {
+		s->total -= s->conf->explore > s->explored ? s->conf->explore - s->explored : 0;
+		s->phase = PHASE_DONE;
+		snprintf(s->note, sizeof(s->note), "explore: every set of %zu sites is predicted "
+		    "with full confidence after %zu explored; stopping", k, s->explored);
+		s->note_due = 1;
+		return;
+	}
+	append(s, scenario_make(s->conf, sites, k));
+	s->explored++;
+}
+
+/* Decide the next step from the queue, the phase and the answers so far. */
+struct sched_step
+sched_next(struct sched *s)
+{
+	struct sched_step st = { SCHED_DONE, 0, 0, NULL, 0 };
+
+	if (s->next < s->n)
+		return hand_out(s);
+	switch (s->phase) {
+	case PHASE_PLANNED:
+		s->phase = PHASE_CHAINS;
+		/* FALLTHROUGH */
+	case PHASE_CHAINS:
+		st = chain_step(s);
+		if (st.what != SCHED_DONE)
+			return st;
+		if (s->next < s->n)
+			return hand_out(s);
+		s->phase = PHASE_RESUMED;
+		if (!explore_possible(s, &st)) {
+			s->phase = PHASE_DONE;
+			return st;
+		}
+		st.what = SCHED_ASK_RESUMED;
+		return st;
+	case PHASE_RESUMED:
+		s->phase = PHASE_EXPLORE;
+		/* FALLTHROUGH */
+	case PHASE_EXPLORE:
+		if (s->explored >= s->conf->explore) {
+			s->phase = PHASE_DONE;
+			return st;
+		}
+		st.what = SCHED_ASK_EXPLORE;
+		return st;
+	case PHASE_DONE:
+		if (s->note_due) {
+			s->note_due = 0;
+			st.note = s->note;
+		}
+		break;
+	}
+	return st;
+}

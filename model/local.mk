@@ -1,0 +1,22 @@
+# model: libmodel.a, what the programs know about a campaign's numbers:
+# the loaders of campaign data, the failover matrix and its rows, the
+# prediction model, and explore's choice of the next set. It stands on
+# libtp only; tp-analyze and tp-campaign stand on it (program -> model ->
+# lib), and see its headers through MODEL_CPPFLAGS.
+MODEL_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/model
+
+noinst_LIBRARIES += libmodel.a
+libmodel_a_CPPFLAGS = $(MODEL_CPPFLAGS)
+libmodel_a_SOURCES = \
+	model/campaign_data.c model/campaign_data.h \
+	model/campaign_pick.c model/campaign_pick.h \
+	model/explore_pick.c model/explore_pick.h \
+	model/load_model.c model/load_model.h \
+	model/matrix.c model/matrix.h \
+	model/matrix_archive.c model/matrix_archive.h \
+	model/matrix_rows.c \
+	model/predict.c model/predict.h \
+	model/predict_model.c model/predict_model.h \
+	model/prune.c model/prune.h
+
+TP_UNIT_LIBS += libmodel.a

@@ -1,0 +1,283 @@
+/*
+ * test_campaign_schedule.c: the campaign's decisions without a testbed:
+ * what the scheduler starts next (planned scenarios, skips, chain growth,
+ * resumed and explored sets, the progress total) and the convergence
+ * decision on two samples.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "campaign.h"
+#include "fixture.h"
+#include "schedule.h"
+
+static struct tp_conf conf;
+
+/* Sites wlg akl chc syd (indexes 0-3) and the given [campaign] keys. */
+static void
+load(const char *keys)
+{
+	char text[1024];
+	struct tp_err err;
+
+	snprintf(text, sizeof(text), "[campaign]\n%s\n"
+	    "[site wlg]\nbird_socket = /run/w.ctl\n[site akl]\nbird_socket = /run/a.ctl\n"
+	    "[site chc]\nbird_socket = /run/c.ctl\n[site syd]\nbird_socket = /run/s.ctl\n", keys);
+	cr_assert_eq(tp_conf_load(fixture_write("tp.conf", text), &conf, &err), 0, "%s", err.msg);
+}
+
+/* A scheduler over the config's planned scenarios. */
+static void
+start(struct sched *s, const char *keys)
+{
+	struct scenario *v;
+	struct tp_err err;
+	size_t n;
+
+	load(keys);
+	cr_assert_eq(plan_scenarios(&conf, &v, &n, &err), 0, "%s", err.msg);
+	sched_init(s, &conf, v, n);
+}
+
+/* Free the scheduler and the config. */
+static void
+finish(struct sched *s)
+{
+	sched_free(s);
+	tp_conf_free(&conf);
+	fixture_cleanup();
+}
+
+/* The next step must start the scenario called name; mark it with status. */
+static void
+expect_start(struct sched *s, const char *name, const char *status)
+{
+	struct sched_step st = sched_next(s);
+
+	cr_assert_eq(st.what, SCHED_START, "want to start %s, got step %d", name, st.what);
+	cr_assert_str_eq(s->v[st.scenario].name, name);
+	s->v[st.scenario].status = status;
+}
+
+/* The next step must ask where site's traffic went in the scenario called name. */
+static void
+expect_ask_top(struct sched *s, const char *name, size_t site)
+{
+	struct sched_step st = sched_next(s);
+
+	cr_assert_eq(st.what, SCHED_ASK_TOP, "want a question on %s, got step %d", name, st.what);
+	cr_assert_str_eq(s->v[st.scenario].name, name);
+	cr_assert_eq(st.site, site, "%s", name);
+}
+
+enum { WLG, AKL, CHC, SYD };
+
+/* Planned scenarios first, in plan order; nothing more without chains or explore. */
+Test(campaign_schedule, planned_in_order_then_done)
+{
+	struct sched s;
+
+	start(&s, "single = chc,akl\nsets = akl+wlg");
+	cr_expect_eq(s.total, 3);
+	expect_start(&s, "chc", "done");
+	cr_expect_eq(s.index, 1);
+	expect_start(&s, "akl", "done");
+	expect_start(&s, "akl+wlg", "done");
+	cr_expect_eq(sched_next(&s).what, SCHED_DONE);
+	cr_expect_eq(sched_next(&s).what, SCHED_DONE);
+	cr_expect_eq(s.index, 3);
+	finish(&s);
+}
+
+/* A set leaving fewer than min_announcing sites is skipped with a warning, and counted. */
+Test(campaign_schedule, min_announcing_skips)
+{
+	struct sched s;
+	struct sched_step st;
+
+	start(&s, "single = none\nsets = akl+chc, akl+chc+wlg\nmin_announcing = 2");
+	expect_start(&s, "akl+chc", "done");
+	st = sched_next(&s);
+	cr_assert_eq(st.what, SCHED_SKIP);
+	cr_expect_str_eq(s.v[st.scenario].name, "akl+chc+wlg");
+	cr_expect_str_eq(s.v[st.scenario].status, "skipped");
+	cr_assert_not_null(st.note);
+	cr_expect(st.warn);
+	cr_expect_not_null(strstr(st.note, "min_announcing 2"), "%s", st.note);
+	cr_expect_eq(s.index, 2);
+	cr_expect_eq(sched_next(&s).what, SCHED_DONE);
+	finish(&s);
+}
+
+/*
+ * Chains of depth 2: each site's chain grows by the top destination of its
+ * traffic in the last link; a link measured already is not run again but
+ * the chain grows on from it; a chain ends at a base without a result or
+ * without a destination, and the total drops by the links it will not have.
+ */
+Test(campaign_schedule, chain_growth)
+{
+	struct sched s;
+
+	start(&s, "single = all\nchains = 2\nmin_announcing = 1");
+	cr_expect_eq(s.total, 4 + 4 * 2);
+	expect_start(&s, "wlg", "done");
+	expect_start(&s, "akl", "done");
+	expect_start(&s, "chc", "aborted");
+	expect_start(&s, "syd", "unconverged");
+	/* wlg -> akl -> chc */
+	expect_ask_top(&s, "wlg", WLG);
+	sched_top_destination(&s, AKL);
+	expect_start(&s, "akl+wlg", "done");
+	cr_expect(s.v[s.n - 1].chain);
+	expect_ask_top(&s, "akl+wlg", WLG);
+	sched_top_destination(&s, CHC);
+	expect_start(&s, "akl+chc+wlg", "done");
+	/* akl -> wlg (known: no run, total - 1) -> syd */
+	expect_ask_top(&s, "akl", AKL);
+	sched_top_destination(&s, WLG);
+	cr_expect_eq(s.total, 12 - 1);
+	expect_ask_top(&s, "akl+wlg", AKL);
+	sched_top_destination(&s, SYD);
+	expect_start(&s, "akl+syd+wlg", "done");
+	/* chc: aborted, no question; its 2 links are off the total */
+	/* syd: unconverged is a result; no destination ends it (2 links off) */
+	expect_ask_top(&s, "syd", SYD);
+	cr_expect_eq(s.total, 11 - 2);
+	sched_top_destination(&s, -1);
+	cr_expect_eq(s.total, 9 - 2);
+	cr_expect_eq(sched_next(&s).what, SCHED_DONE);
+	cr_expect_eq(s.index, s.total, "every scenario counted: %zu of %zu", s.index, s.total);
+	finish(&s);
+}
+
+/* A chain link whose run is aborted ends the chain there. */
+Test(campaign_schedule, aborted_link_ends_chain)
+{
+	struct sched s;
+
+	start(&s, "single = wlg\nchains = 3\nmin_announcing = 1");
+	expect_start(&s, "wlg", "done");
+	expect_ask_top(&s, "wlg", WLG);
+	sched_top_destination(&s, CHC);
+	expect_start(&s, "chc+wlg", "aborted");
+	/* no question on chc+wlg; akl, chc and syd have no single scenario */
+	cr_expect_eq(sched_next(&s).what, SCHED_DONE);
+	finish(&s);
+}
+
+/*
+ * Explore: first the sets an earlier run explored (known ones and those
+ * naming a site no longer configured are left out), then explore's
+ * choices until the budget is spent or nothing is left to learn.
+ */
+Test(campaign_schedule, resumed_then_explored)
+{
+	static char *earlier[] = { "akl", "chc+syd", "akl+gone", "akl+wlg" };
+	const size_t pair[] = { WLG, SYD };
+	struct sched s;
+	struct sched_step st;
+
+	start(&s, "single = akl\nsets = akl+wlg\nexplore = 3\nmin_announcing = 2");
+	cr_expect_eq(s.total, 2 + 3);
+	expect_start(&s, "akl", "done");
+	expect_start(&s, "akl+wlg", "done");
+	cr_assert_eq(sched_next(&s).what, SCHED_ASK_RESUMED);
+	cr_expect_eq(sched_resumed(&s, earlier, 4), 1);
+	expect_start(&s, "chc+syd", "done");
+	cr_assert_eq(sched_next(&s).what, SCHED_ASK_EXPLORE);
+	sched_explored(&s, pair, 2);
+	expect_start(&s, "syd+wlg", "done");
+	cr_assert_eq(sched_next(&s).what, SCHED_ASK_EXPLORE);
+	sched_explored(&s, NULL, 2);
+	st = sched_next(&s);
+	cr_assert_eq(st.what, SCHED_DONE);
+	cr_assert_not_null(st.note);
+	cr_expect_not_null(strstr(st.note, "after 2 explored"), "%s", st.note);
+	cr_expect_eq(s.total, 2 + 2, "one explore slot unused");
+	finish(&s);
+}
+
+/* The explore budget ends the step; an impossible explore_size is refused with a note. */
+Test(campaign_schedule, explore_budget_and_refusal)
+{
+	const size_t pair[] = { AKL, CHC };
+	struct sched s;
+	struct sched_step st;
+
+	start(&s, "single = none\nexplore = 1\nmin_announcing = 2");
+	cr_assert_eq(sched_next(&s).what, SCHED_ASK_RESUMED);
+	sched_resumed(&s, NULL, 0);
+	cr_assert_eq(sched_next(&s).what, SCHED_ASK_EXPLORE);
+	sched_explored(&s, pair, 2);
+	expect_start(&s, "akl+chc", "done");
+	cr_expect_eq(sched_next(&s).what, SCHED_DONE);
+	finish(&s);
+
+	start(&s, "single = none\nexplore = 2\nexplore_size = 3\nmin_announcing = 2");
+	st = sched_next(&s);
+	cr_assert_eq(st.what, SCHED_DONE);
+	cr_assert_not_null(st.note);
+	cr_expect(st.warn);
+	cr_expect_not_null(strstr(st.note, "nothing explored"), "%s", st.note);
+	cr_expect_eq(s.total, 0);
+	finish(&s);
+}
+
+/*
+ * Convergence: settled only when no sampled reply lands at a withdrawn
+ * site and two samples agree within the tolerance.
+ */
+Test(campaign_converge, two_samples_within_tolerance)
+{
+	const long long withdrawn[] = { 7, 9 };
+	long long prev[100], now[100];
+	struct converge_verdict v;
+	size_t i;
+
+	for (i = 0; i < 100; i++)
+		prev[i] = now[i] = 1 + (long long)(i % 3);
+	v = converge_judge(now, NULL, 100, withdrawn, 2, 0.01);
+	cr_expect_eq(v.at_withdrawn, 0);
+	cr_expect_not(v.settled, "one sample is never enough");
+	v = converge_judge(now, prev, 100, withdrawn, 2, 0.01);
+	cr_expect(v.settled);
+	cr_expect_eq(v.changed, 0);
+	now[5] = 3 + 1;		/* 1 of 100 moved: within 1% */
+	v = converge_judge(now, prev, 100, withdrawn, 2, 0.01);
+	cr_expect_eq(v.changed, 1);
+	cr_expect(v.settled);
+	now[6] = 5;		/* 2 of 100: outside 1% */
+	v = converge_judge(now, prev, 100, withdrawn, 2, 0.01);
+	cr_expect_eq(v.changed, 2);
+	cr_expect_not(v.settled);
+	memcpy(now, prev, sizeof(now));
+	now[50] = 9;		/* one reply still at a withdrawn site */
+	v = converge_judge(now, prev, 100, withdrawn, 2, 0.5);
+	cr_expect_eq(v.at_withdrawn, 1);
+	cr_expect_not(v.settled, "a reply at a withdrawn site means not converged");
+	now[50] = 0;		/* no reply is not a withdrawn site */
+	v = converge_judge(now, prev, 100, withdrawn, 2, 0.01);
+	cr_expect_eq(v.at_withdrawn, 0);
+	cr_expect(v.settled);
+}
+
+/* After an announcement: back when (1 - tolerance) of the sample is at its baseline sites. */
+Test(campaign_converge, back_at_baseline)
+{
+	const long long baseline[] = { 1, 1, 2, 2, 3, 3, 1, 2, 3, 1 };
+	long long now[10];
+	size_t back;
+
+	memcpy(now, baseline, sizeof(now));
+	cr_expect(converge_back(now, baseline, 10, 0.0, &back));
+	cr_expect_eq(back, 10);
+	now[0] = 2;
+	cr_expect_not(converge_back(now, baseline, 10, 0.0, &back));
+	cr_expect_eq(back, 9);
+	cr_expect(converge_back(now, baseline, 10, 0.1, &back));
+	now[1] = 0;
+	cr_expect_not(converge_back(now, baseline, 10, 0.1, &back));
+}
