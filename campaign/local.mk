@@ -28,6 +28,7 @@ tp_campaign_SOURCES = campaign/main.c
 tp_campaign_CPPFLAGS = $(MODEL_CPPFLAGS)
 tp_campaign_LDADD = libcampaign.a libanalyze.a libmodel.a $(TP_LIBS) $(GVC_LIBS)
 
-	campaign/metrics.c campaign/metrics.h \
-	campaign/metrics_file.c \
-	campaign/plan.c campaign/plan.h \
+TP_UNIT_LIBS += libcampaign.a
+tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_campaign_schedule.c \
+	tests/unit/test_site_exec.c tests/unit/test_campaign_metrics.c
+EXTRA_DIST += tests/fixtures/metrics

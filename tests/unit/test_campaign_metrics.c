@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 
 #include "metrics.h"
+#include "clock.h"
 #include "db.h"
 #include "fixture.h"
 #include "output.h"
