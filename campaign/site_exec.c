@@ -1,5 +1,6 @@
 /* site_exec.c: start programs at a site through its exec prefix. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,10 @@ site_spawn(const struct tp_conf *conf, const struct tp_site_conf *site, const ch
 	snprintf(p->site, sizeof(p->site), "%s", site->name);
 	if (build_argv(conf, site, program, args, argv, &prefix, &progpath, err) < 0)
 		goto out;
-	if ((want_in && pipe(inpipe) < 0) || (want_out && pipe(outpipe) < 0)) {
+	/* close-on-exec: a later child must not hold an earlier one's pipe
+	 * ends, or EOF never reaches that earlier one while the later runs */
+	if ((want_in && pipe2(inpipe, O_CLOEXEC) < 0) ||
+	    (want_out && pipe2(outpipe, O_CLOEXEC) < 0)) {
 		tp_err_set(err, "pipe: %s", strerror(errno));
 		goto out;
 	}
@@ -88,16 +92,19 @@ site_spawn(const struct tp_conf *conf, const struct tp_site_conf *site, const ch
 		goto out;
 	}
 	if (p->pid == 0) {
-		if (want_in) {
-			dup2(inpipe[0], STDIN_FILENO);
-			close(inpipe[0]);
-			close(inpipe[1]);
+		if (want_in)
+			dup2(inpipe[0], STDIN_FILENO);	/* dup2 clears close-on-exec */
+		else {
+			/* ssh would otherwise read the campaign's own stdin */
+			int null = open("/dev/null", O_RDONLY);
+
+			if (null >= 0 && null != STDIN_FILENO) {
+				dup2(null, STDIN_FILENO);
+				close(null);
+			}
 		}
-		if (want_out) {
+		if (want_out)
 			dup2(outpipe[1], STDOUT_FILENO);
-			close(outpipe[0]);
-			close(outpipe[1]);
-		}
 		signal(SIGPIPE, SIG_DFL);
 		/* If the campaign dies, so does what it started here (the ledger
 		 * is gone; BIRD's dead-man switch restores the announcements). */

@@ -13,6 +13,11 @@
 #  5. A listener that cannot start at one site fails the preflight with
 #     that site's name, and nothing is withdrawn.
 #
+# With CAMPAIGN_OVER_SSH=1 (test-campaign-ssh.sh) every site is reached
+# as in production, by `exec = ssh ...` to an sshd in the site's namespace
+# (`tb ssh-up`), and every tp-campaign runs in the testbed's controller
+# namespace, from which only those sshds are reachable.
+#
 # Needs root. Env: TB, TP_BUILD_DIR (default /tmp/build-main).
 # Prints "PASS name" / "FAIL name: reason"; exits 1 when anything failed.
 
@@ -21,12 +26,15 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export TB=${TB:-$HERE/../../testbed/tb}
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
-export TB_PREFIX=tpbc$$
+OVER_SSH=${CAMPAIGN_OVER_SSH:-}
+export TB_PREFIX=tpbc${OVER_SSH:+s}$$
 WORK=$(mktemp -d /tmp/tpcampaign.XXXXXX)
 export TB_RUN_DIR=$WORK/run
 DEADMAN=15
 FAILED=0
 CAMPAIGN_PID=
+LABEL=campaign${OVER_SSH:+ over ssh}
+AT_CONTROLLER=()	# how tp-campaign is run: in the controller namespace over ssh
 
 cleanup() {
 	trap - EXIT
@@ -37,10 +45,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
+pass() { printf 'PASS %s\n' "${1/#campaign/$LABEL}"; }
+fail() { printf 'FAIL %s: %s\n' "${1/#campaign/$LABEL}" "$2"; FAILED=1; }
 tb() { "$TB" --quiet "$@"; }
-campaign() { "$BUILD/tp-campaign" -c "$CONF" "$@"; }
+campaign() { "${AT_CONTROLLER[@]}" "$BUILD/tp-campaign" -c "$CONF" "$@"; }
 analyze() { "$BUILD/tp-analyze" -c "$CONF" "$@"; }
 
 # Sites announcing right now, by tp-bgpctl's live count.
@@ -76,7 +84,7 @@ comparable() {
 
 # Start a campaign command in its own process group, in the background.
 start_campaign() {
-	setsid "$BUILD/tp-campaign" -c "$CONF" "$@" >"$WORK/bg.out" 2>"$WORK/bg.err" &
+	setsid "${AT_CONTROLLER[@]}" "$BUILD/tp-campaign" -c "$CONF" "$@" >"$WORK/bg.out" 2>"$WORK/bg.err" &
 	CAMPAIGN_PID=$!
 }
 
@@ -158,6 +166,10 @@ check_against_truth() {
 ((EUID == 0)) || { echo "FAIL campaign: needs root"; exit 1; }
 
 out=$(tb up tiny 2>&1) || { fail "campaign testbed up" "$out"; exit 1; }
+if [[ -n $OVER_SSH ]]; then
+	ctl=$(tb ssh-up --bindir "$BUILD" 2>"$WORK/ssh-up.err") || { fail "campaign ssh up" "$(cat "$WORK/ssh-up.err")"; exit 1; }
+	AT_CONTROLLER=(ip netns exec "$ctl")
+fi
 CONF=$("$HERE/../../testbed/setup-campaign" "$BUILD" --per-network 16 rate=20000 settle=1 \
     sample_interval=1 sample_size=40 converge_timeout=10 deadman=$DEADMAN listen_grace=1 \
     min_announcing=1 chains=1 control_share=0.25)
@@ -246,7 +258,7 @@ fi
 # 5: a listener that cannot start.
 sed '/^\[site chc\]/a interface = nosuchif0' "$CONF" >"$WORK/broken.conf"
 rc=0
-"$BUILD/tp-campaign" -c "$WORK/broken.conf" run >"$WORK/broken.out" 2>&1 || rc=$?
+"${AT_CONTROLLER[@]}" "$BUILD/tp-campaign" -c "$WORK/broken.conf" run >"$WORK/broken.out" 2>&1 || rc=$?
 if ((rc == 3)) && grep -q "preflight.*site chc" "$WORK/broken.out" && [[ $(announcing) == "$NSITES" ]]; then
 	pass "campaign preflight names the site whose listener cannot start"
 else

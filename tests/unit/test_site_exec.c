@@ -1,6 +1,8 @@
 /* test_site_exec.c: running programs at a site through its exec prefix. */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -79,4 +81,38 @@ Test(site_exec, missing_program_exits_127)
 	setup(&c, &s, "", "/nonexistent");
 	cr_assert_eq(site_run(&c, &s, "tp-probe", a, &out, &err), 127);
 	free(out);
+}
+
+/* 1 when fd reaches end of file within ms milliseconds (draining what it has). */
+static int
+eof_within(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[256];
+
+	while (poll(&p, 1, ms) > 0)
+		if (read(fd, buf, sizeof(buf)) <= 0)
+			return 1;
+	return 0;
+}
+
+Test(site_exec, a_later_child_holds_no_pipe_of_an_earlier_one)
+{
+	struct tp_conf c;
+	struct tp_site_conf s;
+	struct tp_err err;
+	struct site_proc first, later;
+	const char *none[] = { NULL }, *nap[] = { "5", NULL };
+
+	setup(&c, &s, "", "/bin");
+	cr_assert_eq(site_spawn(&c, &s, "cat", none, 1, 1, &first, &err), 0, "%s", err.msg);
+	cr_assert_eq(site_spawn(&c, &s, "sleep", nap, 1, 0, &later, &err), 0, "%s", err.msg);
+	/* EOF on cat's stdin must reach it although sleep still runs */
+	fclose(first.in);
+	first.in = NULL;
+	cr_expect(eof_within(fileno(first.out), 2000), "cat saw no EOF: the later child "
+	    "holds its pipe");
+	cr_expect_eq(site_wait(&first), 0);
+	site_stop(&later);
+	site_wait(&later);
 }
