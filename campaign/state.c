@@ -87,11 +87,13 @@ state_sites_sync(struct campaign *c, struct tp_err *err)
 
 	c->site_ids = xcalloc(c->conf->nsites, sizeof(long long));
 	for (i = 0; i < c->conf->nsites; i++) {
-		c->site_ids[i] = tp_db_site_id(c->db, c->conf->sites[i].name, 1, err);
-		if (c->site_ids[i] < 0)
+		c->site_ids[i] = tp_db_site_id(c->db, c->conf->sites[i].name, !c->dry_run, err);
+		if (c->site_ids[i] < 0 && c->dry_run)
+			c->site_ids[i] = 0;	/* -n writes nothing: a new site has no id yet */
+		else if (c->site_ids[i] < 0)
 			return -1;
 	}
-	for (i = 0; i < c->conf->nsites; i++) {
+	for (i = 0; i < c->conf->nsites && !c->dry_run; i++) {
 		sqlite3_stmt *st;
 
 		if (c->conf->sites[i].capacity <= 0)
