@@ -247,14 +247,14 @@ sleep_ms(long ms)
 
 /*
  * Poll "show protocols" until every test protocol of the site is in state
- * want, or the timeout passes. 1 reached, 0 not reached (state tells the
- * last seen states), -1 on a BIRD failure.
+ * want, or the connection's deadline (-t, for the whole exchange) comes.
+ * 1 reached, 0 not reached (state tells the last seen states), -1 on a
+ * BIRD failure.
  */
 static int
-wait_state(const struct bgpctl *b, struct bird_conn *c, const struct tp_site_conf *site,
+wait_state(struct bird_conn *c, const struct tp_site_conf *site,
     const char *want, char *state, size_t slen, struct tp_err *err)
 {
-	int64_t deadline = tp_mono_us() + (int64_t)b->timeout_ms * 1000;
 	struct bird_protocols protos;
 	size_t i, o;
 	int all;
@@ -279,7 +279,7 @@ wait_state(const struct bgpctl *b, struct bird_conn *c, const struct tp_site_con
 		bird_protocols_free(&protos);
 		if (all)
 			return 1;
-		if (tp_mono_us() >= deadline)
+		if (tp_mono_us() + POLL_INTERVAL_MS * 1000 >= c->deadline_us)
 			return 0;
 		sleep_ms(POLL_INTERVAL_MS);
 	}
@@ -355,7 +355,7 @@ site_announce(const struct bgpctl *b, struct site_action *a)
 	}
 	if (toggle_protocols(c, site, BIRD_CMD_ENABLE, 11, 10, "enable", a) < 0)
 		goto out;
-	up = wait_state(b, c, site, "up", a->state, sizeof(a->state), &err);
+	up = wait_state(c, site, "up", a->state, sizeof(a->state), &err);
 	if (up < 0) {
 		action_fail(a, c->errkind, err.msg);
 		goto out;
@@ -424,7 +424,7 @@ site_withdraw(const struct bgpctl *b, struct site_action *a)
 	    b->conf.deadman);
 	if (toggle_protocols(c, site, BIRD_CMD_DISABLE, 9, 8, "disable", a) < 0)
 		goto out;
-	down = wait_state(b, c, site, "down", a->state, sizeof(a->state), &err);
+	down = wait_state(c, site, "down", a->state, sizeof(a->state), &err);
 	if (down < 0) {
 		action_fail(a, c->errkind, err.msg);
 		goto out;

@@ -19,6 +19,7 @@
 #define CAMPAIGN_EXIT_INCOMPLETE 2	/* went on past incomplete rounds (listener_failure) */
 #define CAMPAIGN_EXIT_PREFLIGHT	3	/* preflight refused; nothing was touched */
 #define CAMPAIGN_EXIT_LOCKED	4	/* another campaign holds the lock */
+#define CAMPAIGN_BUSY_TIMEOUT_S	600	/* default busy_timeout: a write waits up to 10 min */
 #define CAMPAIGN_EXIT_ABORTED	5	/* stopped by a signal; everything was re-announced */
 #define CAMPAIGN_EXIT_RESTORE	6	/* re-announcing failed somewhere: check the sites now */
 
@@ -62,6 +63,8 @@ struct campaign {
 
 /* Set by SIGINT and SIGTERM; every loop checks it. */
 extern volatile sig_atomic_t campaign_stop;
+/* Set while everything is announced again: signals no longer cut site waits short. */
+extern volatile sig_atomic_t campaign_restoring;
 
 /* site_index of a site id, or -1. */
 int campaign_site_index(const struct campaign *c, long long site_id);

@@ -17,16 +17,20 @@
 #include "log.h"
 #include "output.h"
 #include "run.h"
+#include "site_exec.h"
 #include "xalloc.h"
 
 volatile sig_atomic_t campaign_stop;
+volatile sig_atomic_t campaign_restoring;
 
-/* Remember a stop request; the loops notice it. */
+/* Remember a stop request; the loops notice it, and waits at the sites end soon. */
 static void
 on_signal(int sig)
 {
 	(void)sig;
 	campaign_stop = 1;
+	if (!campaign_restoring)
+		site_interrupt = 1;
 }
 
 /* SIGINT, SIGTERM and SIGHUP stop the campaign cleanly; SIGPIPE is ignored. */

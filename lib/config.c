@@ -79,6 +79,8 @@ static const struct conf_key conf_keys[] = {
 	CK("tolerance",		T_DOUBLE,	tolerance,		0, 1),
 	CK("control_share",	T_DOUBLE,	control_share,		0, 1),
 	CK("listen_grace",	T_UINT,		listen_grace,		0, 600),
+	CK("site_timeout",	T_UINT,		site_timeout,		1, 86400),
+	CK("busy_timeout",	T_UINT,		busy_timeout,		1, 86400),
 	CK("single",		T_SINGLE,	single,			0, 0),
 	CK("sets",		T_SETS,		sets,			0, 0),
 	CK("chains",		T_UINT,		chains,			0, 64),
@@ -212,6 +214,7 @@ tp_conf_defaults(struct tp_conf *c)
 	c->tolerance = 0.01;
 	c->control_share = 0.05;
 	c->listen_grace = 2;
+	c->site_timeout = 120;
 	c->listener_failure = TP_LISTENER_STOP;
 	c->single = xstrdup("all");
 	c->sets = xstrdup("");

@@ -47,6 +47,8 @@ struct tp_conf {
 	double tolerance;	/* share two samples may differ by; default 0.01 */
 	double control_share;	/* share of other sites' targets probed too; default 0.05 */
 	unsigned listen_grace;	/* seconds listeners wait for late replies; default 2 */
+	unsigned site_timeout;	/* seconds a tp-bgpctl run at a site may take; default 120 */
+	unsigned busy_timeout;	/* seconds a database write waits for another; 0 = the program's */
 	unsigned listener_failure;	/* enum tp_listener_failure; default stop */
 	char *single;		/* "all", "none" or "A,B,..."; default "all" */
 	char *sets;		/* "A+B, C+D+E"; default "" */
