@@ -145,6 +145,9 @@ run_or_resume(const struct options *o, long long resume_id)
 		return EX_CONFIG;
 	}
 	c.conf_path = abs;
+	/* a campaign outwaits any import or report writing beside it */
+	tp_db_set_busy_timeout((int)(conf.busy_timeout ? conf.busy_timeout :
+	    CAMPAIGN_BUSY_TIMEOUT_S) * 1000);
 	if (!o->dry_run &&
 	    (status = campaign_lock(o->db_path ? o->db_path : conf.database, &lock, &err)) != 0) {
 		log_error("lock", "%s", err.msg);
