@@ -28,6 +28,13 @@ enum analyze_opt {
 	AO_KIND = 1 << 10,
 	AO_WITHDRAWN = 1 << 11,
 	AO_BY_COUNT = 1 << 12,
+	AO_FORMAT = 1 << 13,
+	AO_FIELD = 1 << 14,
+	AO_WEIGHT_FIELD = 1 << 15,
+	AO_COLUMN = 1 << 16,
+	AO_SINCE = 1 << 17,
+	AO_DAYS = 1 << 18,
+	AO_OUTPUT = 1 << 19,
 };
 
 struct analyze_ctx {
@@ -50,6 +57,13 @@ struct analyze_ctx {
 	const char *kind;		/* --kind */
 	const char *withdrawn;		/* --withdrawn A+B, "" for the baseline */
 	int by_count;			/* --by-count */
+	const char *format;		/* --format: a log format (targets import), dot|svg (graph) */
+	const char *field;		/* --field NAME (json) */
+	const char *weight_field;	/* --weight-field NAME (json) */
+	long long column;		/* --column N (csv), 0 = default */
+	const char *since;		/* --since TIME */
+	long long days;			/* --days N (prune), 0 = retain_days */
+	const char *output;		/* -o FILE */
 
 	char **args;			/* operands after the command words */
 	int nargs;
@@ -65,8 +79,11 @@ int cmd_report(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_predict(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_evaluate(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_policy(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_graph(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_html(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_campaign_new(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_scenario_new(struct analyze_ctx *ctx, struct tp_err *err);
 int cmd_round_new(struct analyze_ctx *ctx, struct tp_err *err);
+int cmd_prune(struct analyze_ctx *ctx, struct tp_err *err);
 
 #endif

@@ -19,10 +19,10 @@ raise_error(double *max, double a, double b)
 		*max = fabs(a - b);
 }
 
-/* The largest share errors between the prediction's rows and the measured matrix's. */
+/* The largest share errors between the prediction's rows and measured scenario sc's. */
 static void
 share_errors(const struct pd_prediction *p, const struct failover_matrix *truth,
-    struct ev_result *r)
+    const struct mx_scenario *sc, struct ev_result *r)
 {
 	size_t i, k, s, nsites = p->m.nsites;
 
@@ -30,7 +30,7 @@ share_errors(const struct pd_prediction *p, const struct failover_matrix *truth,
 		const struct mx_row *pr = &p->m.rows[i];
 		const struct pd_row *pe = &p->rows[i];
 
-		for (k = 0; k < truth->nrows; k++) {
+		for (k = sc->first_row; k < sc->first_row + sc->nrows; k++) {
 			const struct mx_row *tr = &truth->rows[k];
 			double n = (double)pr->responsive, w = pr->responsive_weight;
 			double tn = (double)tr->responsive, tw = tr->responsive_weight;
@@ -88,29 +88,34 @@ count_targets(const struct pd_prediction *p, const struct pd_obs *o, struct ev_r
 	}
 }
 
-/* Predict truth scenario i from md and compare; md forgets it first when it is the truth. */
+/*
+ * Predict truth scenario i from md and compare with its rows of tm (the
+ * truth campaign's whole matrix, built once: built per scenario it read
+ * every target again each time); md forgets it first when it is the truth.
+ */
 static int
-evaluate_one(struct tp_db *db, struct pd_model *md, const struct pd_model *truth, size_t i,
-    struct ev_result *r, struct tp_err *err)
+evaluate_one(const struct failover_matrix *tm, struct pd_model *md, const struct pd_model *truth,
+    size_t i, struct ev_result *r, struct tp_err *err)
 {
 	const struct pd_obs *o = &truth->obs[i];
-	struct failover_matrix tm;
 	struct pd_prediction p;
+	size_t k;
 
 	memset(r, 0, sizeof(*r));
 	r->withdrawn = xstrdup(o->withdrawn);
+	for (k = 0; k < tm->nscenarios; k++)
+		if (strcmp(tm->scenarios[k].withdrawn, o->withdrawn) == 0)
+			break;
+	if (k == tm->nscenarios)
+		return tp_err_set(err, "campaign %lld: no matrix for %s", truth->campaign,
+		    o->withdrawn);
 	if (md == truth)
 		pd_model_leave_out(md, i);
 	if (pd_predict(md, o->withdrawn, &p, err) < 0)
 		return -1;
-	if (matrix_build(db, truth->campaign, o->withdrawn, &tm, err) < 0) {
-		pd_prediction_free(&p);
-		return -1;
-	}
 	count_targets(&p, o, r);
 	count_control(truth, o, r);
-	share_errors(&p, &tm, r);
-	matrix_free(&tm);
+	share_errors(&p, tm, &tm->scenarios[k], r);
 	pd_prediction_free(&p);
 	return 0;
 }
@@ -135,10 +140,12 @@ evaluate_run(struct tp_db *db, long long campaign, long long compare,
     struct evaluation *ev, struct tp_err *err)
 {
 	struct pd_model *md = NULL, *truth = NULL;
+	struct failover_matrix tm;
 	size_t i;
 	int rc = -1;
 
 	memset(ev, 0, sizeof(*ev));
+	memset(&tm, 0, sizeof(tm));
 	ev->campaign = campaign;
 	ev->compare = compare;
 	ev->all.withdrawn = xstrdup("all");
@@ -146,6 +153,8 @@ evaluate_run(struct tp_db *db, long long campaign, long long compare,
 		return -1;
 	truth = md;
 	if (compare != 0 && pd_model_load(db, compare, &truth, err) < 0)
+		goto done;
+	if (matrix_build(db, truth->campaign, NULL, &tm, err) < 0)
 		goto done;
 	for (i = 0; i < truth->nobs; i++) {
 		struct ev_result *r;
@@ -156,7 +165,7 @@ evaluate_run(struct tp_db *db, long long campaign, long long compare,
 		}
 		ev->scenarios = xreallocarray(ev->scenarios, ev->n + 1, sizeof(*ev->scenarios));
 		r = &ev->scenarios[ev->n++];
-		if (evaluate_one(db, md, truth, i, r, err) < 0)
+		if (evaluate_one(&tm, md, truth, i, r, err) < 0)
 			goto done;
 		add_up(&ev->all, r);
 		ev->all.control += r->control;
@@ -169,6 +178,7 @@ evaluate_run(struct tp_db *db, long long campaign, long long compare,
 	}
 	rc = 0;
 done:
+	matrix_free(&tm);
 	if (truth != md)
 		pd_model_free(truth);
 	pd_model_free(md);

@@ -1,7 +1,8 @@
 /*
  * import_cmd.c: tp-analyze import FILE|- ...: each file is one record
  * stream, imported in its own transaction (lib/import.c); the first bad
- * stream stops the command, the streams before it stay imported.
+ * stream stops the command, the streams before it stay imported. One
+ * look-up cache serves every stream of the call.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +14,8 @@
 
 /* Import one file ("-" = standard input) and add its summary row. */
 static int
-import_one(struct analyze_ctx *ctx, const char *path, struct tp_table *t, struct tp_err *err)
+import_one(struct tp_import_cache *cache, const char *path, struct tp_table *t,
+    struct tp_err *err)
 {
 	struct tp_import_stats s;
 	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
@@ -22,7 +24,7 @@ import_one(struct analyze_ctx *ctx, const char *path, struct tp_table *t, struct
 
 	if (f == NULL)
 		return tp_err_set(err, "%s: %s", path, strerror(errno));
-	rc = tp_import_stream(ctx->db, f, name, &s, err);
+	rc = tp_import_stream_cached(cache, f, name, NULL, &s, err);
 	if (f != stdin)
 		fclose(f);
 	if (rc < 0) {
@@ -44,7 +46,8 @@ import_one(struct analyze_ctx *ctx, const char *path, struct tp_table *t, struct
 	tp_table_int(t, 3, (long long)s.inserted);
 	tp_table_int(t, 4, (long long)s.duplicates);
 	tp_table_int(t, 5, (long long)s.unknown);
-	tp_table_int(t, 6, (long long)s.streams_ended);
+	tp_table_int(t, 6, (long long)s.foreign);
+	tp_table_int(t, 7, (long long)s.streams_ended);
 	return 0;
 }
 
@@ -53,12 +56,14 @@ int
 cmd_import(struct analyze_ctx *ctx, struct tp_err *err)
 {
 	static const char *cols[] = { "stream", "lines", "replies", "inserted", "duplicates",
-	    "unknown", "ended" };
-	struct tp_table *t = tp_table_new(7, cols);
+	    "unknown", "foreign", "ended" };
+	struct tp_table *t = tp_table_new(8, cols);
+	struct tp_import_cache *cache = tp_import_cache_new(ctx->db);
 	int i, rc = 0;
 
 	for (i = 0; i < ctx->nargs && rc == 0; i++)
-		rc = import_one(ctx, ctx->args[i], t, err);
+		rc = import_one(cache, ctx->args[i], t, err);
+	tp_import_cache_free(cache);
 	if (rc == 0 && !(ctx->fmt == TP_FMT_TEXT && log_get_level() < TP_LOG_WARN))
 		tp_table_print(t, ctx->out, ctx->fmt);
 	tp_table_free(t);

@@ -8,28 +8,46 @@ libanalyze_a_SOURCES = \
 	analyze/campaign_pick.c analyze/campaign_pick.h \
 	analyze/create_cmd.c \
 	analyze/evaluate.c analyze/evaluate.h \
+	analyze/graph.c analyze/graph.h \
+	analyze/html_cmd.c \
+	analyze/html_matrix.c \
+	analyze/html_page.c analyze/html_report.h \
+	analyze/html_policy.c \
+	analyze/html_text.c analyze/html_text.h \
+	analyze/html_tree.c \
 	analyze/import_cmd.c \
 	analyze/load_model.c analyze/load_model.h \
+	analyze/log_formats.c analyze/log_formats.h \
+	analyze/log_import.c \
+	analyze/log_tally.c analyze/log_tally.h \
+	analyze/log_time.c analyze/log_time.h \
 	analyze/matrix.c analyze/matrix.h \
+	analyze/matrix_archive.c analyze/matrix_archive.h \
 	analyze/matrix_output.c \
 	analyze/policy.c analyze/policy.h \
 	analyze/predict.c analyze/predict.h \
 	analyze/predict_cmd.c \
 	analyze/predict_model.c analyze/predict_model.h \
 	analyze/predict_output.c \
+	analyze/prune.c analyze/prune.h \
 	analyze/report.c analyze/report.h \
+	analyze/share_text.h \
 	analyze/target_select.c analyze/target_select.h \
-	analyze/targets_cmd.c \
+	analyze/targets_cmd.c analyze/targets_import.h \
 	analyze/withdrawn.c analyze/withdrawn.h
 
 bin_PROGRAMS += tp-analyze
 tp_analyze_SOURCES = analyze/main.c
-tp_analyze_LDADD = libanalyze.a $(TP_LIBS)
+tp_analyze_LDADD = libanalyze.a $(TP_LIBS) $(GVC_LIBS)
 
-TP_UNIT_LIBS += libanalyze.a
+TP_UNIT_LIBS += libanalyze.a $(GVC_LIBS)
 tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_analyze_matrix.c \
+	tests/unit/test_analyze_html.c \
 	tests/unit/test_analyze_targets.c \
 	tests/unit/test_analyze_cli.c \
+	tests/unit/test_log_formats.c \
+	tests/unit/test_log_import.c \
+	tests/unit/test_prune.c \
 	tests/unit/test_predict.c
 EXTRA_DIST += tests/fixtures/analyze

@@ -29,10 +29,12 @@ struct command {
 
 static const struct command commands[] = {
 	{ "targets import", cmd_targets_import,
-	  AO_SITE | AO_PER_PREFIX | AO_MAX | AO_EXCLUDE | AO_NO_EXCLUDE | AO_SKIP_BAD, 1, 1, 1,
-	  "[--site SITE] [--per-prefix V4[/V6]] [--max N] [--exclude FILE | --no-exclude] "
-	  "[--skip-bad] FILE|-",
-	  "replace sites' target lists" },
+	  AO_SITE | AO_PER_PREFIX | AO_MAX | AO_EXCLUDE | AO_NO_EXCLUDE | AO_SKIP_BAD |
+	  AO_FORMAT | AO_FIELD | AO_WEIGHT_FIELD | AO_COLUMN | AO_SINCE, 1, -1, 1,
+	  "[--format plain|combined|common|json|csv] [--field NAME] [--weight-field NAME] "
+	  "[--column N] [--since TIME] [--site SITE] [--per-prefix V4[/V6]] [--max N] "
+	  "[--exclude FILE | --no-exclude] [--skip-bad] FILE|- ...",
+	  "replace sites' target lists (from lists or request logs, gzip or zstd)" },
 	{ "targets stats", cmd_targets_stats, 0, 0, 0, 0, "",
 	  "targets and weight per site and family" },
 	{ "import", cmd_import, 0, 1, -1, 1, "FILE|- ...",
@@ -50,12 +52,19 @@ static const struct command commands[] = {
 	  "catchments, capacity check, changes since an earlier campaign" },
 	{ "policy", cmd_policy, AO_CAMPAIGN | AO_SCENARIO, 0, 0, 0,
 	  "[--campaign ID] [--scenario A+B]", "Traffic Manager policy JSON" },
+	{ "graph", cmd_graph, AO_CAMPAIGN | AO_FORMAT, 0, 0, 0,
+	  "[--campaign ID] [--format dot|svg]", "the failover graph as Graphviz DOT or SVG" },
+	{ "html", cmd_html, AO_CAMPAIGN | AO_COMPARE | AO_THRESHOLD | AO_OUTPUT, 0, 0, 0,
+	  "[--campaign ID] [--compare ID] [--threshold POINTS] [-o FILE]",
+	  "the whole report as one self-contained HTML page" },
 	{ "campaign new", cmd_campaign_new, 0, 0, 0, 1, "", "create a campaign, print its id" },
 	{ "scenario new", cmd_scenario_new, AO_CAMPAIGN | AO_WITHDRAWN, 0, 0, 1,
 	  "--campaign ID --withdrawn A+B", "create a scenario, print its id" },
 	{ "round new", cmd_round_new, AO_KIND | AO_CAMPAIGN | AO_SCENARIO, 0, 0, 1,
 	  "--kind baseline|scenario|convergence [--campaign ID] [--scenario ID|A+B]",
 	  "create a round, print its id" },
+	{ "prune", cmd_prune, AO_DAYS, 0, 0, 1, "[--days N]",
+	  "forget targets and replies older than retain_days; keep the matrices" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -63,7 +72,8 @@ static const struct command commands[] = {
 enum {
 	OPT_CSV = 256, OPT_SITE, OPT_PER_PREFIX, OPT_MAX, OPT_EXCLUDE, OPT_NO_EXCLUDE,
 	OPT_SKIP_BAD, OPT_CAMPAIGN, OPT_SCENARIO, OPT_COMPARE, OPT_THRESHOLD, OPT_KIND,
-	OPT_WITHDRAWN, OPT_BY_COUNT,
+	OPT_WITHDRAWN, OPT_BY_COUNT, OPT_FORMAT, OPT_FIELD, OPT_WEIGHT_FIELD, OPT_COLUMN,
+	OPT_SINCE, OPT_DAYS,
 };
 
 static const struct option long_options[] = {
@@ -87,6 +97,13 @@ static const struct option long_options[] = {
 	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "withdrawn", required_argument, NULL, OPT_WITHDRAWN },
 	{ "by-count", no_argument, NULL, OPT_BY_COUNT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "field", required_argument, NULL, OPT_FIELD },
+	{ "weight-field", required_argument, NULL, OPT_WEIGHT_FIELD },
+	{ "column", required_argument, NULL, OPT_COLUMN },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "days", required_argument, NULL, OPT_DAYS },
+	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -145,7 +162,7 @@ parse_options(int argc, char **argv, struct analyze_ctx *ctx, struct cmdline *cl
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:d:hjqv", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:hjo:qv", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c': cl->conf = optarg; break;
 		case 'd': cl->db = optarg; break;
@@ -192,6 +209,22 @@ parse_options(int argc, char **argv, struct analyze_ctx *ctx, struct cmdline *cl
 			note(cl, AO_WITHDRAWN, "--withdrawn");
 			break;
 		case OPT_BY_COUNT: ctx->by_count = 1; note(cl, AO_BY_COUNT, "--by-count"); break;
+		case OPT_FORMAT: ctx->format = optarg; note(cl, AO_FORMAT, "--format"); break;
+		case OPT_FIELD: ctx->field = optarg; note(cl, AO_FIELD, "--field"); break;
+		case OPT_WEIGHT_FIELD:
+			ctx->weight_field = optarg;
+			note(cl, AO_WEIGHT_FIELD, "--weight-field");
+			break;
+		case OPT_COLUMN:
+			ctx->column = parse_positive("--column", optarg);
+			note(cl, AO_COLUMN, "--column");
+			break;
+		case OPT_SINCE: ctx->since = optarg; note(cl, AO_SINCE, "--since"); break;
+		case OPT_DAYS:
+			ctx->days = parse_positive("--days", optarg);
+			note(cl, AO_DAYS, "--days");
+			break;
+		case 'o': ctx->output = optarg; note(cl, AO_OUTPUT, "-o"); break;
 		default:
 			usage(stderr);
 			exit(EXIT_USAGE);
@@ -327,7 +360,9 @@ main(int argc, char **argv)
 	}
 	db_path = cl.db != NULL ? cl.db : ctx.conf != NULL && ctx.conf->database != NULL ?
 	    ctx.conf->database : "tp.db";
-	if (tp_db_open(db_path, cmd->writes ? TP_DB_CREATE : 0, &ctx.db, &err) < 0)
+	/* Commands that only read open read-only: no WAL switch, no migration,
+	 * so an auditor can run them on a database they cannot write. */
+	if (tp_db_open(db_path, cmd->writes ? TP_DB_CREATE : TP_DB_READONLY, &ctx.db, &err) < 0)
 		log_fatal(1, "db", "%s", err.msg);
 	rc = cmd->handler(&ctx, &err);
 	if (rc < 0)

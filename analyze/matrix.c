@@ -7,6 +7,7 @@
 #include "campaign_pick.h"
 #include "log.h"
 #include "matrix.h"
+#include "matrix_archive.h"
 #include "withdrawn.h"
 #include "xalloc.h"
 
@@ -259,6 +260,9 @@ matrix_build(struct tp_db *db, long long campaign, const char *only,
 	size_t i;
 	int rc = -1;
 
+	if ((rc = matrix_archive_load(db, campaign, only, m, err)) != 0)
+		return rc < 0 ? -1 : 0;	/* a pruned campaign: its stored matrix */
+	rc = -1;
 	memset(m, 0, sizeof(*m));
 	memset(&w, 0, sizeof(w));
 	m->campaign = campaign;

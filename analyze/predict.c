@@ -16,7 +16,7 @@
 
 /* One prediction in the making. */
 struct pd_work {
-	const struct pd_model *md;
+	struct pd_model *md;
 	uint64_t *set;
 	size_t nbins;		/* sites, then lost */
 	int32_t *outcome;	/* per affected target: site, PD_LOST or PD_UNKNOWN */
@@ -309,31 +309,49 @@ start_matrix(const struct pd_model *md, const char *withdrawn, struct pd_predict
 	return 0;
 }
 
-/* Collect the targets of the set's sites and what the measurements say of each. */
+/* Ascending target ids, for qsort. */
+static int
+target_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Collect the targets of the set's sites (from the model's lists by site,
+ * not a pass over every target) and what the measurements say of each.
+ */
 static void
 collect(struct pd_work *w, const struct pd_obs *direct, struct pd_prediction *p)
 {
-	const struct pd_model *md = w->md;
-	long long t;
-	size_t i;
+	struct pd_model *md = w->md;
+	size_t i, s, n;
 
-	for (t = 0; t <= md->max_target; t++)
-		if (md->baseline[t] >= 0 && pd_set_has(w->set, (size_t)md->baseline[t]))
-			p->n++;
+	for (s = 0; s < md->nsites; s++)
+		if (pd_set_has(w->set, s)) {
+			pd_model_site_targets(md, s, &n);
+			p->n += n;
+		}
 	p->target = xcalloc(p->n ? p->n : 1, sizeof(long long));
 	p->site = xcalloc(p->n ? p->n : 1, sizeof(int32_t));
 	p->determined = xcalloc(p->n ? p->n : 1, 1);
 	w->outcome = xcalloc(p->n ? p->n : 1, sizeof(int32_t));
 	w->sorted = xcalloc(p->n ? p->n : 1, sizeof(size_t));
-	for (t = 0, i = 0; t <= md->max_target; t++)
-		if (md->baseline[t] >= 0 && pd_set_has(w->set, (size_t)md->baseline[t])) {
-			p->target[i] = t;
-			w->outcome[i] = target_outcome(w, direct, t);
-			p->determined[i] = w->outcome[i] != PD_UNKNOWN;
-			p->ndetermined += p->determined[i];
-			w->sorted[i] = i;
-			i++;
+	for (s = 0, i = 0; s < md->nsites; s++)
+		if (pd_set_has(w->set, s)) {
+			const long long *v = pd_model_site_targets(md, s, &n);
+
+			memcpy(p->target + i, v, n * sizeof(*v));
+			i += n;
 		}
+	qsort(p->target, p->n, sizeof(*p->target), target_cmp);
+	for (i = 0; i < p->n; i++) {
+		w->outcome[i] = target_outcome(w, direct, p->target[i]);
+		p->determined[i] = w->outcome[i] != PD_UNKNOWN;
+		p->ndetermined += p->determined[i];
+		w->sorted[i] = i;
+	}
 }
 
 /* Add target k's expected outcome (w->hist when undetermined) to its row and the combined row. */

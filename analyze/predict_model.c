@@ -229,6 +229,9 @@ pd_model_free(struct pd_model *md)
 	free(md->order_off);
 	free(md->order_len);
 	free(md->order);
+	free(md->obs_index);
+	free(md->site_first);
+	free(md->by_site);
 	free(md);
 }
 
@@ -277,64 +280,173 @@ pd_model_baseline(const struct pd_model *md, long long target)
 	return target >= 0 && target <= md->max_target ? md->baseline[target] : -1;
 }
 
+/* Mix a site set's words into a table index. */
+static size_t
+set_hash(const uint64_t *set, size_t words)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	size_t i;
+
+	for (i = 0; i < words; i++)
+		h = (h ^ set[i]) * 0xbf58476d1ce4e5b9ULL;
+	return (size_t)(h ^ (h >> 31));
+}
+
+/*
+ * Hash the scenarios not left out by their sets; of equal sets the first
+ * wins, as in a scan. Orders look sets up once per step of every target,
+ * so a scan over hundreds of scenarios each time dominated at scale.
+ */
+static void
+obs_index_build(struct pd_model *md)
+{
+	size_t size = 16, i, h;
+
+	while (size < md->nobs * 2)
+		size *= 2;
+	free(md->obs_index);
+	md->obs_index = xcalloc(size, sizeof(*md->obs_index));
+	md->obs_index_mask = size - 1;
+	for (i = 0; i < md->nobs; i++) {
+		if (md->obs[i].left_out)
+			continue;
+		for (h = set_hash(md->obs[i].set, md->words) & md->obs_index_mask;
+		    md->obs_index[h] != 0; h = (h + 1) & md->obs_index_mask)
+			if (memcmp(md->obs[md->obs_index[h] - 1].set, md->obs[i].set,
+			    md->words * sizeof(uint64_t)) == 0)
+				break;
+		if (md->obs_index[h] == 0)
+			md->obs_index[h] = (uint32_t)i + 1;
+	}
+}
+
 /* The scenario (not left out) whose set equals set. */
 const struct pd_obs *
 pd_find_obs(const struct pd_model *md, const uint64_t *set)
 {
-	size_t i;
+	size_t h;
 
-	for (i = 0; i < md->nobs; i++)
-		if (!md->obs[i].left_out &&
-		    memcmp(md->obs[i].set, set, md->words * sizeof(uint64_t)) == 0)
-			return &md->obs[i];
+	if (md->obs_index == NULL)
+		return NULL;
+	for (h = set_hash(set, md->words) & md->obs_index_mask; md->obs_index[h] != 0;
+	    h = (h + 1) & md->obs_index_mask) {
+		const struct pd_obs *o = &md->obs[md->obs_index[h] - 1];
+
+		if (memcmp(o->set, set, md->words * sizeof(uint64_t)) == 0)
+			return o;
+	}
 	return NULL;
 }
 
 /*
- * Each target's order: its baseline site, then, while the campaign measured
+ * Target t's order: its baseline site, then, while the campaign measured
  * exactly the sites of the order so far and the target answered there at a
- * site not among them, that site.
+ * site not among them, that site. set is scratch room.
  */
+static void
+order_build(struct pd_model *md, long long t, uint64_t *set)
+{
+	int32_t *order = md->order + md->order_off[t];
+	const struct pd_obs *o;
+	int32_t next;
+
+	md->order_len[t] = 0;
+	if (md->baseline[t] < 0)
+		return;
+	memset(set, 0, md->words * sizeof(uint64_t));
+	next = md->baseline[t];
+	/* Each step needs a measured set as large as the order: the stride holds them all. */
+	while (md->order_len[t] < md->order_stride) {
+		order[md->order_len[t]++] = next;
+		pd_set_add(set, (size_t)next);
+		if ((o = pd_find_obs(md, set)) == NULL)
+			break;
+		next = pd_obs_reply(o, t);
+		if (next < 0 || pd_set_has(set, (size_t)next))
+			break;
+	}
+}
+
+/* Derive every target's known order from the measured scenarios not left out. */
 void
 pd_orders_build(struct pd_model *md)
 {
 	uint64_t *set = xcalloc(md->words, sizeof(uint64_t));
-	size_t used = 0, cap = 0;
+	size_t i, largest = 0;
 	long long t;
 
-	for (t = 0; t <= md->max_target; t++) {
-		const struct pd_obs *o;
-		int32_t next;
-
-		md->order_len[t] = 0;
-		md->order_off[t] = used;
-		if (md->baseline[t] < 0)
-			continue;
-		memset(set, 0, md->words * sizeof(uint64_t));
-		next = md->baseline[t];
-		do {
-			if (used + 1 > cap) {
-				cap = cap ? cap * 2 : 1024;
-				md->order = xreallocarray(md->order, cap, sizeof(int32_t));
-			}
-			md->order[used++] = next;
-			md->order_len[t]++;
-			pd_set_add(set, (size_t)next);
-			if ((o = pd_find_obs(md, set)) == NULL)
-				break;
-			next = pd_obs_reply(o, t);
-		} while (next >= 0 && !pd_set_has(set, (size_t)next));
+	obs_index_build(md);
+	if (md->order == NULL) {
+		for (i = 0; i < md->nobs; i++)
+			if (md->obs[i].nsites > largest)
+				largest = md->obs[i].nsites;
+		md->order_stride = largest + 1;
+		md->order = xcalloc(((size_t)md->max_target + 1) * md->order_stride,
+		    sizeof(int32_t));
+		for (t = 0; t <= md->max_target; t++)
+			md->order_off[t] = (size_t)t * md->order_stride;
 	}
+	for (t = 0; t <= md->max_target; t++)
+		order_build(md, t, set);
 	free(set);
 }
 
-/* Forget scenario i, or remember every scenario again, and derive the orders anew. */
+/* List the target ids by baseline site, ascending within each (once). */
+static void
+group_by_site(struct pd_model *md)
+{
+	size_t *fill = xcalloc(md->nsites + 1, sizeof(*fill));
+	long long t;
+	size_t s;
+
+	md->site_first = xcalloc(md->nsites + 1, sizeof(*md->site_first));
+	for (t = 0; t <= md->max_target; t++)
+		if (md->baseline[t] >= 0)
+			md->site_first[md->baseline[t] + 1]++;
+	for (s = 0; s < md->nsites; s++)
+		md->site_first[s + 1] += md->site_first[s];
+	md->by_site = xcalloc(md->site_first[md->nsites] + 1, sizeof(*md->by_site));
+	for (t = 0; t <= md->max_target; t++)
+		if (md->baseline[t] >= 0)
+			md->by_site[md->site_first[md->baseline[t]] + fill[md->baseline[t]]++] = t;
+	free(fill);
+}
+
+/* The target ids whose baseline reply landed at site index s, ascending; *n of them. */
+const long long *
+pd_model_site_targets(struct pd_model *md, size_t s, size_t *n)
+{
+	if (md->site_first == NULL)
+		group_by_site(md);
+	*n = md->site_first[s + 1] - md->site_first[s];
+	return md->by_site + md->site_first[s];
+}
+
+/*
+ * Forget measured scenario i (or bring all back with (size_t)-1). An order
+ * only passes through sets that hold its baseline site, so only targets of
+ * the sites of the scenario forgotten now or brought back are derived again.
+ */
 void
 pd_model_leave_out(struct pd_model *md, size_t i)
 {
-	size_t k;
+	uint64_t *changed = xcalloc(md->words, sizeof(uint64_t));
+	uint64_t *set = xcalloc(md->words, sizeof(uint64_t));
+	size_t k, w, s, j;
 
-	for (k = 0; k < md->nobs; k++)
+	for (k = 0; k < md->nobs; k++) {
+		if (md->obs[k].left_out || k == i)
+			for (w = 0; w < md->words; w++)
+				changed[w] |= md->obs[k].set[w];
 		md->obs[k].left_out = k == i;
-	pd_orders_build(md);
+	}
+	obs_index_build(md);
+	if (md->site_first == NULL)
+		group_by_site(md);
+	for (s = 0; s < md->nsites; s++)
+		if (pd_set_has(changed, s))
+			for (j = md->site_first[s]; j < md->site_first[s + 1]; j++)
+				order_build(md, md->by_site[j], set);
+	free(changed);
+	free(set);
 }

@@ -41,6 +41,13 @@ struct pd_model {
 	size_t *order_off;
 	uint32_t *order_len;
 	int32_t *order;
+	size_t order_stride;	/* room per target: the largest measured set, plus one */
+	/* The scenarios not left out, hashed by set: obs index + 1, 0 = empty slot. */
+	uint32_t *obs_index;
+	size_t obs_index_mask;
+	/* Target ids by baseline site: by_site[site_first[s] .. site_first[s + 1]). */
+	size_t *site_first;
+	long long *by_site;
 };
 
 /* 1 when site index i is in the bit set. */
@@ -61,6 +68,8 @@ pd_set_add(uint64_t *set, size_t i)
 const struct pd_obs *pd_find_obs(const struct pd_model *md, const uint64_t *set);
 /* Where target replied in o: a site index, or PD_LOST. */
 int32_t pd_obs_reply(const struct pd_obs *o, long long target);
+/* The target ids whose baseline reply landed at site index s, ascending; *n of them. */
+const long long *pd_model_site_targets(struct pd_model *md, size_t s, size_t *n);
 /* Derive every target's known order from the measured scenarios not left out. */
 void pd_orders_build(struct pd_model *md);
 

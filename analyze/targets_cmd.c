@@ -4,14 +4,17 @@
  * list are deleted, unless past rounds hold replies from them; those are
  * kept (listed at no site) so that earlier campaigns keep their numbers.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
+#include "decompress.h"
 #include "exclude.h"
 #include "log.h"
 #include "target_select.h"
 #include "targets.h"
+#include "targets_import.h"
 #include "xalloc.h"
 
 /* What one site's replacement changed, beside the selection counts. */
@@ -30,52 +33,100 @@ by_site(const void *a, const void *b)
 	return c != 0 ? c : tp_addr_cmp(&x->addr, &y->addr);
 }
 
-/* One integer from sql bound to site id (and nothing else). */
-static int
-count_for_site(struct tp_db *db, const char *sql, long long site, long long *out,
-    struct tp_err *err)
-{
-	sqlite3_stmt *st;
-	int rc;
+/*
+ * The statements that replace one site's list, prepared once per import:
+ * with 50,000 sites in one file, preparing them per site cost most of the
+ * time.
+ */
+enum replace_step {
+	RS_ADD_SITE, RS_SITE_ID, RS_CLEAR_STAGE, RS_STAGE, RS_TAKEN, RS_BEFORE, RS_STAY,
+	RS_UNASSIGN, RS_ASSIGN, RS_COUNT
+};
 
-	if (tp_db_prepare(db, sql, &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, site);
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return tp_err_set(err, "%s: counting targets: %s", db->path, sqlite3_errmsg(db->h));
+static const char *const replace_sql[RS_COUNT] = {
+	[RS_ADD_SITE] = "INSERT OR IGNORE INTO sites (name) VALUES (?)",
+	[RS_SITE_ID] = "SELECT id FROM sites WHERE name = ?",
+	[RS_CLEAR_STAGE] = "DELETE FROM temp.import_targets",
+	[RS_STAGE] = "INSERT INTO temp.import_targets (addr, family, weight) VALUES (?, ?, ?)",
+	/* CROSS JOIN keeps the staged list outermost: one index look-up per
+	 * line, not a scan of every target per site. */
+	[RS_TAKEN] = "SELECT count(*) FROM temp.import_targets i CROSS JOIN targets t "
+	    "ON t.addr = i.addr WHERE t.site_id IS NOT NULL AND t.site_id != ?",
+	[RS_BEFORE] = "SELECT count(*) FROM targets WHERE site_id = ?",
+	[RS_STAY] = "SELECT count(*) FROM temp.import_targets i CROSS JOIN targets t "
+	    "ON t.addr = i.addr WHERE t.site_id = ?",
+	[RS_UNASSIGN] = "UPDATE targets SET site_id = NULL WHERE site_id = ?",
+	[RS_ASSIGN] = "INSERT INTO targets (addr, family, site_id, weight, seen_us) "
+	    "SELECT addr, family, ?1, weight, " TARGETS_NOW_US " FROM temp.import_targets "
+	    "WHERE true ON CONFLICT (addr) DO UPDATE SET site_id = excluded.site_id, "
+	    "weight = excluded.weight, family = excluded.family, seen_us = excluded.seen_us",
+};
+
+struct replace_stmts {
+	struct tp_db *db;
+	sqlite3_stmt *st[RS_COUNT];
+};
+
+/* Prepare every statement of replace_sql. */
+static int
+replace_prepare(struct replace_stmts *r, struct tp_db *db, struct tp_err *err)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->db = db;
+	for (i = 0; i < RS_COUNT; i++)
+		if (tp_db_prepare(db, replace_sql[i], &r->st[i], err) < 0)
+			return -1;
 	return 0;
 }
 
-/* Run sql bound to site id. */
-static int
-exec_for_site(struct tp_db *db, const char *sql, long long site, struct tp_err *err)
+/* Finalize them (also after a failed replace_prepare). */
+static void
+replace_finalize(struct replace_stmts *r)
 {
-	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < RS_COUNT; i++)
+		sqlite3_finalize(r->st[i]);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * Run step with its first parameter bound to id (or to name when name is
+ * set); the first column of its row, if any, goes to *out.
+ */
+static int
+replace_run(struct replace_stmts *r, enum replace_step step, long long id, const char *name,
+    long long *out, struct tp_err *err)
+{
+	sqlite3_stmt *st = r->st[step];
 	int rc;
 
-	if (tp_db_prepare(db, sql, &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, site);
+	sqlite3_reset(st);
+	if (name != NULL)
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	else if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return tp_err_set(err, "%s: replacing targets: %s", db->path, sqlite3_errmsg(db->h));
+	if (out != NULL)
+		*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return tp_err_set(err, "%s: replacing targets: %s", r->db->path,
+		    sqlite3_errmsg(r->db->h));
 	return 0;
 }
 
 /* Fill the temporary table import_targets with v[0..n). */
 static int
-stage_targets(struct tp_db *db, const struct tp_target *v, size_t n, struct tp_err *err)
+stage_targets(struct replace_stmts *r, const struct tp_target *v, size_t n,
+    struct tp_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = r->st[RS_STAGE];
 	size_t i;
 
-	if (tp_db_exec(db, "DELETE FROM temp.import_targets", err) < 0 ||
-	    tp_db_prepare(db, "INSERT INTO temp.import_targets (addr, family, weight) "
-	    "VALUES (?, ?, ?)", &st, err) < 0)
+	if (replace_run(r, RS_CLEAR_STAGE, 0, NULL, NULL, err) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		sqlite3_reset(st);
@@ -83,38 +134,33 @@ stage_targets(struct tp_db *db, const struct tp_target *v, size_t n, struct tp_e
 		sqlite3_bind_int(st, 2, tp_addr_size(v[i].addr.family) == 4 ? 4 : 6);
 		sqlite3_bind_double(st, 3, v[i].weight);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			tp_err_set(err, "%s: staging targets: %s", db->path, sqlite3_errmsg(db->h));
-			sqlite3_finalize(st);
+			tp_err_set(err, "%s: staging targets: %s", r->db->path,
+			    sqlite3_errmsg(r->db->h));
+			sqlite3_reset(st);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return 0;
 }
 
 /* Make v[0..n) the whole list of site (inside the caller's transaction). */
 static int
-replace_site(struct tp_db *db, const char *site, const struct tp_target *v, size_t n,
+replace_site(struct replace_stmts *r, const char *site, const struct tp_target *v, size_t n,
     struct replace_counts *c, struct tp_err *err)
 {
 	long long id, before, stay;
 
-	if ((id = tp_db_site_id(db, site, 1, err)) < 0 || stage_targets(db, v, n, err) < 0)
-		return -1;
-	if (count_for_site(db, "SELECT count(*) FROM targets JOIN temp.import_targets "
-	    "USING (addr) WHERE site_id IS NOT NULL AND site_id != ?", id, &c->taken, err) < 0 ||
-	    count_for_site(db, "SELECT count(*) FROM targets WHERE site_id = ?", id, &before,
-	    err) < 0 ||
-	    count_for_site(db, "SELECT count(*) FROM targets JOIN temp.import_targets "
-	    "USING (addr) WHERE site_id = ?", id, &stay, err) < 0)
+	if (replace_run(r, RS_ADD_SITE, 0, site, NULL, err) < 0 ||
+	    replace_run(r, RS_SITE_ID, 0, site, &id, err) < 0 ||
+	    stage_targets(r, v, n, err) < 0 ||
+	    replace_run(r, RS_TAKEN, id, NULL, &c->taken, err) < 0 ||
+	    replace_run(r, RS_BEFORE, id, NULL, &before, err) < 0 ||
+	    replace_run(r, RS_STAY, id, NULL, &stay, err) < 0)
 		return -1;
 	c->removed = before - stay;
-	if (exec_for_site(db, "UPDATE targets SET site_id = NULL WHERE site_id = ?", id,
-	    err) < 0 ||
-	    exec_for_site(db, "INSERT INTO targets (addr, family, site_id, weight) "
-	    "SELECT addr, family, ?1, weight FROM temp.import_targets WHERE true "
-	    "ON CONFLICT (addr) DO UPDATE SET site_id = excluded.site_id, "
-	    "weight = excluded.weight, family = excluded.family", id, err) < 0)
+	if (replace_run(r, RS_UNASSIGN, id, NULL, NULL, err) < 0 ||
+	    replace_run(r, RS_ASSIGN, id, NULL, NULL, err) < 0)
 		return -1;
 	return 0;
 }
@@ -150,8 +196,8 @@ assign_sites(struct analyze_ctx *ctx, struct tp_target_list *l, const char *path
 }
 
 /* Build the selection options from the command line (and load the exclusion list). */
-static int
-select_options(struct analyze_ctx *ctx, struct target_select_opts *o, struct tp_err *err)
+int
+targets_select_options(struct analyze_ctx *ctx, struct target_select_opts *o, struct tp_err *err)
 {
 	const char *path;
 
@@ -199,18 +245,54 @@ summary_row(struct tp_table *t, const char *site, const struct target_select_sta
 	tp_table_int(t, 8, c->removed);
 }
 
-/* Select one site's targets v[0..n) and make them its list. */
+/*
+ * Select one site's targets v[0..n) and make them its list; pre, when
+ * given, holds what was counted before v was made (requests of a log).
+ */
 static int
-store_group(struct analyze_ctx *ctx, const char *site, struct tp_target *v, size_t n,
-    const struct target_select_opts *o, struct tp_table *summary, struct tp_err *err)
+store_group(struct replace_stmts *r, const char *site, struct tp_target *v, size_t n,
+    const struct target_select_opts *o, const struct target_select_stats *pre,
+    struct tp_table *summary, struct tp_err *err)
 {
 	struct target_select_stats s;
 	struct replace_counts c = { 0, 0 };
 
 	target_select(v, &n, o, &s);
-	if (replace_site(ctx->db, site, v, n, &c, err) < 0)
+	if (pre != NULL) {
+		s.read = pre->read;
+		s.excluded += pre->excluded;
+		s.duplicates += pre->duplicates;
+		s.merged += pre->merged;
+	}
+	if (replace_site(r, site, v, n, &c, err) < 0)
 		return -1;
 	summary_row(summary, site, &s, &c);
+	return 0;
+}
+
+/*
+ * Refuse an import after which the weights of every target together would
+ * pass TP_WEIGHT_TOTAL_MAX (inside the caller's transaction).
+ */
+static int
+check_weight_total(struct tp_db *db, struct tp_err *err)
+{
+	sqlite3_stmt *st;
+	double total;
+	int rc;
+
+	if (tp_db_prepare(db, "SELECT total(weight) FROM targets", &st, err) < 0)
+		return -1;
+	rc = sqlite3_step(st);
+	total = rc == SQLITE_ROW ? sqlite3_column_double(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return tp_err_set(err, "%s: adding up weights: %s", db->path,
+		    sqlite3_errmsg(db->h));
+	if (!isfinite(total) || total > TP_WEIGHT_TOTAL_MAX)
+		return tp_err_set(err, "%s: the weights of all targets would add up to %g, "
+		    "more than %g; scale the weights down (nothing imported)", db->path,
+		    total, TP_WEIGHT_TOTAL_MAX);
 	return 0;
 }
 
@@ -220,17 +302,21 @@ store_group(struct analyze_ctx *ctx, const char *site, struct tp_target *v, size
  */
 static int
 import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
-    const struct target_select_opts *o, struct tp_table *summary, struct tp_err *err)
+    const struct target_select_opts *o, const struct target_select_stats *pre,
+    struct tp_table *summary, struct tp_err *err)
 {
+	struct replace_stmts r;
 	size_t start, end;
 	char site[sizeof(l->v[0].site)];
 
+	memset(&r, 0, sizeof(r));
 	if (tp_db_begin(ctx->db, err) < 0)
 		return -1;
 	if (tp_db_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS import_targets ("
-	    "addr BLOB PRIMARY KEY, family INTEGER, weight REAL) WITHOUT ROWID", err) < 0)
+	    "addr BLOB PRIMARY KEY, family INTEGER, weight REAL) WITHOUT ROWID", err) < 0 ||
+	    replace_prepare(&r, ctx->db, err) < 0)
 		goto fail;
-	if (l->n == 0 && store_group(ctx, ctx->site, l->v, 0, o, summary, err) < 0)
+	if (l->n == 0 && store_group(&r, ctx->site, l->v, 0, o, pre, summary, err) < 0)
 		goto fail;
 	if (l->n > 0)
 		qsort(l->v, l->n, sizeof(*l->v), by_site);
@@ -238,51 +324,92 @@ import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
 		for (end = start; end < l->n && strcmp(l->v[end].site, l->v[start].site) == 0; end++)
 			;
 		snprintf(site, sizeof(site), "%s", l->v[start].site);
-		if (store_group(ctx, site, l->v + start, end - start, o, summary, err) < 0)
+		if (store_group(&r, site, l->v + start, end - start, o, pre, summary, err) < 0)
 			goto fail;
 	}
+	replace_finalize(&r);
 	if (tp_db_exec(ctx->db, "DELETE FROM targets WHERE site_id IS NULL AND "
 	    "id NOT IN (SELECT target_id FROM responses)", err) < 0 ||
+	    check_weight_total(ctx->db, err) < 0 ||
 	    tp_db_exec(ctx->db, "DROP TABLE temp.import_targets", err) < 0 ||
 	    tp_db_commit(ctx->db, err) < 0)
 		goto fail;
 	return 0;
 fail:
+	replace_finalize(&r);
 	tp_db_rollback(ctx->db);
 	return -1;
 }
 
-/* tp-analyze targets import [--site SITE] [--per-prefix V4[/V6]] [--max N] [--exclude FILE | --no-exclude] FILE|- */
+/* Store l, each site's group replacing its list, and print the summary table. */
 int
-cmd_targets_import(struct analyze_ctx *ctx, struct tp_err *err)
+targets_store(struct analyze_ctx *ctx, struct tp_target_list *l,
+    const struct target_select_opts *o, const struct target_select_stats *pre,
+    struct tp_err *err)
 {
 	static const char *cols[] = { "site", "read", "excluded", "duplicates", "merged",
 	    "over_max", "kept", "taken", "removed" };
+	struct tp_table *summary = tp_table_new(9, cols);
+	int rc = import_groups(ctx, l, o, pre, summary, err);
+
+	if (rc == 0)
+		tp_table_print(summary, ctx->out, ctx->fmt);
+	tp_table_free(summary);
+	return rc;
+}
+
+/* Read one plain target list (plain, gzip or zstd) into l. */
+static int
+read_plain(struct analyze_ctx *ctx, const char *path, struct tp_target_list *l,
+    struct tp_err *err)
+{
+	struct tp_input *in;
+	size_t skipped = l->skipped;
+	int rc;
+
+	if (tp_input_open(path, &in, err) < 0)
+		return -1;
+	rc = tp_targets_read(tp_input_file(in), path, ctx->skip_bad ? TP_TARGETS_SKIP_BAD :
+	    TP_TARGETS_STRICT, l, err);
+	if (tp_input_close(in, rc < 0 ? NULL : err) < 0)
+		rc = -1;
+	if (rc == 0 && l->skipped > skipped)
+		log_warn("targets", "%s: %zu malformed lines skipped", path, l->skipped - skipped);
+	return rc;
+}
+
+/*
+ * tp-analyze targets import [--format F ...] [--site SITE] [--per-prefix
+ * V4[/V6]] [--max N] [--exclude FILE | --no-exclude] FILE|- ...
+ */
+int
+cmd_targets_import(struct analyze_ctx *ctx, struct tp_err *err)
+{
 	const char *path = ctx->args[0];
 	struct target_select_opts o;
 	struct tp_target_list l;
-	struct tp_table *summary;
-	int rc = -1;
+	int i, rc = -1;
 
-	memset(&l, 0, sizeof(l));
-	if (select_options(ctx, &o, err) < 0)
+	if (ctx->format != NULL && strcmp(ctx->format, "plain") != 0)
+		return targets_import_log(ctx, err);
+	if (targets_import_log_options_unused(ctx, err) < 0)
 		return -1;
-	summary = tp_table_new(9, cols);
-	if (tp_targets_read_file(path, ctx->skip_bad ? TP_TARGETS_SKIP_BAD : TP_TARGETS_STRICT,
-	    &l, err) < 0 || assign_sites(ctx, &l, path, err) < 0)
+	memset(&l, 0, sizeof(l));
+	if (targets_select_options(ctx, &o, err) < 0)
+		return -1;
+	for (i = 0; i < ctx->nargs; i++)
+		if (read_plain(ctx, ctx->args[i], &l, err) < 0)
+			goto done;
+	if (ctx->nargs > 1)
+		path = "the input";
+	if (assign_sites(ctx, &l, path, err) < 0)
 		goto done;
 	if (l.n == 0 && ctx->site == NULL) {
 		tp_err_set(err, "%s: no targets, and no --site whose list it would empty", path);
 		goto done;
 	}
-	if (import_groups(ctx, &l, &o, summary, err) < 0)
-		goto done;
-	if (l.skipped > 0)
-		log_warn("targets", "%s: %zu malformed lines skipped", path, l.skipped);
-	tp_table_print(summary, ctx->out, ctx->fmt);
-	rc = 0;
+	rc = targets_store(ctx, &l, &o, NULL, err);
 done:
-	tp_table_free(summary);
 	tp_target_list_free(&l);
 	tp_exclude_free((struct tp_exclude *)o.exclude);
 	return rc;

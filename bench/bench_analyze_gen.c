@@ -1,19 +1,21 @@
 /*
  * bench_analyze_gen.c: a synthetic campaign for bench/run-analyze.
  *
- * usage: bench-analyze-gen [-n TARGETS] [-S SITES] [-s SEED] DIR
+ * usage: bench-analyze-gen [-n TARGETS] [-S SITES] [-C CAPACITY] [-s SEED] DIR
  *
  * Writes into DIR:
  *   targets.csv   ADDR,SITE,WEIGHT: TARGETS clients (80% IPv4 in 10/8,
  *                 20% IPv6 in 2001:db8::/32), spread over SITES sites
  *   setup.sql     campaign 1 (done); scenario k withdraws site k; round 1
- *                 is the baseline, round k+1 the result of scenario k
+ *                 is the baseline, round k+1 the result of scenario k;
+ *                 with -C every site gets that capacity
  *   records.txt   one listener record stream with every reply
  *   records.csv   the same replies as CSV (round,site,addr,rtt_us,ttl,received_us)
  *                 for sqlite3 .import
  * The baseline reaches 97% of the targets, at their own site. Scenario k
  * probes site k's catchment and a 5% control sample of the rest; 1% of
  * them stay silent, the others land at one of three fallback sites.
+ * Sites are named S00..S99, or S000.. with more than 100 of them.
  * Nothing is sent anywhere: these addresses only ever live in files.
  */
 #include <err.h>
@@ -23,50 +25,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* xorshift64*: fast, seeded, good enough for synthetic data. */
-static uint64_t rng_state;
+#include "bench_gen.h"
 
-/* The next pseudo-random 64-bit number. */
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ULL;
-}
-
-/* Uniform in [0, n). */
-static uint32_t
-rng_below(uint32_t n)
-{
-	return (uint32_t)((rng() >> 32) % n);
-}
-
-/* The text address of target i: IPv4 10.x.y.z for 4 in 5, else IPv6. */
-static void
-target_addr(uint32_t i, char *buf, size_t len)
-{
-	if (i % 5 != 4) {
-		uint32_t v = i / 5 * 4 + i % 5 + 1;
-
-		snprintf(buf, len, "10.%u.%u.%u", (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
-	} else
-		snprintf(buf, len, "2001:db8:%x:%x::1", (i >> 16) & 0xffff, i & 0xffff);
-}
-
-/* Open DIR/name for writing or die. */
-static FILE *
-open_out(const char *dir, const char *name)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "w")) == NULL)
-		err(1, "%s", path);
-	return f;
-}
+/* Digits in a site name: two up to 100 sites, else three. */
+static int name_width = 2;
 
 /* Write one reply to both the record stream and the CSV. */
 static void
@@ -74,9 +36,10 @@ reply(FILE *rec, FILE *csv, uint32_t round, uint32_t site, const char *addr, uin
 {
 	uint32_t rtt = 1000 + rng_below(200000);
 
-	fprintf(rec, "reply %u S%02u %s %u 57 %llu\n", round, site, addr, rtt,
+	fprintf(rec, "reply %u S%0*u %s %u 57 %llu\n", round, name_width, site, addr, rtt,
 	    (unsigned long long)t);
-	fprintf(csv, "%u,S%02u,%s,%u,57,%llu\n", round, site, addr, rtt, (unsigned long long)t);
+	fprintf(csv, "%u,S%0*u,%s,%u,57,%llu\n", round, name_width, site, addr, rtt,
+	    (unsigned long long)t);
 }
 
 /* Generate everything described at the top. */
@@ -84,6 +47,7 @@ int
 main(int argc, char **argv)
 {
 	uint32_t n = 1000000, sites = 20, i, k, *site, *fallback;
+	double capacity = 0;
 	uint8_t *answered;
 	uint64_t t = 1700000000000000ULL;
 	FILE *tf, *sql, *rec, *csv;
@@ -91,19 +55,22 @@ main(int argc, char **argv)
 	int c;
 
 	rng_state = 1;
-	while ((c = getopt(argc, argv, "n:S:s:")) != -1) {
+	while ((c = getopt(argc, argv, "C:n:S:s:")) != -1) {
 		switch (c) {
+		case 'C': capacity = strtod(optarg, NULL); break;
 		case 'n': n = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'S': sites = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 's': rng_state = strtoull(optarg, NULL, 10) | 1; break;
 		default:
 			fprintf(stderr, "usage: bench-analyze-gen [-n TARGETS] [-S SITES] "
-			    "[-s SEED] DIR\n");
+			    "[-C CAPACITY] [-s SEED] DIR\n");
 			return 2;
 		}
 	}
-	if (optind + 1 != argc || n == 0 || sites < 8 || sites > 99)
-		errx(2, "usage: bench-analyze-gen [-n TARGETS] [-S SITES 8-99] [-s SEED] DIR");
+	if (optind + 1 != argc || n == 0 || sites < 8 || sites > 999)
+		errx(2, "usage: bench-analyze-gen [-n TARGETS] [-S SITES 8-999] [-C CAPACITY] "
+		    "[-s SEED] DIR");
+	name_width = sites > 100 ? 3 : 2;
 	site = calloc(n, sizeof(*site));
 	answered = calloc(n, 1);
 	fallback = calloc(sites * 3, sizeof(*fallback));
@@ -117,7 +84,7 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		site[i] = rng_below(sites);
 		target_addr(i, addr, sizeof(addr));
-		fprintf(tf, "%s,S%02u,%u\n", addr, site[i], 1 + rng_below(100));
+		fprintf(tf, "%s,S%0*u,%u\n", addr, name_width, site[i], 1 + rng_below(100));
 	}
 	fclose(tf);
 
@@ -126,10 +93,12 @@ main(int argc, char **argv)
 	    "INSERT INTO rounds (id, campaign_id, kind, status) VALUES (1, 1, 'baseline', 'complete');\n");
 	for (k = 0; k < sites; k++) {
 		fprintf(sql, "INSERT INTO scenarios (id, campaign_id, withdrawn, status) "
-		    "VALUES (%u, 1, 'S%02u', 'done');\n", k + 1, k);
+		    "VALUES (%u, 1, 'S%0*u', 'done');\n", k + 1, name_width, k);
 		fprintf(sql, "INSERT INTO rounds (id, campaign_id, scenario_id, kind, status) "
 		    "VALUES (%u, 1, %u, 'scenario', 'complete');\n", k + 2, k + 1);
 	}
+	if (capacity > 0)
+		fprintf(sql, "UPDATE sites SET capacity = %.0f;\n", capacity);
 	fprintf(sql, "COMMIT;\n");
 	fclose(sql);
 
@@ -156,8 +125,8 @@ main(int argc, char **argv)
 		}
 	}
 	for (k = 0; k < sites; k++)
-		fprintf(rec, "end %u S%02u 0 0 0 0\n", k + 2, k);
-	fprintf(rec, "end 1 S00 0 0 0 0\n");
+		fprintf(rec, "end %u S%0*u 0 0 0 0\n", k + 2, name_width, k);
+	fprintf(rec, "end 1 S%0*u 0 0 0 0\n", name_width, 0);
 	fclose(rec);
 	fclose(csv);
 	free(site);

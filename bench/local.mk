@@ -7,6 +7,19 @@ EXTRA_DIST += bench/README.md bench/run-exclude
 
 # bench/run-analyze: synthetic campaign for tp-analyze (import rate, matrix time).
 noinst_PROGRAMS += bench/bench-analyze-gen
-bench_bench_analyze_gen_SOURCES = bench/bench_analyze_gen.c
+bench_bench_analyze_gen_SOURCES = bench/bench_analyze_gen.c bench/bench_gen.c bench/bench_gen.h
 EXTRA_DIST += bench/run-analyze
 EXTRA_DIST += bench/run-probe
+
+# bench/run-logs: a synthetic combined log for targets import --format combined.
+noinst_PROGRAMS += bench/bench-logs-gen
+bench_bench_logs_gen_SOURCES = bench/bench_logs_gen.c
+EXTRA_DIST += bench/run-logs
+
+# bench/run-scale: campaigns of 30 to 300 sites and 1 to 10 million targets.
+noinst_PROGRAMS += bench/bench-scale-gen
+bench_bench_scale_gen_SOURCES = bench/bench_scale_gen.c bench/bench_gen.c bench/bench_gen.h
+EXTRA_DIST += bench/run-scale
+
+# bench/run-html: the HTML report of a synthetic 100-site campaign (bench-analyze-gen).
+EXTRA_DIST += bench/run-html

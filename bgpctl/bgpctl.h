@@ -22,6 +22,8 @@ struct bgpctl {
 	int json;		/* -j */
 	int timeout_ms;		/* -t: deadline for the whole exchange with a BIRD */
 	long announcing;	/* --announcing N; -1 = count from live status */
+	char **only;		/* -p: act on these test protocols only (none: all) */
+	size_t nonly;
 };
 
 /* One test protocol at one site, as BIRD reports it. */
@@ -60,6 +62,8 @@ struct site_action {
 	enum bird_err_kind errkind;	/* BIRD_ERR_NONE when the failure was verification */
 	char error[512];		/* empty when fine */
 	char state[128];		/* "tp_anycast4=down tp_anycast6=down" after the action */
+	const char *deadman;		/* what became of the dead-man switch, or NULL */
+	char still_down[128];		/* other test protocols withdrawn there, or "" */
 };
 
 /* A whole withdraw or announce, for output. */
@@ -97,6 +101,8 @@ int bgpctl_status(struct bgpctl *b, int argc, char **argv);
 int bgpctl_withdraw(struct bgpctl *b, int argc, char **argv);
 int bgpctl_announce(struct bgpctl *b, int argc, char **argv);
 int bgpctl_show(struct bgpctl *b, int argc, char **argv);
+/* 1 when -p selects the protocol (every protocol when -p was not given). */
+int bgpctl_selected(const struct bgpctl *b, const char *protocol);
 /* Query one site's BIRD (used by status and withdraw). */
 void site_status_read(const struct bgpctl *b, const struct tp_site_conf *site,
     struct site_status *st);

@@ -77,6 +77,18 @@ is_test_protocol(const struct tp_site_conf *site, const char *name)
 	return 0;
 }
 
+/* 1 when -p selects the protocol (every protocol when -p was not given). */
+int
+bgpctl_selected(const struct bgpctl *b, const char *protocol)
+{
+	size_t i;
+
+	for (i = 0; i < b->nonly; i++)
+		if (strcmp(b->only[i], protocol) == 0)
+			return 1;
+	return b->nonly == 0;
+}
+
 /* Read one test protocol's routes and check them against the test ranges. */
 static int
 read_proto_routes(const struct bgpctl *b, struct bird_conn *c, struct proto_status *ps,
@@ -252,7 +264,7 @@ sleep_ms(long ms)
  * BIRD failure.
  */
 static int
-wait_state(struct bird_conn *c, const struct tp_site_conf *site,
+wait_state(const struct bgpctl *b, struct bird_conn *c, const struct tp_site_conf *site,
     const char *want, char *state, size_t slen, struct tp_err *err)
 {
 	struct bird_protocols protos;
@@ -270,11 +282,13 @@ wait_state(struct bird_conn *c, const struct tp_site_conf *site,
 			    site->protocols[i]);
 			const char *s = row != NULL ? row->state : "missing";
 
+			if (!bgpctl_selected(b, site->protocols[i]))
+				continue;
 			if (strcmp(s, want) != 0)
 				all = 0;
 			if (o < slen)
 				o += (size_t)snprintf(state + o, slen - o, "%s%s=%s",
-				    i ? " " : "", site->protocols[i], s);
+				    o ? " " : "", site->protocols[i], s);
 		}
 		bird_protocols_free(&protos);
 		if (all)
@@ -303,20 +317,55 @@ action_fail(struct site_action *a, enum bird_err_kind kind, const char *msg)
 
 
 /*
+ * List in a->still_down the site's test protocols outside the -p selection
+ * that are down (withdrawn by an earlier command). Their count, or -1 on a
+ * BIRD failure (err set).
+ */
+static int
+others_down(const struct bgpctl *b, struct bird_conn *c, struct site_action *a,
+    struct tp_err *err)
+{
+	const struct tp_site_conf *site = a->site;
+	struct bird_protocols protos;
+	size_t i, o = 0;
+	int n = 0;
+
+	a->still_down[0] = '\0';
+	if (read_protocols(c, &protos, err) != 0)
+		return -1;
+	for (i = 0; i < site->nprotocols; i++) {
+		const struct bird_proto_row *row = bird_protocols_find(&protos,
+		    site->protocols[i]);
+
+		if (bgpctl_selected(b, site->protocols[i]) || row == NULL ||
+		    strcmp(row->state, "down") != 0)
+			continue;
+		n++;
+		if (o < sizeof(a->still_down))
+			o += (size_t)snprintf(a->still_down + o, sizeof(a->still_down) - o,
+			    "%s%s", o ? " " : "", site->protocols[i]);
+	}
+	bird_protocols_free(&protos);
+	return n;
+}
+
+/*
  * Send enable or disable (verb) for every test protocol of the site; BIRD
  * must answer with code done or already (e.g. 0011 "enabled", 0010
  * "already enabled"). 0 when it did for all, else -1 with the action failed.
  */
 static int
-toggle_protocols(struct bird_conn *c, const struct tp_site_conf *site,
-    enum bird_command_kind kind, int done, int already, const char *verb,
-    struct site_action *a)
+toggle_protocols(const struct bgpctl *b, struct bird_conn *c, enum bird_command_kind kind,
+    int done, int already, const char *verb, struct site_action *a)
 {
+	const struct tp_site_conf *site = a->site;
 	struct bird_reply reply;
 	struct tp_err err;
 	size_t i;
 
 	for (i = 0; i < site->nprotocols; i++) {
+		if (!bgpctl_selected(b, site->protocols[i]))
+			continue;
 		if (send_cmd(c, kind, site->protocols[i], 0, &reply, &err) != 0 ||
 		    !(bird_reply_has_code(&reply, done) || bird_reply_has_code(&reply, already))) {
 			if (c->errkind == BIRD_ERR_NONE)
@@ -333,8 +382,10 @@ toggle_protocols(struct bird_conn *c, const struct tp_site_conf *site,
 	return 0;
 }
 /*
- * Announce at one site: enable each test protocol, wait until all are up,
- * then "configure confirm" to disarm the dead-man switch.
+ * Announce at one site: enable each (selected) test protocol, wait until
+ * all are up, then "configure confirm" to disarm the dead-man switch,
+ * unless another test protocol is still withdrawn there: the switch is per
+ * BIRD daemon, so it stays armed for that one.
  */
 static int
 site_announce(const struct bgpctl *b, struct site_action *a)
@@ -344,7 +395,7 @@ site_announce(const struct bgpctl *b, struct site_action *a)
 	struct bird_reply reply;
 	struct tp_err err;
 	char msg[600];
-	int rc = -1, up;
+	int rc = -1, up, down;
 
 	a->done = 0;
 	a->error[0] = '\0';
@@ -353,9 +404,9 @@ site_announce(const struct bgpctl *b, struct site_action *a)
 		action_fail(a, c->errkind, err.msg);
 		goto out;
 	}
-	if (toggle_protocols(c, site, BIRD_CMD_ENABLE, 11, 10, "enable", a) < 0)
+	if (toggle_protocols(b, c, BIRD_CMD_ENABLE, 11, 10, "enable", a) < 0)
 		goto out;
-	up = wait_state(c, site, "up", a->state, sizeof(a->state), &err);
+	up = wait_state(b, c, site, "up", a->state, sizeof(a->state), &err);
 	if (up < 0) {
 		action_fail(a, c->errkind, err.msg);
 		goto out;
@@ -364,6 +415,18 @@ site_announce(const struct bgpctl *b, struct site_action *a)
 		snprintf(msg, sizeof(msg), "test protocols not up within %d s after enable "
 		    "(%s); the configuration stays unconfirmed", b->timeout_ms / 1000, a->state);
 		action_fail(a, BIRD_ERR_NONE, msg);
+		goto out;
+	}
+	if ((down = others_down(b, c, a, &err)) < 0) {
+		action_fail(a, c->errkind, err.msg);
+		goto out;
+	}
+	if (down > 0) {
+		log_info(site->name, "%s still withdrawn here: dead-man switch left armed, "
+		    "not confirmed", a->still_down);
+		a->deadman = "left armed";
+		a->done = 1;
+		rc = 0;
 		goto out;
 	}
 	if (send_cmd(c, BIRD_CMD_CONFIGURE_CONFIRM, NULL, 0, &reply, &err) != 0 ||
@@ -378,6 +441,7 @@ site_announce(const struct bgpctl *b, struct site_action *a)
 	}
 	log_info(site->name, "configure confirm: %s", reply.code == 18 ?
 	    "dead-man switch disarmed" : "nothing to confirm");
+	a->deadman = reply.code == 18 ? "confirmed" : "nothing to confirm";
 	bird_reply_free(&reply);
 	a->done = 1;
 	rc = 0;
@@ -390,7 +454,10 @@ out:
 /*
  * Withdraw at one site: "configure timeout N" (BIRD reverts to the
  * configuration, re-enabling the protocols, unless confirmed within N
- * seconds), disable each test protocol, wait until all are down.
+ * seconds), disable each (selected) test protocol, wait until all are
+ * down. When another test protocol is already withdrawn there, the switch
+ * is already armed and is not armed again: "configure timeout" reloads
+ * the configuration, which would re-enable (announce) that protocol.
  */
 static int
 site_withdraw(const struct bgpctl *b, struct site_action *a)
@@ -406,7 +473,16 @@ site_withdraw(const struct bgpctl *b, struct site_action *a)
 		action_fail(a, c->errkind, err.msg);
 		goto out;
 	}
-	if (send_cmd(c, BIRD_CMD_CONFIGURE_TIMEOUT, NULL, b->conf.deadman, &reply, &err) != 0 ||
+	if ((down = others_down(b, c, a, &err)) < 0) {
+		action_fail(a, c->errkind, err.msg);
+		goto out;
+	}
+	if (down > 0) {
+		a->armed = 1;
+		a->deadman = "already armed";
+		log_info(site->name, "dead-man switch already armed (%s withdrawn here); not "
+		    "armed again, which would announce %s", a->still_down, a->still_down);
+	} else if (send_cmd(c, BIRD_CMD_CONFIGURE_TIMEOUT, NULL, b->conf.deadman, &reply, &err) != 0 ||
 	    !bird_reply_has_code(&reply, 22) ||
 	    !(reply.code == 3 || reply.code == 4 || reply.code == 5)) {
 		if (c->errkind == BIRD_ERR_NONE)
@@ -417,14 +493,16 @@ site_withdraw(const struct bgpctl *b, struct site_action *a)
 		action_fail(a, c->errkind != BIRD_ERR_NONE ? c->errkind : BIRD_ERR_PROTOCOL,
 		    err.msg);
 		goto out;
+	} else {
+		bird_reply_free(&reply);
+		a->armed = 1;
+		a->deadman = "armed";
+		log_info(site->name, "dead-man switch armed: BIRD reverts in %u s unless "
+		    "confirmed", b->conf.deadman);
 	}
-	bird_reply_free(&reply);
-	a->armed = 1;
-	log_info(site->name, "dead-man switch armed: BIRD reverts in %u s unless confirmed",
-	    b->conf.deadman);
-	if (toggle_protocols(c, site, BIRD_CMD_DISABLE, 9, 8, "disable", a) < 0)
+	if (toggle_protocols(b, c, BIRD_CMD_DISABLE, 9, 8, "disable", a) < 0)
 		goto out;
-	down = wait_state(c, site, "down", a->state, sizeof(a->state), &err);
+	down = wait_state(b, c, site, "down", a->state, sizeof(a->state), &err);
 	if (down < 0) {
 		action_fail(a, c->errkind, err.msg);
 		goto out;
@@ -499,6 +577,45 @@ refuse(struct action_report *r, int status, const char *fmt, ...)
 	log_error("refused", "%s", r->refused);
 }
 
+/* 1 when every test protocol -p selects at the site is up with a route. */
+static int
+selected_announcing(const struct bgpctl *b, const struct site_status *st)
+{
+	size_t i;
+
+	if (!st->reachable)
+		return 0;
+	for (i = 0; i < st->nprotos; i++)
+		if (bgpctl_selected(b, st->protos[i].name) && (!st->protos[i].found ||
+		    strcmp(st->protos[i].state, "up") != 0 || st->protos[i].nroutes == 0))
+			return 0;
+	return 1;
+}
+
+/*
+ * Check that every protocol -p names is a test protocol of each site.
+ * 0, or EX_USAGE after saying which is not.
+ */
+static int
+selection_check(const struct bgpctl *b, const struct tp_site_conf *const *sites, size_t n)
+{
+	size_t i, j, k;
+
+	for (j = 0; j < b->nonly; j++)
+		for (i = 0; i < n; i++) {
+			for (k = 0; k < sites[i]->nprotocols; k++)
+				if (strcmp(sites[i]->protocols[k], b->only[j]) == 0)
+					break;
+			if (k == sites[i]->nprotocols) {
+				log_error("usage", "-p %s: not a test protocol of site %s (see "
+				    "protocols in [site %s])", b->only[j], sites[i]->name,
+				    sites[i]->name);
+				return EX_USAGE;
+			}
+		}
+	return 0;
+}
+
 /*
  * The safety checks before a withdrawal: every named site reachable, its
  * test protocols present and carrying only test-range routes, and enough
@@ -531,11 +648,11 @@ withdraw_checks(const struct bgpctl *b, const struct tp_site_conf **named, size_
 		if (!all[i].reachable)
 			log_info(s->name, "not reachable from here, counted as not "
 			    "announcing: %s", all[i].error);
-		if (all[i].announcing)
+		if (selected_announcing(b, &all[i]))
 			announcing++;
 		if (!is_named)
 			continue;
-		if (all[i].announcing)
+		if (selected_announcing(b, &all[i]))
 			leaving++;
 		for (k = 0; k < all[i].nprotos; k++) {
 			const struct proto_status *ps = &all[i].protos[k];
@@ -590,6 +707,10 @@ bgpctl_withdraw(struct bgpctl *b, int argc, char **argv)
 
 	if ((rc = resolve_sites(b, argc, argv, &sites)) != 0)
 		return rc;
+	if ((rc = selection_check(b, sites, n)) != 0) {
+		free(sites);
+		return rc;
+	}
 	memset(&r, 0, sizeof(r));
 	r.action = "withdraw";
 	r.ok = 1;
@@ -653,6 +774,10 @@ bgpctl_announce(struct bgpctl *b, int argc, char **argv)
 		if ((rc = resolve_sites(b, argc, argv, &sites)) != 0)
 			return rc;
 		n = (size_t)argc;
+	}
+	if ((rc = selection_check(b, sites, n)) != 0) {
+		free(sites);
+		return rc;
 	}
 	memset(&r, 0, sizeof(r));
 	r.action = "announce";

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "bgpctl.h"
+#include "escape.h"
 #include "output.h"
 #include "xalloc.h"
 
@@ -203,6 +204,9 @@ output_action(const struct bgpctl *b, const struct action_report *r)
 			json_object_set_new(s, "rolled_back", json_boolean(a->rolled_back));
 			json_object_set_new(s, "protocols", json_text_or_null(a->state));
 			json_object_set_new(s, "error", json_text_or_null(a->error));
+			json_object_set_new(s, "deadman_switch", a->deadman != NULL ?
+			    json_string(a->deadman) : json_null());
+			json_object_set_new(s, "still_withdrawn", json_text_or_null(a->still_down));
 			json_array_append_new(sites, s);
 		}
 		json_object_set_new(o, "sites", sites);
@@ -219,7 +223,15 @@ output_action(const struct bgpctl *b, const struct action_report *r)
 	}
 	tp_table_print(t, stdout, TP_FMT_TEXT);
 	tp_table_free(t);
-	if (strcmp(r->action, "withdraw") == 0 && r->ok)
+	for (i = 0; i < r->nsites; i++)
+		if (r->sites[i].still_down[0] != '\0' && r->sites[i].done)
+			printf("dead-man switch at %s: %s by the withdrawal of %s\n",
+			    r->sites[i].site->name, strcmp(r->action, "withdraw") == 0 ?
+			    "already armed" : "left armed", r->sites[i].still_down);
+	for (i = 0; i < r->nsites; i++)
+		if (r->sites[i].deadman != NULL && strcmp(r->sites[i].deadman, "armed") == 0)
+			break;
+	if (strcmp(r->action, "withdraw") == 0 && r->ok && i < r->nsites)
 		printf("dead-man switch: BIRD re-announces in %u s unless "
 		    "\"tp-bgpctl announce\" confirms\n", r->deadman);
 }
@@ -255,9 +267,10 @@ output_show(const struct bgpctl *b, const char *site, const char *command,
 	}
 	for (i = 0; i < reply->nlines; i++) {
 		const struct bird_line *l = &reply->lines[i];
+		char safe[4 * BIRD_LINE_MAX + 4];
 
 		if (l->kind == BIRD_LINE_ASYNC || (l->code == 0 && l->text[0] == '\0'))
 			continue;
-		printf("%s\n", l->text);
+		printf("%s\n", tp_escape(l->text, TP_ESC_KEEP_TAB, safe, sizeof(safe)));
 	}
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bird_reply.h"
+#include "escape.h"
 #include "xalloc.h"
 
 /* The class a reply code belongs to, from its first digit. */
@@ -98,25 +99,6 @@ reply_add(struct bird_reply *reply, int code, enum bird_line_kind kind, const ch
 	l->text = xstrdup(text);
 }
 
-/* A short printable rendering of a bad line for error messages. */
-static void
-quote_line(const char *line, size_t len, char *buf, size_t size)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < len && o + 5 < size; i++) {
-		unsigned char c = (unsigned char)line[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-			buf[o++] = (char)c;
-		else
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-	}
-	if (i < len && o + 4 < size)
-		o += (size_t)snprintf(buf + o, size - o, "...");
-	buf[o < size ? o : size - 1] = '\0';
-}
-
 /* Parse the complete line in r->line; 1 when it ended the reply, -1 when malformed. */
 static int
 reader_line(struct bird_reader *r, struct tp_err *err)
@@ -149,8 +131,8 @@ reader_line(struct bird_reader *r, struct tp_err *err)
 		r->reply.code = code;
 		return 1;
 	}
-	quote_line(s, r->len, q, sizeof(q));
-	return tp_err_set(err, "BIRD sent a malformed reply line \"%s\"", q);
+	return tp_err_set(err, "BIRD sent a malformed reply line \"%s\"",
+	    tp_escape_n(s, r->len, TP_ESC_QUOTES, q, sizeof(q)));
 }
 
 /* Take bytes until the reply is complete or they run out. */
@@ -172,7 +154,8 @@ bird_reader_feed(struct bird_reader *r, const char *buf, size_t len, size_t *use
 		if (r->reply.bytes >= BIRD_REPLY_MAX) {
 			r->failed = 1;
 			*used = i;
-			return tp_err_set(err, "BIRD reply longer than %zu bytes", BIRD_REPLY_MAX);
+			return tp_err_set(err, "BIRD reply longer than %zu MiB; refusing the "
+			    "rest (use birdc for replies that large)", BIRD_REPLY_MAX >> 20);
 		}
 		r->reply.bytes++;
 		if (c == '\n') {

@@ -19,8 +19,12 @@
 
 /* Longest line accepted; BIRD itself writes at most 512 bytes a line. */
 #define BIRD_LINE_MAX 4096
-/* Largest whole reply accepted (a full routing table is some 100 MiB). */
-#define BIRD_REPLY_MAX ((size_t)1 << 30)
+/*
+ * Largest whole reply accepted: the replies tp-bgpctl needs are a few KiB,
+ * and a parsed reply takes up to some 16 times its size in memory. A full
+ * routing table (some 100 MiB) is for birdc, not for tp-bgpctl show.
+ */
+#define BIRD_REPLY_MAX ((size_t)32 << 20)
 
 enum bird_line_kind {
 	BIRD_LINE_MORE,		/* "DDDD-text": more lines follow */

@@ -13,6 +13,7 @@
 #include "../lib/config.h"	/* not the autoconf config.h in the build folder */
 #include "db.h"
 #include "error.h"
+#include "import_cache.h"
 
 /* Exit statuses (see tp-campaign(8)). */
 #define CAMPAIGN_EXIT_FAILED	1	/* a step failed; everything was re-announced */
@@ -54,6 +55,8 @@ struct campaign {
 	long long baseline_round;
 	struct round_target *targets;
 	size_t ntargets;
+	/* Address and site look-ups, shared by every stream of every round. */
+	struct tp_import_cache *import_cache;
 	/* Progress, for the status line. */
 	size_t scenario_index, scenario_total;
 	/* Scenarios left aborted because a listener died (listener_failure = continue). */
@@ -75,6 +78,13 @@ int plan_scenarios(const struct tp_conf *conf, struct scenario **out, size_t *n,
 /* Canonical name of a set of site indexes (sorts them). */
 void scenario_canonical(const struct tp_conf *conf, struct scenario *s);
 void scenarios_free(struct scenario *v, size_t n);
+/*
+ * control.c: the targets scenario s probes: its catchment first (*ncatch),
+ * then control_per_site targets of every other site (at most control_share
+ * of each); *n in all.
+ */
+struct round_target *scenario_targets(const struct campaign *c, const struct scenario *s,
+    size_t *ncatch, size_t *n);
 /* 1 when the database site id is one of the scenario's withdrawn sites. */
 int scenario_has_site(const struct campaign *c, const struct scenario *s, long long site_id);
 /* Rough seconds a campaign of n scenarios over ntargets will take. */
@@ -94,6 +104,7 @@ struct round_outcome {
 	long long round_id;
 	size_t sent;
 	size_t replies;			/* responses stored */
+	size_t foreign;			/* records naming another site or round: not stored */
 	int complete;			/* every listener ended cleanly */
 	char lost_site[64];		/* first site whose stream lacked its end line */
 };
@@ -141,5 +152,8 @@ int explore_run(struct campaign *c, struct scenario **v, size_t *n, struct tp_er
 
 /* Sleep up to seconds, waking early when campaign_stop is set; -1 if stopped. */
 int campaign_sleep(double seconds);
+
+/* publish.c: write tp.conf's report_html, if set; -1 (logged) when it cannot. */
+int publish_report(struct campaign *c);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../analyze/prune.h"
 #include "log.h"
 #include "run.h"
 #include "xalloc.h"
@@ -160,6 +161,8 @@ run_or_resume(const struct options *o, long long resume_id)
 		return EX_UNAVAILABLE;
 	}
 	status = campaign_run(&c, resume_id);
+	retention_after_campaign(o->dry_run ? NULL : c.db, &conf);	/* retain_days */
+	tp_import_cache_free(c.import_cache);
 	tp_db_close(c.db);
 	free(c.site_ids);
 	free(c.withdrawn);

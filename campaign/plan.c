@@ -189,7 +189,8 @@ scenarios_free(struct scenario *v, size_t n)
 /*
  * Seconds: a baseline over every target, then per scenario the settle time,
  * two convergence samples, the scenario round over its catchment (plus the
- * control share) and the same again to see the catchment come back.
+ * control sample: control_per_site of every other site, at most
+ * control_share of the targets) and the same again to see the catchment come back.
  */
 double
 plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets, size_t catchment)
@@ -197,7 +198,10 @@ plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets, si
 	double rate = conf->rate ? conf->rate : 100000.0;
 	double round_overhead = conf->listen_grace + 1.0;
 	double sample = conf->sample_size / rate + round_overhead;
-	double scenario_round = (catchment + conf->control_share * ntargets) / rate + round_overhead;
+	double control = conf->control_share * (double)ntargets;
+	double per_site = (double)conf->control_per_site * (conf->nsites ? conf->nsites - 1 : 0);
+	double scenario_round = (catchment + (per_site < control ? per_site : control)) / rate +
+	    round_overhead;
 	double per_scenario = 2 * conf->settle + 4 * (conf->sample_interval + sample) +
 	    scenario_round;
 

@@ -287,6 +287,7 @@ import_streams(struct campaign *c, struct listener *ls, size_t nl, struct round_
 	out->complete = 1;
 	for (i = 0; i < nl; i++) {
 		struct tp_import_stats st;
+		struct tp_import_bind bind;
 		char name[96];
 		FILE *f;
 
@@ -294,12 +295,18 @@ import_streams(struct campaign *c, struct listener *ls, size_t nl, struct round_
 		f = fmemopen(ls[i].out.buf ? ls[i].out.buf : "", ls[i].out.len, "r");
 		if (f == NULL)
 			return tp_err_set(err, "fmemopen: %s", strerror(errno));
-		if (tp_import_stream(c->db, f, name, &st, err) < 0) {
+		/* A listener speaks for its own site and this round only. */
+		bind.round = (uint32_t)out->round_id;
+		snprintf(bind.site, sizeof(bind.site), "%s", ls[i].proc.site);
+		if (c->import_cache == NULL)
+			c->import_cache = tp_import_cache_new(c->db);
+		if (tp_import_stream_cached(c->import_cache, f, name, &bind, &st, err) < 0) {
 			fclose(f);
 			return -1;
 		}
 		fclose(f);
 		out->replies += st.inserted;
+		out->foreign += st.foreign;
 		if (st.streams_ended == 0) {
 			log_warn("round", "round %lld: the %s ended without its end line; the round "
 			    "is marked incomplete", out->round_id, name);
@@ -343,6 +350,9 @@ stop:
 		rc = tp_err_set(err, "round %lld: the listener at site %s died mid-round (its "
 		    "record stream has no end line); the round is incomplete and "
 		    "listener_failure is stop", out->round_id, out->lost_site);
+	if (out->foreign > 0)
+		log_warn("round", "round %lld: %zu records named another site or round than "
+		    "their listener's and were not stored", out->round_id, out->foreign);
 	log_info("round", "round %lld (%s): %zu probed, %zu replies%s", out->round_id, kind, n,
 	    out->replies, out->complete ? "" : ", incomplete");
 out:

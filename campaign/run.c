@@ -121,33 +121,6 @@ campaign_lock(const char *db_path, int *fd, struct tp_err *err)
 	return 0;
 }
 
-/*
- * The targets a scenario probes: first its catchment (the targets whose
- * baseline reply landed at one of its sites; *ncatch of them), then a
- * seeded random control share of every other responsive target; *n in all.
- */
-static struct round_target *
-scenario_targets(const struct campaign *c, const struct scenario *s, size_t *ncatch, size_t *n)
-{
-	struct round_target *v = xcalloc(c->ntargets ? c->ntargets : 1, sizeof(*v));
-	unsigned seed = (unsigned)s->id * 40503u + 1;
-	size_t i;
-
-	*n = 0;
-	for (i = 0; i < c->ntargets; i++)
-		if (scenario_has_site(c, s, c->targets[i].baseline_site))
-			v[(*n)++] = c->targets[i];
-	*ncatch = *n;
-	for (i = 0; i < c->ntargets; i++) {
-		const struct round_target *t = &c->targets[i];
-
-		if (!scenario_has_site(c, s, t->baseline_site) && t->baseline_site != 0 &&
-		    (double)rand_r(&seed) / RAND_MAX < c->conf->control_share)
-			v[(*n)++] = *t;
-	}
-	return v;
-}
-
 /* Withdraw, converge, measure, announce, wait for the catchment to return. */
 static int
 run_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)
@@ -421,6 +394,8 @@ campaign_run(struct campaign *c, long long resume_id)
 		status = 0;
 	}
 	campaign_print_summary(c, c->id);
+	if (publish_report(c) < 0 && status == 0)
+		status = CAMPAIGN_EXIT_FAILED;
 	scenarios_free(v, n);
 	return status;
 fail:
@@ -434,6 +409,7 @@ fail:
 	if (bgp_restore_all(c) < 0)
 		status = CAMPAIGN_EXIT_RESTORE;
 	state_campaign_finish(c, campaign_stop ? "aborted" : "failed");
+	publish_report(c);
 	log_error("campaign", "campaign %lld stopped; finish it with tp-campaign resume %lld",
 	    c->id, c->id);
 	scenarios_free(v, n);

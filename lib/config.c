@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <ini.h>
 
 #include "config.h"
+#include "name_index.h"
 #include "xalloc.h"
 
 enum conf_section {
@@ -64,6 +66,7 @@ static const struct conf_key conf_keys[] = {
 	CK("key_file",		T_PATH,		key_file,		0, 0),
 	CK("exclude",		T_PATH,		exclude,		0, 0),
 	CK("bindir",		T_STRING,	bindir,			0, 0),
+	CK("probe_user",	T_NAME,		probe_user,		0, 0),
 	{ SEC_CAMPAIGN, "test_ranges", T_PREFIXES, offsetof(struct tp_conf, test_ranges),
 	    offsetof(struct tp_conf, ntest_ranges), 0, 0, NULL },
 	CK("source4",		T_ADDR4,	source4,		0, 0),
@@ -78,6 +81,7 @@ static const struct conf_key conf_keys[] = {
 	CK("converge_timeout",	T_UINT,		converge_timeout,	1, 86400),
 	CK("tolerance",		T_DOUBLE,	tolerance,		0, 1),
 	CK("control_share",	T_DOUBLE,	control_share,		0, 1),
+	CK("control_per_site",	T_UINT,		control_per_site,	0, 10000000),
 	CK("listen_grace",	T_UINT,		listen_grace,		0, 600),
 	CK("site_timeout",	T_UINT,		site_timeout,		1, 86400),
 	CK("busy_timeout",	T_UINT,		busy_timeout,		1, 86400),
@@ -86,6 +90,8 @@ static const struct conf_key conf_keys[] = {
 	CK("chains",		T_UINT,		chains,			0, 64),
 	CK("explore",		T_UINT,		explore,		0, 100000),
 	CK("explore_size",	T_UINT,		explore_size,		1, 64),
+	CK("retain_days",	T_UINT,		retain_days,		0, 36500),
+	CK("report_html",	T_PATH,		report_html,		0, 0),
 	{ SEC_CAMPAIGN, "listener_failure", T_CHOICE, offsetof(struct tp_conf, listener_failure),
 	    0, 0, 0, "stop continue" },
 	SK("exec",		T_STRING,	exec,			0, 0),
@@ -110,6 +116,8 @@ struct conf_load {
 	int site_key_line[NKEYS];	/* the same for the current site */
 	int err_line;		/* first error, 0 = none */
 	struct tp_err err;
+	size_t sites_cap;	/* room in c->sites */
+	size_t sets_len, sets_cap;	/* c->sets's length and room, once appended to */
 };
 
 /* Record an error at line unless an earlier one is already recorded; returns 0 for inih. */
@@ -213,6 +221,7 @@ tp_conf_defaults(struct tp_conf *c)
 	c->converge_timeout = 300;
 	c->tolerance = 0.01;
 	c->control_share = 0.05;
+	c->control_per_site = 200;
 	c->listen_grace = 2;
 	c->site_timeout = 120;
 	c->listener_failure = TP_LISTENER_STOP;
@@ -234,26 +243,38 @@ tp_conf_free(struct tp_conf *c)
 	free(c->key_file);
 	free(c->exclude);
 	free(c->bindir);
+	free(c->probe_user);
 	free(c->test_ranges);
 	free(c->prober);
 	free(c->single);
 	free(c->sets);
+	free(c->report_html);
 	for (i = 0; i < c->nsites; i++)
 		site_free(&c->sites[i]);
 	free(c->sites);
+	tp_name_index_free(c->site_index);
 	memset(c, 0, sizeof(*c));
 }
 
-/* The site called name, or NULL. */
+/* The site called name, or NULL (by the index when tp_conf_load built one). */
 const struct tp_site_conf *
 tp_conf_site(const struct tp_conf *c, const char *name)
 {
 	size_t i;
 
+	if (c->site_index != NULL)
+		return tp_name_index_find(c->site_index, name, &i) ? &c->sites[i] : NULL;
 	for (i = 0; i < c->nsites; i++)
 		if (strcmp(c->sites[i].name, name) == 0)
 			return &c->sites[i];
 	return NULL;
+}
+
+/* 1 when the config measures the family: it has a probe source for it. */
+int
+tp_conf_has_family(const struct tp_conf *c, int family)
+{
+	return (family == AF_INET ? c->source4.family : c->source6.family) == family;
 }
 
 /* 1 when p lies wholly inside one of the test ranges. */
@@ -549,20 +570,33 @@ conf_set(struct conf_load *ld, const struct conf_key *k, char *base, const char 
 
 /*
  * A second `sets` line adds its sets to the first one's, so that long
- * lists fit the line length.
+ * lists fit the line length. The string grows by doubling, so that 40,000
+ * lines cost no more than one long one.
  */
 static int
 append_sets(struct conf_load *ld, const struct conf_key *k, char *base, const char *v)
 {
-	char **slot = (char **)(base + k->off), *joined;
+	char **slot = (char **)(base + k->off);
+	size_t vlen = strlen(v);
 
 	if (!check_site_list(ld, k, v))
 		return 0;
 	if (*v == '\0')
 		return 1;
-	joined = **slot == '\0' ? xstrdup(v) : xasprintf("%s, %s", *slot, v);
-	free(*slot);
-	*slot = joined;
+	if (ld->sets_cap == 0) {
+		ld->sets_len = strlen(*slot);
+		ld->sets_cap = ld->sets_len + 1;
+	}
+	while (ld->sets_len + vlen + 3 > ld->sets_cap) {
+		ld->sets_cap *= 2;
+		*slot = xreallocarray(*slot, ld->sets_cap, 1);
+	}
+	if (ld->sets_len > 0) {
+		memcpy(*slot + ld->sets_len, ", ", 2);
+		ld->sets_len += 2;
+	}
+	memcpy(*slot + ld->sets_len, v, vlen + 1);
+	ld->sets_len += vlen;
 	return 1;
 }
 
@@ -602,8 +636,13 @@ conf_section_begin(struct conf_load *ld, char *text)
 		    name, dup->line);
 		return;
 	}
-	c->sites = xreallocarray(c->sites, c->nsites + 1, sizeof(*c->sites));
-	site_defaults(&c->sites[c->nsites++], name, ld->line);
+	if (c->nsites == ld->sites_cap) {
+		ld->sites_cap = ld->sites_cap ? ld->sites_cap * 2 : 16;
+		c->sites = xreallocarray(c->sites, ld->sites_cap, sizeof(*c->sites));
+	}
+	site_defaults(&c->sites[c->nsites], name, ld->line);
+	tp_name_index_add(c->site_index, c->sites[c->nsites].name, c->nsites, NULL);
+	c->nsites++;
 	memset(ld->site_key_line, 0, sizeof(ld->site_key_line));
 	ld->in = IN_SITE;
 }
@@ -723,12 +762,38 @@ check_sites_known(struct conf_load *ld, const char *key, const char *value)
 	return ok;
 }
 
+/*
+ * Check a probe source (source4 or source6, named key) against test_ranges.
+ * A default source of a family that test_ranges does not cover is dropped
+ * (family 0: that family is not measured); one set in the file must lie
+ * inside test_ranges.
+ */
+static void
+check_source(struct conf_load *ld, struct tp_addr *source, const char *key)
+{
+	struct tp_prefix p;
+	size_t i;
+	int line = key_line(ld, key), covered = 0;
+
+	for (i = 0; i < ld->c->ntest_ranges; i++)
+		if (ld->c->test_ranges[i].addr.family == source->family)
+			covered = 1;
+	if (!covered && line == 0) {
+		memset(source, 0, sizeof(*source));
+		return;
+	}
+	p.addr = *source;
+	p.len = source->family == AF_INET ? 32 : 128;
+	if (!tp_conf_in_test_ranges(ld->c, &p))
+		conf_fail(ld, line ? line : key_line(ld, "test_ranges"),
+		    "%s: not inside test_ranges", key);
+}
+
 /* Check what involves more than one key, once the whole file is read. */
 static void
 conf_check(struct conf_load *ld)
 {
 	struct tp_conf *c = ld->c;
-	struct tp_prefix p;
 	size_t i;
 	int line;
 
@@ -747,20 +812,11 @@ conf_check(struct conf_load *ld)
 		    "min_announcing: must be at least 1");
 	check_sites_known(ld, "single", c->single);
 	check_sites_known(ld, "sets", c->sets);
-	p.addr = c->source4;
-	p.len = 32;
-	if (!tp_conf_in_test_ranges(c, &p)) {
-		line = key_line(ld, "source4");
-		conf_fail(ld, line ? line : key_line(ld, "test_ranges"),
-		    "source4: not inside test_ranges");
-	}
-	p.addr = c->source6;
-	p.len = 128;
-	if (!tp_conf_in_test_ranges(c, &p)) {
-		line = key_line(ld, "source6");
-		conf_fail(ld, line ? line : key_line(ld, "test_ranges"),
-		    "source6: not inside test_ranges");
-	}
+	check_source(ld, &c->source4, "source4");
+	check_source(ld, &c->source6, "source6");
+	if (c->source4.family == 0 && c->source6.family == 0)
+		conf_fail(ld, key_line(ld, "test_ranges"), "test_ranges: no range of "
+		    "either family");
 	if (c->deadman <= c->settle + c->converge_timeout) {
 		if ((line = key_line(ld, "deadman")) == 0 &&
 		    (line = key_line(ld, "converge_timeout")) == 0)
@@ -784,6 +840,7 @@ tp_conf_load(const char *path, struct tp_conf *c, struct tp_err *err)
 
 	tp_conf_defaults(c);
 	c->path = xstrdup(path);
+	c->site_index = tp_name_index_new();
 	memset(&ld, 0, sizeof(ld));
 	ld.c = c;
 	ld.in = IN_NONE;

@@ -7,6 +7,8 @@
 #include "addr.h"
 #include "error.h"
 
+struct tp_name_index;
+
 /* One [site NAME] section. */
 struct tp_site_conf {
 	char *name;		/* validated identifier (tp_name_valid) */
@@ -32,10 +34,11 @@ struct tp_conf {
 	char *key_file;		/* probe key; default SYSCONFDIR/traffic-predictor/probe.key */
 	char *exclude;		/* exclusion list; default PKGDATADIR/exclude.conf */
 	char *bindir;		/* where tp-probe and tp-bgpctl live at the sites; "" = PATH */
+	char *probe_user;	/* tp-probe drops root to this user; NULL = "tp" */
 	struct tp_prefix *test_ranges;	/* default 192.0.2.0/24 2001:db8:ffff::/48 */
 	size_t ntest_ranges;
-	struct tp_addr source4;	/* anycast probe source; default 192.0.2.1 */
-	struct tp_addr source6;	/* default 2001:db8:ffff::1 */
+	struct tp_addr source4;	/* anycast probe source; default 192.0.2.1; family 0 */
+	struct tp_addr source6;	/* default 2001:db8:ffff::1;   when not measured */
 	char *prober;		/* site that sends the probes; default the first site */
 	unsigned rate;		/* probes per second; default 10000 */
 	unsigned min_announcing;	/* default 2 */
@@ -45,7 +48,8 @@ struct tp_conf {
 	unsigned sample_size;	/* targets per convergence sample; default 500 */
 	unsigned converge_timeout;	/* seconds; default 300 */
 	double tolerance;	/* share two samples may differ by; default 0.01 */
-	double control_share;	/* share of other sites' targets probed too; default 0.05 */
+	double control_share;	/* at most this share of a site's targets in the control; 0.05 */
+	unsigned control_per_site;	/* control targets per other site; default 200 */
 	unsigned listen_grace;	/* seconds listeners wait for late replies; default 2 */
 	unsigned site_timeout;	/* seconds a tp-bgpctl run at a site may take; default 120 */
 	unsigned busy_timeout;	/* seconds a database write waits for another; 0 = the program's */
@@ -55,8 +59,11 @@ struct tp_conf {
 	unsigned chains;	/* depth; default 0 */
 	unsigned explore;	/* extra sets picked by lowest prediction confidence; default 0 */
 	unsigned explore_size;	/* sites in each of them; default 2 */
+	unsigned retain_days;	/* forget targets and replies older than this; 0 = keep */
+	char *report_html;	/* HTML report written at the end of each campaign; NULL = none */
 	struct tp_site_conf *sites;
 	size_t nsites;
+	struct tp_name_index *site_index;	/* sites by name (tp_conf_load fills it) */
 };
 
 /* Set every default (no sites). */
@@ -76,5 +83,7 @@ const struct tp_site_conf *tp_conf_site(const struct tp_conf *c, const char *nam
 int tp_name_valid(const char *s);
 /* 1 when a lies inside one of the configured test ranges. */
 int tp_conf_in_test_ranges(const struct tp_conf *c, const struct tp_prefix *p);
+/* 1 when the config measures this family (AF_INET, AF_INET6): it has a source for it. */
+int tp_conf_has_family(const struct tp_conf *c, int family);
 
 #endif

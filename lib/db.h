@@ -12,6 +12,9 @@
  *          status, started_us, finished_us)
  *   responses(round_id, target_id, site_id, rtt_us, ttl, received_us),
  *          primary key (round_id, target_id): importing twice adds nothing.
+ *   targets.seen_us: when an import last listed the target (retain_days)
+ *   campaign_aggregates(campaign_id, pruned_us, matrix JSON): the failover
+ *          matrix of a campaign whose replies were pruned
  */
 #ifndef TP_DB_H
 #define TP_DB_H

@@ -59,6 +59,15 @@ const struct tp_migration tp_migrations[] = {
 	  "  ttl INTEGER,"
 	  "  received_us INTEGER NOT NULL,"
 	  "  PRIMARY KEY (round_id, target_id)) WITHOUT ROWID;" },
+	/* Retention (retain_days): when an import last listed each target, and the
+	 * failover matrices of campaigns whose replies were pruned. */
+	{ 2,
+	  "ALTER TABLE targets ADD COLUMN seen_us INTEGER;"
+	  "UPDATE targets SET seen_us = CAST(strftime('%s', 'now') AS INTEGER) * 1000000;"
+	  "CREATE TABLE campaign_aggregates ("
+	  "  campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id),"
+	  "  pruned_us INTEGER NOT NULL,"
+	  "  matrix TEXT NOT NULL);" },
 };
 
 const size_t tp_migrations_count = sizeof(tp_migrations) / sizeof(tp_migrations[0]);

@@ -5,26 +5,35 @@
 #include <string.h>
 
 #include "error.h"
+#include "escape.h"
 
-/* Set err's message printf-style; returns -1 so callers can `return tp_err_set(...)`. */
+/*
+ * Set err's message printf-style, control characters escaped (escape.h);
+ * returns -1 so callers can `return tp_err_set(...)`.
+ */
 int
 tp_err_set(struct tp_err *err, const char *fmt, ...)
 {
+	char raw[sizeof(err->msg)];
 	va_list ap;
 
 	if (err == NULL)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	tp_escape(raw, 0, err->msg, sizeof(err->msg));
 	return -1;
 }
 
-/* Put more context in front of err's message: "<context>: <old message>". */
+/*
+ * Put more context in front of err's message: "<context>: <old message>"
+ * (the context escaped as in tp_err_set; the old message already is).
+ */
 int
 tp_err_prefix(struct tp_err *err, const char *fmt, ...)
 {
-	char old[sizeof(err->msg)], ctx[sizeof(err->msg)];
+	char old[sizeof(err->msg)], raw[sizeof(err->msg)], ctx[sizeof(err->msg)];
 	size_t n;
 	va_list ap;
 
@@ -32,8 +41,9 @@ tp_err_prefix(struct tp_err *err, const char *fmt, ...)
 		return -1;
 	memcpy(old, err->msg, sizeof(old));
 	va_start(ap, fmt);
-	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	tp_escape(raw, 0, ctx, sizeof(ctx));
 	n = strlen(ctx);
 	if (n > sizeof(err->msg) - 3)
 		n = sizeof(err->msg) - 3;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <syslog.h>
 
+#include "escape.h"
 #include "log.h"
 
 static const char *log_progname = "tp";
@@ -50,11 +51,12 @@ static void
 log_line(enum tp_log_level level, const char *subsys, const char *fmt, va_list ap)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
-	char buf[1024];
+	char raw[1024], buf[1024];
 
 	if (level > log_level)
 		return;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	tp_escape(raw, 0, buf, sizeof(buf));	/* input quoted in it stays inert */
 	fprintf(stderr, "%s: %s: %s\n", log_progname, subsys, buf);
 	if (log_syslog)
 		syslog(prio[level], "%s: %s", subsys, buf);

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "log.h"
 #include "output.h"
 #include "xalloc.h"
@@ -122,24 +123,27 @@ tp_table_int(struct tp_table *t, size_t col, long long v)
 	c->i = v;
 }
 
-/* Set a real cell shown with this many decimals. */
+/* Set a real cell shown with this many decimals (empty when v is inf or nan). */
 void
 tp_table_real(struct tp_table *t, size_t col, double v, int decimals)
 {
 	struct tp_cell *c = table_cell(t, col);
 
-	c->kind = TP_CELL_REAL;
+	c->kind = isfinite(v) ? TP_CELL_REAL : TP_CELL_EMPTY;
 	c->d = v;
 	c->decimals = decimals;
 }
 
-/* Set a share (0..1) cell: a percentage for people, the fraction for machines. */
+/*
+ * Set a share (0..1) cell: a percentage for people, the fraction for
+ * machines; empty when share is inf or nan.
+ */
 void
 tp_table_share(struct tp_table *t, size_t col, double share)
 {
 	struct tp_cell *c = table_cell(t, col);
 
-	c->kind = TP_CELL_SHARE;
+	c->kind = isfinite(share) ? TP_CELL_SHARE : TP_CELL_EMPTY;
 	c->d = share;
 }
 
@@ -169,7 +173,7 @@ cell_text(const struct tp_cell *c, int for_people, char *buf, size_t len)
 		snprintf(buf, len, "%s", for_people ? "-" : "");
 		break;
 	case TP_CELL_STR:
-		snprintf(buf, len, "%s", c->s);
+		tp_escape(c->s, 0, buf, len);	/* BIRD's words, names: never raw bytes */
 		break;
 	case TP_CELL_INT:
 		snprintf(buf, len, "%lld", c->i);

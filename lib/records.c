@@ -150,11 +150,35 @@ parse_end(char **f, int n, struct tp_record *r, struct tp_err *err)
 	return 0;
 }
 
+/* Read one bounded line of a stream (see records.h). */
+int
+tp_record_line_read(FILE *f, char *buf, struct tp_err *err)
+{
+	size_t n = 0;
+	int c, nul = 0;
+
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (c == '\0')
+			nul = 1;
+		if (n == TP_RECORD_LINE_MAX) {
+			buf[n] = '\0';
+			return tp_err_set(err, "line longer than %d bytes", TP_RECORD_LINE_MAX);
+		}
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	if (c == EOF && n == 0)
+		return 0;
+	if (nul)
+		return tp_err_set(err, "NUL byte in line");
+	return 1;
+}
+
 /* Parse one line of a record stream. */
 int
 tp_record_parse(const char *line, struct tp_record *r, struct tp_err *err)
 {
-	char buf[512], *f[RECORD_MAX_FIELDS];
+	char buf[TP_RECORD_LINE_MAX + 1], *f[RECORD_MAX_FIELDS];
 	size_t len = strlen(line);
 	int n;
 

@@ -20,6 +20,8 @@
 #include "error.h"
 
 #define TP_RECORDS_VERSION 1
+/* The longest line of a stream, comments included, without its newline. */
+#define TP_RECORD_LINE_MAX 511
 
 enum tp_record_kind {
 	TP_REC_HEADER,
@@ -46,6 +48,13 @@ void tp_records_write_reply(FILE *f, uint32_t round, const char *site,
     const struct tp_addr *a, int64_t rtt_us, int ttl, int64_t received_us);
 void tp_records_write_end(FILE *f, uint32_t round, const char *site, uint64_t accepted,
     uint64_t rejected, uint64_t duplicates, uint64_t drops);
+/*
+ * Read one line of a stream into buf (TP_RECORD_LINE_MAX + 1 bytes), without
+ * its newline: 1 a line, 0 the end of the stream, -1 with a reason for a
+ * line longer than TP_RECORD_LINE_MAX (comments too: memory stays bounded
+ * whatever a stream holds) or holding a NUL byte.
+ */
+int tp_record_line_read(FILE *f, char *buf, struct tp_err *err);
 /* Parse one line (without its newline); -1 with a reason when malformed. */
 int tp_record_parse(const char *line, struct tp_record *r, struct tp_err *err);
 

@@ -51,7 +51,7 @@ trim(char *s)
 	return s;
 }
 
-/* Parse a weight: a finite decimal number >= 0. */
+/* Parse a weight: a decimal number from 0 to TP_WEIGHT_MAX. */
 static int
 parse_weight(const char *s, double *w, struct tp_err *err)
 {
@@ -69,6 +69,9 @@ parse_weight(const char *s, double *w, struct tp_err *err)
 	if (v < 0)
 		return tp_err_set(err, "bad weight \"%.*s\": must be 0 or more",
 		    TARGETS_QUOTE_MAX, s);
+	if (v > TP_WEIGHT_MAX)
+		return tp_err_set(err, "bad weight \"%.*s\": more than %g",
+		    TARGETS_QUOTE_MAX, s, TP_WEIGHT_MAX);
 	*w = v == 0 ? 0 : v;	/* no -0 */
 	return 0;
 }
@@ -181,8 +184,8 @@ is_csv_header(const char *line)
 }
 
 /* Append t to l, doubling the storage when full. */
-static void
-list_push(struct tp_target_list *l, const struct tp_target *t)
+void
+tp_target_list_push(struct tp_target_list *l, const struct tp_target *t)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 1024;
@@ -221,7 +224,7 @@ tp_targets_read(FILE *f, const char *name, int flags, struct tp_target_list *out
 			rc = tp_target_parse_line(line, &t, &why);
 		}
 		if (rc == 0)
-			list_push(out, &t);
+			tp_target_list_push(out, &t);
 		else if (rc == 1)
 			out->comments++;
 		else if (flags & TP_TARGETS_SKIP_BAD) {

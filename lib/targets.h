@@ -8,6 +8,14 @@
 #include "addr.h"
 #include "error.h"
 
+/*
+ * The largest weight of one target line, and of all targets of a database
+ * together: sums of weights (repeats merged, a site's load, a matrix row)
+ * then stay far from overflowing a double.
+ */
+#define TP_WEIGHT_MAX 1e12
+#define TP_WEIGHT_TOTAL_MAX 1e15
+
 struct tp_target {
 	struct tp_addr addr;
 	double weight;		/* default 1 */
@@ -30,7 +38,7 @@ enum tp_targets_flags {
  * Read every target from f; name is used in messages ("FILE:LINE: reason",
  * "-" reads as "stdin"). Lines: "ADDR", "ADDR WEIGHT" (whitespace), or
  * "ADDR,SITE,WEIGHT" (SITE and WEIGHT may be empty); '#' starts a comment.
- * Weight: a finite number >= 0.
+ * Weight: a number from 0 to TP_WEIGHT_MAX.
  */
 int tp_targets_read(FILE *f, const char *name, int flags, struct tp_target_list *out,
     struct tp_err *err);
@@ -39,6 +47,8 @@ int tp_targets_read_file(const char *path, int flags, struct tp_target_list *out
     struct tp_err *err);
 /* Parse one line (no newline); 0 ok, 1 blank/comment, -1 malformed with reason. */
 int tp_target_parse_line(const char *line, struct tp_target *t, struct tp_err *err);
+/* Append t to l, growing it as needed. */
+void tp_target_list_push(struct tp_target_list *l, const struct tp_target *t);
 void tp_target_list_free(struct tp_target_list *l);
 
 #endif

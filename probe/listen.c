@@ -79,6 +79,7 @@ listen_apply_config(struct listen_opts *o, const char *path, struct tp_err *err)
 	if (tp_conf_load(path, &conf, err) < 0)
 		return -1;
 	o->key_path = conf.key_file;
+	o->user = conf.probe_user;
 	if (conf.ntest_ranges > LISTEN_MAX_RANGES)
 		return tp_err_set(err, "%s: more than %d test ranges", path, LISTEN_MAX_RANGES);
 	for (i = 0; i < conf.ntest_ranges; i++)
@@ -425,10 +426,16 @@ listen_import(struct tp_db *db, struct listener *l, const struct listen_stats *s
 {
 	struct tp_importer *imp;
 	struct tp_import_stats is;
+	struct tp_import_bind bind;
 	struct tp_record r;
 	size_t i;
 
-	imp = tp_importer_begin(db, err);
+	/* The site given with --site is the operator's word, not the stream's. */
+	if (tp_db_site_id(db, l->o->site, 1, err) < 0)
+		return -1;
+	bind.round = l->o->round;
+	snprintf(bind.site, sizeof(bind.site), "%s", l->o->site);
+	imp = tp_importer_begin_cached(NULL, db, &bind, db->path, err);
 	if (imp == NULL)
 		return -1;
 	record_init(&r, TP_REC_HEADER, l->o);
@@ -498,8 +505,13 @@ listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
 	p = listen_open(o, &l.dlt, err);
 	if (p == NULL)
 		goto out;
-	if (o->read_pcap == NULL && privdrop(o->user, err) < 0)
+	/* The key is read and the capture open: keep only CAP_NET_RAW, or
+	 * nothing at all to replay a file. */
+	if (o->drop_privileges && privdrop(o->user, o->read_pcap ? PRIVDROP_KEEP_NONE :
+	    PRIVDROP_KEEP_NET_RAW, err) < 0) {
+		pcap_close(p);
 		goto out;
+	}
 	l.out = db == NULL ? out : NULL;
 	reply_tally_init(&l.tally, &key, o->round, o->ranges, o->nranges);
 	listen_signals();
@@ -576,6 +588,7 @@ cmd_listen(int argc, char **argv)
 		log_error("listen", "%s", err.msg);
 		return 2;
 	}
+	o.drop_privileges = 1;
 	if (listen_run(&o, stdout, &st, &err) < 0) {
 		log_error("listen", "%s", err.msg);
 		return 1;

@@ -21,7 +21,8 @@ struct listen_opts {
 	const char *site;
 	const char *key_path;
 	const char *db_path;		/* import into this database instead of stdout */
-	const char *user;		/* drop to this user; NULL = keep CAP_NET_RAW only */
+	const char *user;		/* drop root to this user; NULL = PRIVDROP_DEFAULT_USER */
+	int drop_privileges;		/* the program (not a test) runs it: drop root */
 	uint32_t round;
 	int have_round;
 	struct tp_prefix ranges[LISTEN_MAX_RANGES];

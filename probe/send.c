@@ -25,6 +25,7 @@
 #include "log.h"
 #include "opt_parse.h"
 #include "output.h"
+#include "privdrop.h"
 #include "permute.h"
 #include "probe_cmd.h"
 #include "rate_limit.h"
@@ -40,7 +41,7 @@ const char send_usage[] =
     "usage: tp-probe send [-hjqn] [-c config] [-k keyfile] [-x exclude] -r round\n"
     "                     [-R pps] [--repeat n] [--gap seconds] [--seed n] [--ttl n]\n"
     "                     [--source4 addr] [--source6 addr] [--db database [--site name]]\n"
-    "                     [file]\n";
+    "                     [--user name] [file]\n";
 
 /* One family's outgoing batch: a socket, packets built from one template. */
 struct send_queue {
@@ -92,12 +93,13 @@ send_apply_config(struct send_opts *o, const char *path, struct tp_err *err)
 	o->source4 = conf.source4;
 	o->source6 = conf.source6;
 	o->rate = conf.rate;
+	o->user = conf.probe_user;
 	return 0;
 }
 
 enum {
 	OPT_REPEAT = 256, OPT_GAP, OPT_SEED, OPT_TTL, OPT_SOURCE4, OPT_SOURCE6, OPT_DB,
-	OPT_SITE, OPT_DRY_RUN, OPT_FORGE,
+	OPT_SITE, OPT_DRY_RUN, OPT_FORGE, OPT_USER,
 };
 
 static const struct option send_longopts[] = {
@@ -118,6 +120,7 @@ static const struct option send_longopts[] = {
 	{ "source6", required_argument, NULL, OPT_SOURCE6 },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "site", required_argument, NULL, OPT_SITE },
+	{ "user", required_argument, NULL, OPT_USER },
 	/* Testing only (not in the man page): forge echo replies from the targets. */
 	{ "forge-replies", no_argument, NULL, OPT_FORGE },
 	{ NULL, 0, NULL, 0 },
@@ -204,6 +207,9 @@ send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
 			break;
 		case OPT_FORGE:
 			o->forge_replies = 1;
+			break;
+		case OPT_USER:
+			o->user = optarg;
 			break;
 		case ':':
 			return tp_err_set(err, "option %s needs a value", argv[optind - 1]);
@@ -292,6 +298,23 @@ targets_load(const struct send_opts *o, struct tp_addr **v, size_t *n, struct tp
 	return 0;
 }
 
+/*
+ * Drop in place the targets of a family the options have no source for
+ * (a tp.conf without test ranges of that family); returns how many.
+ */
+static size_t
+targets_drop_unsourced(const struct send_opts *o, struct tp_addr *v, size_t *n)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < *n; i++)
+		if ((v[i].family == AF_INET ? o->source4.family : o->source6.family) != 0)
+			v[out++] = v[i];
+	i = *n - out;
+	*n = out;
+	return i;
+}
+
 /* Drop excluded and repeated targets in place, counting the excluded. */
 static size_t
 targets_filter(struct tp_addr *v, size_t n, const struct tp_exclude *x, uint64_t *excluded)
@@ -344,6 +367,8 @@ queue_init(struct send_queue *q, const struct send_opts *o, int family, int need
 	memset(q, 0, sizeof(*q));
 	q->family = family;
 	q->fd = -1;
+	if (local->family == 0)
+		return 0;	/* family not measured: its targets were dropped */
 	if (icmp_packet_init(&q->pkt[0], kind, local, (uint8_t)o->ttl, err) < 0)
 		return -1;
 	for (i = 0; i < SEND_BATCH; i++) {
@@ -476,7 +501,7 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 	struct tp_exclude *x;
 	struct rate_limit rl;
 	struct tp_progress prog;
-	size_t i, n4 = 0, n6 = 0;
+	size_t i, n4 = 0, n6 = 0, dropped;
 	int64_t t0;
 	uint64_t pass;
 	int rc = -1;
@@ -493,6 +518,9 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 		return tp_err_prefix(err, "exclusion list (--exclude)");
 	if (targets_load(o, &s.targets, &s.ntargets, err) < 0)
 		goto out;
+	if ((dropped = targets_drop_unsourced(o, s.targets, &s.ntargets)) > 0)
+		log_warn("send", "%zu targets not probed: no probe source of their family "
+		    "(the configuration has no test range for it)", dropped);
 	s.ntargets = targets_filter(s.targets, s.ntargets, x, &st->excluded);
 	st->targets = s.ntargets + st->excluded;
 	for (i = 0; i < s.ntargets; i++) {
@@ -505,6 +533,9 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 	    o->have_seed ? o->seed : permute_random_seed());
 	if (queue_init(&s.q4, o, AF_INET, n4 > 0 && !o->dry_run, err) < 0 ||
 	    queue_init(&s.q6, o, AF_INET6, n6 > 0 && !o->dry_run, err) < 0)
+		goto out;
+	/* Sockets open, key and targets read: nothing more needs privilege. */
+	if (o->drop_privileges && privdrop(o->user, PRIVDROP_KEEP_NONE, err) < 0)
 		goto out;
 	log_info("send", "round %u: %zu targets (%zu IPv4, %zu IPv6), %llu excluded, "
 	    "rate %llu/s%s", o->round, s.ntargets, n4, n6,
@@ -584,6 +615,7 @@ cmd_send(int argc, char **argv)
 		log_error("send", "%s", err.msg);
 		return 2;
 	}
+	o.drop_privileges = 1;
 	if (send_run(&o, &st, &err) < 0) {
 		log_error("send", "%s", err.msg);
 		return 1;

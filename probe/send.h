@@ -30,6 +30,8 @@ struct send_opts {
 	int quiet;			/* no progress line */
 	enum tp_format format;		/* summary format */
 	int forge_replies;		/* testing: send echo replies from the targets */
+	const char *user;		/* drop root to this user; NULL = PRIVDROP_DEFAULT_USER */
+	int drop_privileges;		/* the program (not a test) runs it: drop root */
 	struct tp_addr source4, source6;
 };
 

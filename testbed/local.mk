@@ -3,5 +3,9 @@
 EXTRA_DIST += testbed/tb testbed/README.md testbed/setup-campaign \
 	testbed/lib/common.sh testbed/lib/netns.sh testbed/lib/bird.sh \
 	testbed/lib/truth.sh testbed/lib/report.sh testbed/lib/topology.awk \
-	testbed/lib/targets.awk \
+	testbed/lib/targets.awk testbed/lib/slow.sh \
 	data/topologies/tiny.topo data/topologies/regional.topo
+
+# The slow-convergence mode's BGP delay (tb up --slow), built with the rest.
+noinst_PROGRAMS += tb-bgp-delay
+tb_bgp_delay_SOURCES = testbed/bgp_delay.c

@@ -39,7 +39,8 @@ LINT_DEFS = -I$(top_srcdir)/lib \
 	-DPKGDATADIR='"$(pkgdatadir)"' -DSYSCONFDIR='"$(sysconfdir)"' \
 	-DLOCALSTATEDIR='"$(localstatedir)"'
 LINT_CFLAGS = -std=gnu11 -include $(top_builddir)/config.h $(LINT_DEFS) $(PCAP_CFLAGS) $(SQLITE_CFLAGS) \
-	$(SODIUM_CFLAGS) $(JANSSON_CFLAGS) $(INIH_CFLAGS) $(CAPNG_CFLAGS)
+	$(SODIUM_CFLAGS) $(JANSSON_CFLAGS) $(INIH_CFLAGS) $(CAPNG_CFLAGS) $(ZLIB_CFLAGS) $(ZSTD_CFLAGS) \
+	$(GVC_CFLAGS)
 LINT_TIDY_CHECKS = -*,clang-analyzer-*,bugprone-*,cert-env33-c,cert-err34-c,\
 cert-fio38-c,cert-flp30-c,cert-msc30-c,cert-msc32-c,cert-str34-c,cert-dcl37-c,\
 -bugprone-easily-swappable-parameters,-bugprone-narrowing-conversions,\

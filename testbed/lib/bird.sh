@@ -34,18 +34,18 @@ bird_import_filter() {
 }
 
 # Print the export filter of node $1 in family $2 for the link described
-# by link_view. Sites send only the anycast range (prepended as asked);
+# by link_view. Sites send only the anycast range and the lanes inside
+# it (prepended as asked);
 # routers send everything to customers, sites and plain neighbours, and
 # to peers and providers only their own client ranges and tagged routes.
 bird_export_filter() {
 	local n=$1 fam=$2 net i prep=
 	if [[ ${KIND[$n]} == site ]]; then
-		net='192.0.2.0/24'
-		[[ $fam == 6 ]] && net='2001:db8:ffff::/48'
+		net="[ $(lane_net 0 "$fam")+ ]"
 		for ((i = 0; i < ${PREPEND[$n]}; i++)); do
 			prep+="bgp_path.prepend($ANYCAST_AS); "
 		done
-		printf 'export filter { if net = %s then { %saccept; } reject; };' "$net" "$prep"
+		printf 'export filter { if net ~ %s then { %saccept; } reject; };' "$net" "$prep"
 		return
 	fi
 	case $LV_ROLE in
@@ -61,7 +61,7 @@ bird_export_filter() {
 
 # Print the BIRD configuration of node $1 (a site or a router).
 bird_config() {
-	local n=$1 k fam my_as peer_as peer_addr my_addr
+	local n=$1 k l fam my_as peer_as peer_addr my_addr
 	if [[ ${KIND[$n]} == site ]]; then my_as=$ANYCAST_AS; else my_as=${ASN[$n]}; fi
 	link_view "$n" "$(node_first_link "$n")"
 	cat <<EOF
@@ -73,13 +73,18 @@ protocol device { scan time 10; }
 EOF
 	if [[ ${KIND[$n]} == site ]]; then
 		cat <<'EOF'
-protocol kernel kernel4 { ipv4 { import none; export where net != 192.0.2.0/24; }; }
-protocol kernel kernel6 { ipv6 { import none; export where net != 2001:db8:ffff::/48; }; }
+protocol kernel kernel4 { ipv4 { import none; export where net !~ [ 192.0.2.0/24+ ]; }; }
+protocol kernel kernel6 { ipv6 { import none; export where net !~ [ 2001:db8:ffff::/48+ ]; }; }
 
-# The anycast test ranges: disable to withdraw this site, enable to announce.
-protocol static tp_anycast4 { ipv4; route 192.0.2.0/24 blackhole; }
-protocol static tp_anycast6 { ipv6; route 2001:db8:ffff::/48 blackhole; }
+# The anycast test range (lane 0) and the lanes inside it, one static
+# protocol each: disable to withdraw this site, enable to announce.
 EOF
+		for ((l = 0; l <= LANES; l++)); do
+			for fam in 4 6; do
+				printf 'protocol static %s { ipv%s; route %s blackhole; }\n' \
+				    "$(lane_protocol "$l" "$fam")" "$fam" "$(lane_net "$l" "$fam")"
+			done
+		done
 	else
 		cat <<'EOF'
 protocol kernel kernel4 { ipv4 { import none; export all; }; }
@@ -198,11 +203,15 @@ bird_stop_all() {
 }
 
 # Print the prefixes node $1 must have once converged, space separated:
-# every client range, and for a router also the anycast ranges.
+# every client range, and for a router also the anycast ranges and lanes.
 bird_expected_routes() {
-	local c
+	local c l
 	for c in $(nodes_of_kind client); do printf '%s %s ' "${CV4[$c]}" "${CV6[$c]}"; done
-	[[ ${KIND[$1]} == router ]] && printf '192.0.2.0/24 2001:db8:ffff::/48'
+	if [[ ${KIND[$1]} == router ]]; then
+		for ((l = 0; l <= LANES; l++)); do
+			printf '%s %s ' "$(lane_net "$l" 4)" "$(lane_net "$l" 6)"
+		done
+	fi
 	return 0
 }
 

@@ -9,6 +9,7 @@ declare -a LA=() LB=() LREL=() LLPA=() LLPB=() L4A=() L4B=() L6A=() L6B=()
 NLINKS=0
 TOPO_NAME=
 ANYCAST_AS=
+LANES=0
 
 # Print "tb: MESSAGE" on stderr and exit 1.
 die() {
@@ -122,4 +123,38 @@ bird_socket() {
 # 1 when node $1 exists in the plan (exit status).
 node_known() {
 	[[ -n $1 && -n ${KIND[$1]+x} ]]
+}
+
+# Lanes: lane 0 is the whole anycast test range (192.0.2.0/24 and
+# 2001:db8:ffff::/48, protocols tp_anycast4/6, address .1 and ::1); lane
+# K (1 to LANES) is the more specific 192.0.2.16K/28 and
+# 2001:db8:ffff:K::/64 (hex K), protocols tp_laneK_4/6, address .16K+1
+# and 2001:db8:ffff:K::1. Lane 0's address lies outside every lane
+# prefix, so withdrawing one lane never moves another.
+
+# Print the prefix of lane $1 in family $2.
+lane_net() {
+	if (($1 == 0)); then
+		[[ $2 == 4 ]] && printf '192.0.2.0/24' || printf '2001:db8:ffff::/48'
+	elif [[ $2 == 4 ]]; then
+		printf '192.0.2.%d/28' $((16 * $1))
+	else
+		printf '2001:db8:ffff:%x::/64' "$1"
+	fi
+}
+
+# Print the anycast address of lane $1 in family $2.
+lane_addr() {
+	if (($1 == 0)); then
+		[[ $2 == 4 ]] && printf '192.0.2.1' || printf '2001:db8:ffff::1'
+	elif [[ $2 == 4 ]]; then
+		printf '192.0.2.%d' $((16 * $1 + 1))
+	else
+		printf '2001:db8:ffff:%x::1' "$1"
+	fi
+}
+
+# Print the name of the static protocol that originates lane $1, family $2.
+lane_protocol() {
+	if (($1 == 0)); then printf 'tp_anycast%s' "$2"; else printf 'tp_lane%d_%s' "$1" "$2"; fi
 }

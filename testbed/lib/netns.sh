@@ -60,7 +60,7 @@ netns_links_create() {
 # addresses, the anycast addresses of a site, the default route and the
 # local client ranges of a client network.
 netns_node_batch() {
-	local n=$1 k
+	local n=$1 k l
 	printf 'link set lo up\n'
 	for k in ${NODE_LINKS[$n]}; do
 		link_view "$n" "$k"
@@ -70,8 +70,10 @@ netns_node_batch() {
 	done
 	case ${KIND[$n]} in
 	site)
-		printf 'addr add 192.0.2.1/32 dev lo\n'
-		printf 'addr add 2001:db8:ffff::1/128 dev lo nodad\n'
+		for ((l = 0; l <= LANES; l++)); do
+			printf 'addr add %s/32 dev lo\n' "$(lane_addr "$l" 4)"
+			printf 'addr add %s/128 dev lo nodad\n' "$(lane_addr "$l" 6)"
+		done
 		;;
 	client)
 		printf 'route add default via %s\n' "$LV_PEER4"

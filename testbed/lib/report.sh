@@ -18,14 +18,29 @@ status_mac() {
 	ip -n "$1" -br link show dev "$2" 2>/dev/null | awk '{ print $3 }'
 }
 
+# Print the lanes as JSON objects separated by commas: number, prefixes,
+# anycast addresses and the static protocols that originate them.
+status_lanes_json() {
+	local l
+	for ((l = 0; l <= LANES; l++)); do
+		((l == 0)) || printf ','
+		printf '{"lane":%d,"ipv4":"%s","ipv6":"%s","address4":"%s","address6":"%s","protocol4":"%s","protocol6":"%s"}' \
+		    "$l" "$(lane_net "$l" 4)" "$(lane_net "$l" 6)" "$(lane_addr "$l" 4)" \
+		    "$(lane_addr "$l" 6)" "$(lane_protocol "$l" 4)" "$(lane_protocol "$l" 6)"
+	done
+}
+
 # Print the status of the testbed: text, or JSON with --json as $1.
 status_print() {
 	local json=${1:-} n k r ns up total running first=1 mac bgp
 	if [[ -n $json ]]; then
-		printf '{"prefix":"%s","run_dir":"%s","topology":"%s","nodes":[' \
-		    "$PREFIX" "$RUN_DIR" "$TOPO_NAME"
+		printf '{"prefix":"%s","run_dir":"%s","topology":"%s","bgp_delay":%d,"lanes":[' \
+		    "$PREFIX" "$RUN_DIR" "$TOPO_NAME" "$(slow_delay)"
+		status_lanes_json
+		printf '],"nodes":['
 	else
-		printf 'testbed %s (topology %s, run folder %s)\n' "$PREFIX" "$TOPO_NAME" "$RUN_DIR"
+		printf 'testbed %s (topology %s, run folder %s, lanes 0 to %d, BGP delay %d s per hop)\n' \
+		    "$PREFIX" "$TOPO_NAME" "$RUN_DIR" "$LANES" "$(slow_delay)"
 	fi
 	for n in "${NODES[@]}"; do
 		ns=$(ns_of "$n")
@@ -83,6 +98,9 @@ conf_print() {
 [campaign]
 database = $RUN_DIR/tp.db
 key_file = $RUN_DIR/probe.key
+# The testbed runs everything as root and has no "tp" system user: tp-probe
+# drops root to nobody once its key is read and its sockets are open.
+probe_user = nobody
 EOF
 	for n in $(nodes_of_kind site); do
 		cat <<EOF

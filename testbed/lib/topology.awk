@@ -172,6 +172,7 @@ function default_lp(rel) {
 
 BEGIN {
 	anycast_as = 64999
+	lanes = 3
 	nnodes = 0
 	nrlinks = 0
 	bad = 0
@@ -198,6 +199,14 @@ $1 == "anycast-as" {
 		fail("usage: anycast-as NUMBER (1 to 4294967294)")
 	else
 		anycast_as = $2 + 0
+	next
+}
+
+$1 == "lanes" {
+	if (NF != 2 || !number_ok($2) || $2 + 0 > 15)
+		fail("usage: lanes NUMBER (0 to 15)")
+	else
+		lanes = $2 + 0
 	next
 }
 
@@ -300,7 +309,7 @@ $1 == "client" {
 }
 
 {
-	fail("unknown statement '" $1 "': use name, anycast-as, router, site, link or client")
+	fail("unknown statement '" $1 "': use name, anycast-as, lanes, router, site, link or client")
 }
 
 END {
@@ -385,6 +394,7 @@ END {
 	print "# plan made by testbed/lib/topology.awk; do not edit"
 	printf("TOPO_NAME='%s'\n", topo_name)
 	printf("ANYCAST_AS=%d\n", anycast_as)
+	printf("LANES=%d\n", lanes)
 	printf("NODES=(")
 	for (i = 1; i <= nnodes; i++)
 		printf("%s%s", i > 1 ? " " : "", order[i])

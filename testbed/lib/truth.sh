@@ -1,5 +1,5 @@
-# truth.sh: where each client network's replies to the anycast address go
-# right now, read from the routers' BIRD RIBs (best route, hop by hop),
+# truth.sh: where each client network's replies to the anycast address of
+# a lane go right now, read from the routers' BIRD RIBs (best route, hop by hop),
 # never from probing. Sourced by testbed/tb.
 
 declare -A TRUTH_NH=()     # "ROUTER/FAM" -> next-hop node or "" (no route)
@@ -17,13 +17,13 @@ truth_address_map() {
 }
 
 # Fill TRUTH_NH: for every router and family, the node its best route to
-# the anycast address points at ("" when it has no usable route).
+# the anycast address of lane $1 (default 0) points at ("" when it has no
+# usable route).
 truth_load_next_hops() {
-	local r fam dst via out
+	local lane=${1:-0} r fam dst via out
 	for r in $(nodes_of_kind router); do
 		for fam in 4 6; do
-			dst=192.0.2.1
-			[[ $fam == 6 ]] && dst=2001:db8:ffff::1
+			dst=$(lane_addr "$lane" "$fam")
 			# birdc exits 1 also for "Network not found" (no route).
 			if ! out=$(birdc -s "$(bird_socket "$r")" show route for "$dst" primary 2>&1) &&
 			    [[ $out != *"Network not found"* ]]; then
@@ -50,13 +50,15 @@ truth_site() {
 	done
 }
 
-# Print the truth table (text, or JSON with --json as $1).
+# Print the truth table of lane $2 (default 0): text, or JSON when $1 is
+# not empty.
 truth_print() {
-	local json=${1:-} c s4 s6 first=1
+	local json=${1:-} lane=${2:-0} c s4 s6 first=1
 	truth_address_map
-	truth_load_next_hops
+	truth_load_next_hops "$lane"
 	if [[ -n $json ]]; then
-		printf '{"clients":['
+		printf '{"lane":%d,"address4":"%s","address6":"%s","clients":[' \
+		    "$lane" "$(lane_addr "$lane" 4)" "$(lane_addr "$lane" 6)"
 	else
 		printf '%-12s %-12s %-18s %-24s %-12s %s\n' client router ipv4 ipv6 site4 site6
 	fi

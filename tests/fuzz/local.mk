@@ -15,15 +15,17 @@
 #   reply_decode   captured frame decoder and judge   probe/reply_decode.c, reply_tally.c
 #   targets        target list reader                 lib/targets.c
 #   config         tp.conf reader (with inih)         lib/config.c
-#   records        record stream parser and importer  lib/records.c, lib/import.c
+#   records        record stream parser and importer  lib/records.c, lib/import.c, lib/import_cache.c
+#   logs           request logs, gzip/zstd by magic   lib/decompress.c, analyze/log_formats.c
 
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-std=gnu11 $(AM_CPPFLAGS)
-FUZZ_NAMES = bird_reply reply_decode targets config records
-FUZZERS = fuzz_bird_reply fuzz_reply_decode fuzz_targets fuzz_config fuzz_records
-FUZZ_BASE = $(top_srcdir)/lib/error.c $(top_srcdir)/lib/xalloc.c $(top_srcdir)/lib/log.c
+FUZZ_NAMES = bird_reply reply_decode targets config records logs
+FUZZERS = fuzz_bird_reply fuzz_reply_decode fuzz_targets fuzz_config fuzz_records fuzz_logs
+FUZZ_BASE = $(top_srcdir)/lib/error.c $(top_srcdir)/lib/xalloc.c $(top_srcdir)/lib/log.c \
+	$(top_srcdir)/lib/escape.c $(top_srcdir)/lib/name_index.c
 
 FUZZ_BIRD_REPLY_SRC = $(top_srcdir)/tests/fuzz/fuzz_bird_reply.c \
 	$(top_srcdir)/bgpctl/bird_reply.c $(FUZZ_BASE)
@@ -36,8 +38,13 @@ FUZZ_TARGETS_SRC = $(top_srcdir)/tests/fuzz/fuzz_targets.c $(top_srcdir)/lib/tar
 FUZZ_CONFIG_SRC = $(top_srcdir)/tests/fuzz/fuzz_config.c $(top_srcdir)/lib/config.c \
 	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 FUZZ_RECORDS_SRC = $(top_srcdir)/tests/fuzz/fuzz_records.c $(top_srcdir)/lib/records.c \
-	$(top_srcdir)/lib/import.c $(top_srcdir)/lib/db.c $(top_srcdir)/lib/db_migrations.c \
-	$(top_srcdir)/lib/config.c $(top_srcdir)/lib/addr.c $(FUZZ_BASE)
+	$(top_srcdir)/lib/import.c $(top_srcdir)/lib/import_cache.c $(top_srcdir)/lib/db.c \
+	$(top_srcdir)/lib/db_file.c $(top_srcdir)/lib/db_migrations.c $(top_srcdir)/lib/db_readonly.c \
+	$(top_srcdir)/lib/config.c \
+	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
+FUZZ_LOGS_SRC = $(top_srcdir)/tests/fuzz/fuzz_logs.c $(top_srcdir)/lib/decompress.c \
+	$(top_srcdir)/analyze/log_formats.c $(top_srcdir)/analyze/log_time.c \
+	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 
 fuzz_bird_reply: $(FUZZ_BIRD_REPLY_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_BIRD_REPLY_SRC)
@@ -50,6 +57,9 @@ fuzz_config: $(FUZZ_CONFIG_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CONFIG_SRC) $(INIH_LIBS) -lm
 fuzz_records: $(FUZZ_RECORDS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_RECORDS_SRC) $(SQLITE_LIBS) $(INIH_LIBS) -lm
+fuzz_logs: $(FUZZ_LOGS_SRC) config.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_LOGS_SRC) $(JANSSON_LIBS) $(ZLIB_LIBS) \
+	    $(ZSTD_LIBS) -lm
 
 # Run one fuzzer for FUZZ_SECONDS; the shell variable n holds its name.
 FUZZ_RUN = mkdir -p fuzz-corpus-$$n && \
@@ -66,6 +76,8 @@ fuzz-config: fuzz_config
 	n=config; $(FUZZ_RUN)
 fuzz-records: fuzz_records
 	n=records; $(FUZZ_RUN)
+fuzz-logs: fuzz_logs
+	n=logs; $(FUZZ_RUN)
 
 # Every fuzzer in turn (each log in fuzz-NAME.log); fails if any found a crash.
 fuzz: $(FUZZERS)
@@ -84,6 +96,6 @@ fuzz: $(FUZZERS)
 	done; \
 	test $$failed = 0
 
-.PHONY: fuzz fuzz-bird-reply fuzz-reply-decode fuzz-targets fuzz-config fuzz-records
+.PHONY: fuzz fuzz-bird-reply fuzz-reply-decode fuzz-targets fuzz-config fuzz-records fuzz-logs
 CLEANFILES += $(FUZZERS) fuzz-bird_reply.log fuzz-reply_decode.log \
-	fuzz-targets.log fuzz-config.log fuzz-records.log
+	fuzz-targets.log fuzz-config.log fuzz-records.log fuzz-logs.log

@@ -10,12 +10,19 @@
 #  4. SIGKILL during a withdrawal: the announcements are back within the
 #     dead-man time; `resume` then finishes the campaign, and its matrix
 #     equals the uninterrupted run's.
-#  6. The killed campaign's scenario is left running; the resume takes it
+#  7. The killed campaign's scenario is left running; the resume takes it
 #     over and outwaits a write lock another program holds for 8 s in the
 #     middle of a scenario; no exit (SIGTERM, failure, done) leaves a
 #     scenario running.
 #  5. A listener that cannot start at one site fails the preflight with
 #     that site's name, and nothing is withdrawn.
+#  6. A forged listener stream (issue 19, item 4): site chc's exec prefix
+#     is a wrapper that puts, before each of its listener's replies, the
+#     same reply claimed for site akl, for a site "phantom", and for a
+#     finished round of the first campaign. The campaign still finishes;
+#     its matrix equals the first campaign's (without the binding the
+#     akl claims would land first and move chc's replies to akl), no site
+#     is added, the finished round keeps its rows, and the run says so.
 #
 # With CAMPAIGN_OVER_SSH=1 (test-campaign-ssh.sh) every site is reached
 # as in production, by `exec = ssh ...` to an sshd in the site's namespace
@@ -259,7 +266,7 @@ if wait_some_withdrawn; then
 else
 	fail "campaign SIGKILL" "no withdrawal seen"
 fi
-# 6: the killed campaign left its scenario running; resume takes it over,
+# 7: the killed campaign left its scenario running; resume takes it over,
 # and outwaits a write lock held for 8 s in the middle of a scenario
 # (longer than SQLite's 5 s default): it finishes, leaving nothing running.
 n=$(running_scenarios)
@@ -300,6 +307,56 @@ if ((rc == 3)) && grep -q "preflight.*site chc" "$WORK/broken.out" && [[ $(annou
 	pass "campaign preflight names the site whose listener cannot start"
 else
 	fail "campaign preflight names the site whose listener cannot start" "exit $rc: $(cat "$WORK/broken.out")"
+fi
+
+# 6: a listener that speaks for another site, a phantom site and a finished round.
+EARLY=$(sqlite3 "$DB" "SELECT r.id FROM rounds r JOIN scenarios s ON s.id = r.scenario_id
+	WHERE s.campaign_id = $FIRST AND s.withdrawn = 'akl' AND r.kind = 'scenario'
+	ORDER BY r.id DESC LIMIT 1")
+first_rows() {
+	sqlite3 "$DB" "SELECT count(*) FROM responses WHERE round_id IN
+		(SELECT id FROM rounds WHERE campaign_id = $FIRST)"
+}
+rows_before=$(first_rows)
+sites_before=$(sqlite3 "$DB" "SELECT group_concat(name) FROM sites")
+cat >"$WORK/forge" <<EOF
+#!/bin/bash
+# Run the site's command; before each chc reply of a listener, forge the
+# same reply for site akl, for a site phantom, and for round $EARLY.
+case " \$* " in
+*" listen "*) exec "\$@" > >(exec awk -v early=$EARLY '
+	\$1 == "reply" && \$3 == "chc" {
+		a = \$0; sub(/ chc /, " akl ", a); print a
+		p = \$0; sub(/ chc /, " phantom ", p); print p
+		e = \$0; sub(/^reply [0-9]+ /, "reply " early " ", e); print e }
+	{ print; fflush() }') ;;
+*) exec "\$@" ;;
+esac
+EOF
+chmod +x "$WORK/forge"
+sed "/^\[site chc\]/,/^\[/ s|^exec = |exec = $WORK/forge |" "$CONF" >"$WORK/forge.conf"
+name="campaign forged records for another site, a phantom site and a finished round are not stored"
+rc=0
+"${AT_CONTROLLER[@]}" "$BUILD/tp-campaign" -c "$WORK/forge.conf" run >"$WORK/forge.out" 2>&1 || rc=$?
+FORGED=$(campaign -j list | jq '.[0].campaign')
+analyze -j matrix --campaign "$FORGED" | comparable >"$WORK/matrix.forged"
+sites_after=$(sqlite3 "$DB" "SELECT group_concat(name) FROM sites")
+rows_after=$(first_rows)
+if ! grep -q "exec = $WORK/forge" "$WORK/forge.conf"; then
+	fail "$name" "site chc has no exec line to wrap"
+elif ((rc != 0)); then
+	fail "$name" "exit $rc: $(tail -3 "$WORK/forge.out")"
+elif ! cmp -s "$WORK/matrix.first" "$WORK/matrix.forged"; then
+	fail "$name" "matrix differs: $(diff "$WORK/matrix.first" "$WORK/matrix.forged" | head -10)"
+elif [[ $sites_after != "$sites_before" ]]; then
+	fail "$name" "sites were $sites_before, now $sites_after"
+elif [[ $rows_after != "$rows_before" ]]; then
+	fail "$name" "campaign $FIRST had $rows_before responses, now $rows_after"
+elif ! grep -q "not this listener's site" "$WORK/forge.out" ||
+    ! grep -q "records named another site or round" "$WORK/forge.out"; then
+	fail "$name" "no warning: $(tail -3 "$WORK/forge.out")"
+else
+	pass "$name ($(grep -c "records named another site" "$WORK/forge.out") rounds warned)"
 fi
 
 exit "$FAILED"

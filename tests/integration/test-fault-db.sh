@@ -124,9 +124,9 @@ sqlite3 "$WORK/base.db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 rm -f "$WORK/base.db-wal" "$WORK/base.db-shm"
 awk -v n=$N -v r="$R" 'BEGIN { print "tp-records 1"
 	for (i = 0; i < n; i++)
-		printf("reply %d chc 198.%d.%d.%d %d 60 17000000%08d\n", r,
+		printf("reply %d akl 198.%d.%d.%d %d 60 17000000%08d\n", r,
 		    18 + int(i / 65536), int(i / 256) % 256, i % 256, 900 + i % 500, i)
-	printf("end %d chc %d 0 0 0\n", r, n) }' >"$WORK/stream.txt"
+	printf("end %d akl %d 0 0 0\n", r, n) }' >"$WORK/stream.txt"
 chmod 644 "$WORK/stream.txt"
 BASE_COUNTS=$(counts "$WORK/base.db")
 

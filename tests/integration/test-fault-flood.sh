@@ -77,7 +77,7 @@ NTARGETS=$(wc -l <"$WORK/targets.txt")
 # A listener per site; each prints its header once the capture is open.
 for s in $SITES; do
 	# A simple command in the background: $! ends up as tp-probe itself.
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$s" "$PROBE" listen -r "$ROUND" -s "$s" -k "$WORK/probe.key" --duration 300 -j \
+	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$s" "$PROBE" listen --user nobody -r "$ROUND" -s "$s" -k "$WORK/probe.key" --duration 300 -j \
 	    >"$WORK/rec-$s.txt" 2>"$WORK/sum-$s.json" &
 	PIDS+=($!)
 done
@@ -93,13 +93,13 @@ done
 FRATE=$((10 * RATE))
 passes=$(((NTARGETS / RATE + 2) * FRATE / NTARGETS + 1))
 f_start=$(now_ms)
-"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$FORGER" "$PROBE" send -q -j -r "$ROUND" -k "$WORK/forger.key" -x "$WORK/no-exclude.conf" \
+"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$FORGER" "$PROBE" send --user nobody -q -j -r "$ROUND" -k "$WORK/forger.key" -x "$WORK/no-exclude.conf" \
     -R "$FRATE" --repeat "$passes" --gap 0 --forge-replies "$WORK/targets.txt" >"$WORK/forge.json" &
 FORGE_PID=$!
 PIDS+=("$FORGE_PID")
 sleep 0.5
 r_start=$(now_ms)
-tb exec "$PROBER" "$PROBE" send -q -j -r "$ROUND" -k "$WORK/probe.key" -x "$WORK/no-exclude.conf" \
+tb exec "$PROBER" "$PROBE" send --user nobody -q -j -r "$ROUND" -k "$WORK/probe.key" -x "$WORK/no-exclude.conf" \
     -R "$RATE" "$WORK/targets.txt" >"$WORK/send.json"
 r_end=$(now_ms)
 wait "$FORGE_PID" || fail "forger" "exit status $?"

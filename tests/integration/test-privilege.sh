@@ -1,13 +1,20 @@
 #!/bin/bash
 # test-privilege.sh: what tp-probe and tp-bgpctl may do once running.
 #
-# tp-probe listen, on the tiny testbed (site akl, inside its namespace):
-#   - as root without --user it keeps exactly CAP_NET_RAW: CapEff and
-#     CapPrm are that one bit, CapInh and CapAmb are empty, and the bounding
-#     set holds nothing else (libcap-ng clears it), read from /proc/PID/status;
-#   - with --user nobody it runs as nobody (every uid and gid) with no
-#     capabilities at all;
-#   both still capturing (the record stream's header comes after the drop).
+# tp-probe, on the tiny testbed (site akl, inside its namespace), read from
+# /proc/PID/status while it runs:
+#   - listen --user nobody (and listen -c with probe_user = nobody in
+#     tp.conf): every uid and gid nobody's, CapEff and CapPrm exactly
+#     CAP_NET_RAW, CapInh and CapAmb empty, the bounding set nothing else;
+#     still capturing (the record stream's header comes after the drop);
+#   - listen as root without --user: runs as the user tp, or, where there
+#     is none, refuses in one line naming it;
+#   - listen --user with an unknown user: refused;
+#   - listen --read-pcap (from a fifo, so it is still running after the
+#     drop) and send (10 probes a second to the testbed's clients, looked
+#     at mid-way): nobody, no capabilities at all; send still sends every
+#     probe through the sockets it opened before the drop; send as root
+#     without --user and no user tp refuses.
 # tp-bgpctl, against a fake BIRD socket that logs every line it receives
 # (tests/integration/fake-bird):
 #   - status, withdraw, announce and show run to the end with a good config;
@@ -120,65 +127,124 @@ TB_UP=1
 tb up tiny >/dev/null || { echo "FAIL setup: tb up tiny failed"; exit 1; }
 make_key "$WORK/probe.key"
 
-if start_listener caps; then
-	comm=$(cat "/proc/$LPID/comm")
-	eff=$(cap_field "$LPID" CapEff)
-	prm=$(cap_field "$LPID" CapPrm)
-	inh=$(cap_field "$LPID" CapInh)
-	amb=$(cap_field "$LPID" CapAmb)
-	bnd=$(cap_field "$LPID" CapBnd)
-	uid=$(id_field "$LPID" Uid)
-	if [[ $comm != tp-probe ]]; then
-		fail "listen caps" "pid $LPID is $comm, not tp-probe"
-	elif ((eff == CAP_NET_RAW_MASK && prm == CAP_NET_RAW_MASK)); then
-		pass "listen as root: CapEff = CapPrm = cap_net_raw only ($(printf '%016x' "$eff"))"
+# Check the process $2 (named $1 in messages) runs as user nobody with
+# exactly the capabilities $3 (a mask) in CapEff and CapPrm, nothing
+# inheritable or ambient, and a bounding set within $3.
+check_dropped() {
+	local name=$1 pid=$2 want=$3 eff prm inh amb bnd uid gid
+	local nu nobody_gid
+	nu=$(id -u nobody)
+	nobody_gid=$(id -g nobody)
+	eff=$(cap_field "$pid" CapEff)
+	prm=$(cap_field "$pid" CapPrm)
+	inh=$(cap_field "$pid" CapInh)
+	amb=$(cap_field "$pid" CapAmb)
+	bnd=$(cap_field "$pid" CapBnd)
+	uid=$(id_field "$pid" Uid)
+	gid=$(id_field "$pid" Gid)
+	if [[ $(cat "/proc/$pid/comm") != tp-probe ]]; then
+		fail "$name" "pid $pid is $(cat "/proc/$pid/comm"), not tp-probe"
+	elif [[ $uid != "$nu $nu $nu $nu" || $gid != "$nobody_gid $nobody_gid $nobody_gid $nobody_gid" ]]; then
+		fail "$name" "uids $uid gids $gid; want every one nobody's ($nu/$nobody_gid)"
+	elif ((eff != want || prm != want)); then
+		fail "$name" "CapEff $(printf '%x' "$eff"), CapPrm $(printf '%x' "$prm"); want $(printf '%x' "$want")"
+	elif ((inh != 0 || amb > 0 || bnd < 0 || (bnd & ~want) != 0)); then
+		fail "$name" "CapInh $(printf '%x' "$inh") CapAmb $(printf '%x' "$amb") CapBnd $(printf '%x' "$bnd"); want none beyond $(printf '%x' "$want")"
 	else
-		fail "listen caps" "CapEff $(printf '%x' "$eff"), CapPrm $(printf '%x' "$prm"); want 2000 (cap_net_raw)"
+		pass "$name: every uid and gid nobody's, CapEff = CapPrm = $(printf '%x' "$want"), CapBnd $(printf '%x' "$bnd"), nothing inheritable or ambient"
 	fi
-	if ((inh == 0 && amb <= 0)); then
-		pass "listen as root: no inheritable or ambient capabilities"
-	else
-		fail "listen caps" "CapInh $(printf '%x' "$inh"), CapAmb $(printf '%x' "$amb"); want 0"
-	fi
-	if ((bnd >= 0 && (bnd & ~CAP_NET_RAW_MASK) == 0)); then
-		pass "listen as root: bounding set reduced to $(printf '%016x' "$bnd") (nothing but cap_net_raw can come back)"
-	else
-		fail "listen bounding set" "CapBnd $(printf '%x' "$bnd") holds more than cap_net_raw"
-	fi
-	[[ $uid == "0 0 0 0" ]] || fail "listen uid" "uids $uid; without --user it stays uid 0"
-else
-	fail "listen caps" "listener did not start: $(head -c 300 "$WORK/err-caps.txt")"
-fi
+}
 
-nobody_uid=$(id -u nobody)
-nobody_gid=$(id -g nobody)
+# listen as root, dropping to nobody: only CAP_NET_RAW, still capturing.
 if start_listener nobody --user nobody; then
-	uid=$(id_field "$LPID" Uid)
-	gid=$(id_field "$LPID" Gid)
-	eff=$(cap_field "$LPID" CapEff)
-	prm=$(cap_field "$LPID" CapPrm)
-	want_uid="$nobody_uid $nobody_uid $nobody_uid $nobody_uid"
-	want_gid="$nobody_gid $nobody_gid $nobody_gid $nobody_gid"
-	if [[ $uid == "$want_uid" && $gid == "$want_gid" ]]; then
-		pass "listen --user nobody: every uid is $nobody_uid and every gid $nobody_gid, capture open"
-	else
-		fail "listen --user" "uids $uid gids $gid; want $want_uid / $want_gid"
-	fi
-	if ((eff == 0 && prm == 0)); then
-		pass "listen --user nobody: no capabilities left"
-	else
-		fail "listen --user caps" "CapEff $(printf '%x' "$eff"), CapPrm $(printf '%x' "$prm"); want 0"
-	fi
+	check_dropped "listen --user nobody" "$LPID" "$CAP_NET_RAW_MASK"
 else
-	fail "listen --user" "listener did not start: $(head -c 300 "$WORK/err-nobody.txt")"
+	fail "listen --user nobody" "listener did not start: $(head -c 300 "$WORK/err-nobody.txt")"
+fi
+# listen as root without --user: the package's user tp, or one clear refusal.
+if getent passwd tp >/dev/null; then
+	if start_listener tp; then
+		uid=$(id_field "$LPID" Uid)
+		tpu=$(id -u tp)
+		[[ $uid == "$tpu $tpu $tpu $tpu" ]] && pass "listen as root without --user: runs as tp" ||
+		    fail "listen default user" "uids $uid; want tp's $tpu"
+	else
+		fail "listen default user" "$(head -c 300 "$WORK/err-tp.txt")"
+	fi
+elif start_listener notp; then
+	fail "listen without --user" "started as root although there is no user tp"
+elif [[ $(grep -c . "$WORK/err-notp.txt") == 1 ]] && grep -q 'no user "tp"' "$WORK/err-notp.txt"; then
+	pass "listen as root without --user and no user tp: refused in one line ($(cat "$WORK/err-notp.txt"))"
+else
+	fail "listen without --user" "$(head -c 300 "$WORK/err-notp.txt")"
+fi
+# The tp.conf key probe_user does what --user does.
+printf '[campaign]\nkey_file = %s\nprobe_user = nobody\n' "$WORK/probe.key" >"$WORK/user.conf"
+if start_listener conf -c "$WORK/user.conf"; then
+	check_dropped "listen -c tp.conf with probe_user = nobody" "$LPID" "$CAP_NET_RAW_MASK"
+else
+	fail "listen probe_user" "listener did not start: $(head -c 300 "$WORK/err-conf.txt")"
 fi
 if start_listener baduser --user tp-no-such-user-$$; then
 	fail "listen --user unknown" "started with a user that does not exist"
-elif grep -q "no such user" "$WORK/err-baduser.txt"; then
+elif grep -q "no user" "$WORK/err-baduser.txt"; then
 	pass "listen --user with an unknown user: refused ($(head -n 1 "$WORK/err-baduser.txt"))"
 else
 	fail "listen --user unknown" "$(head -c 300 "$WORK/err-baduser.txt")"
 fi
+
+# listen --read-pcap drops everything. The capture is a fifo that has only
+# had the file header yet, so the replay waits for packets after the drop.
+mkfifo "$WORK/replay.pcap"
+exec {FIFO_W}<>"$WORK/replay.pcap"
+head -c 24 "$HERE/../fixtures/pcap/replies-any.pcap" >&"$FIFO_W"
+"$PROBE" listen --user nobody -q -r 7 -s "$SITE" -k "$WORK/probe.key" \
+    --read-pcap "$WORK/replay.pcap" >"$WORK/rec-replay.txt" 2>"$WORK/err-replay.txt" &
+RPID=$!
+PIDS+=("$RPID")
+for _ in $(seq 100); do
+	grep -q '^tp-records 1$' "$WORK/rec-replay.txt" 2>/dev/null && break
+	sleep 0.05
+done
+if grep -q '^tp-records 1$' "$WORK/rec-replay.txt"; then
+	check_dropped "listen --read-pcap --user nobody" "$RPID" 0
+else
+	fail "listen --read-pcap" "did not start: $(head -c 300 "$WORK/err-replay.txt")"
+fi
+exec {FIFO_W}>&-
+
+# send drops everything once its raw sockets are open: a slow send (10
+# probes a second to the testbed's own clients, three passes) is looked at
+# mid-way.
+: >"$WORK/no-exclude.conf"
+tb targets --family 4 --per-network 8 | head -n 60 >"$WORK/targets.txt"
+"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$SITE" \
+    "$PROBE" send --user nobody -q -j -r 7 -k "$WORK/probe.key" -x "$WORK/no-exclude.conf" \
+    -R 10 --repeat 3 "$WORK/targets.txt" >"$WORK/send.json" 2>"$WORK/err-send.txt" &
+SPID=$!
+PIDS+=("$SPID")
+sleep 1.5
+if kill -0 "$SPID" 2>/dev/null; then
+	check_dropped "send --user nobody (sending)" "$SPID" 0
+else
+	fail "send --user nobody" "ended early: $(head -c 300 "$WORK/err-send.txt")"
+fi
+wait "$SPID"
+sent=$(jq -r .sent "$WORK/send.json" 2>/dev/null)
+want=$((3 * $(wc -l <"$WORK/targets.txt")))
+[[ $sent == "$want" ]] && pass "send --user nobody: all $sent probes sent after the drop" ||
+    fail "send --user nobody" "sent $sent of $want: $(head -c 300 "$WORK/err-send.txt")"
+if ! getent passwd tp >/dev/null; then
+	if tb exec "$SITE" "$PROBE" send -q -j -r 7 -k "$WORK/probe.key" -x "$WORK/no-exclude.conf" \
+	    "$WORK/targets.txt" >"$WORK/send2.json" 2>"$WORK/err-send2.txt"; then
+		fail "send without --user" "ran as root although there is no user tp"
+	elif grep -q 'no user "tp"' "$WORK/err-send2.txt"; then
+		pass "send as root without --user and no user tp: refused, nothing sent"
+	else
+		fail "send without --user" "$(head -c 300 "$WORK/err-send2.txt")"
+	fi
+fi
+
 for pid in "${PIDS[@]}"; do
 	kill "$pid" 2>/dev/null || true
 done

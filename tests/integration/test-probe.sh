@@ -85,7 +85,7 @@ tb truth --json | jq -r '.clients[] | "\(.ipv4) \(.site4 // "-")", "\(.ipv6) \(.
 for s in $SITES; do
 	# A simple command in the background: $! ends up as tp-probe itself.
 	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$s" \
-	    "$PROBE" listen -r "$ROUND" -s "$s" -k "$WORK/probe.key" --duration 300 -j \
+	    "$PROBE" listen --user nobody -r "$ROUND" -s "$s" -k "$WORK/probe.key" --duration 300 -j \
 	    >"$WORK/rec-$s.txt" 2>"$WORK/sum-$s.json" &
 	LISTENERS+=($!)
 done
@@ -98,11 +98,11 @@ for s in $SITES; do
 done
 
 # Two passes from the prober; the second pass's replies are duplicates.
-tb exec "$PROBER" "$PROBE" send -q -j -r "$ROUND" -k "$WORK/probe.key" \
+tb exec "$PROBER" "$PROBE" send --user nobody -q -j -r "$ROUND" -k "$WORK/probe.key" \
     -x "$WORK/no-exclude.conf" -R 20000 --repeat 2 --gap 0.5 "$WORK/targets.txt" \
     >"$WORK/send.json"
 # Replies forged from a client namespace: right format, wrong key.
-tb exec "$FORGER" "$PROBE" send -q -j -r "$ROUND" -k "$WORK/forger.key" \
+tb exec "$FORGER" "$PROBE" send --user nobody -q -j -r "$ROUND" -k "$WORK/forger.key" \
     -x "$WORK/no-exclude.conf" -R 20000 --forge-replies "$WORK/targets.txt" \
     >"$WORK/forge.json"
 sleep 2		# late replies; then SIGTERM ends each listener with its end line

@@ -38,31 +38,15 @@ trap 'exit 143' TERM INT
 pass() { printf 'PASS %s\n' "$1"; }
 fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
 
-# Print the echo replies received so far in the namespace of site $1,
-# family $2.
-echo_replies() {
-	if [[ $2 == 4 ]]; then
-		tb exec "$1" cat /proc/net/snmp | awk '
-			$1 == "Icmp:" && !h { for (i = 1; i <= NF; i++) col[$i] = i; h = 1; next }
-			$1 == "Icmp:" { print $(col["InEchoReps"]) }'
-	else
-		tb exec "$1" cat /proc/net/snmp6 | awk '$1 == "Icmp6InEchoReplies" { print $2 }'
-	fi
-}
+# shellcheck source=testbed-pings.sh
+source "$HERE/testbed-pings.sh"
 
-# Ping $2 (family $1) from the prober site with the anycast source and
-# print the sites where replies landed (space separated).
+# Ping $2 (family $1) from the prober site with lane 0's anycast source
+# and print the sites where replies landed (space separated).
 landing_sites() {
-	local fam=$1 dst=$2 s src=192.0.2.1
-	local -A before=()
-	[[ $fam == 6 ]] && src=2001:db8:ffff::1
-	for s in $SITES; do before[$s]=$(echo_replies "$s" "$fam"); done
-	tb exec "$PROBER" ping -"$fam" -n -q -c 2 -i 0.2 -W 0.3 -I "$src" "$dst" >/dev/null 2>&1 || true
-	sleep 0.2
-	for s in $SITES; do
-		(($(echo_replies "$s" "$fam") > before[$s])) && printf '%s ' "$s"
-	done
-	return 0
+	local src=192.0.2.1
+	[[ $1 == 6 ]] && src=2001:db8:ffff::1
+	landing_sites_from "$1" "$src" "$2"
 }
 
 # Print the truth site of client $1 for family $2 ("-" for none).

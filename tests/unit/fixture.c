@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 
 #include "fixture.h"
 
@@ -57,4 +59,51 @@ fixture_cleanup(void)
 	if (system(cmd) != 0)
 		fprintf(stderr, "fixture: could not remove %s\n", fixture_root);
 	fixture_root[0] = '\0';
+}
+
+/*
+ * CPU seconds this test process has used: a bound on work that holds
+ * however busy the machine is (a wall clock does not).
+ */
+double
+fixture_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The first column of sql's first row. */
+double
+fixture_query(void *h, const char *sql)
+{
+	sqlite3_stmt *st;
+	double v;
+
+	cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
+	    sqlite3_errmsg(h));
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+	v = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Read a whole file into fresh memory. */
+char *
+fixture_read(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(f, "cannot read %s", path);
+	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
 }

@@ -270,3 +270,78 @@ Test(analyze_targets_db, csv_sites)
 	cr_expect_eq(import_list("AKL", "198.18.0.7,CHC,1\n", NULL, &err), -1);
 	cr_expect(strstr(err.msg, "other than --site") != NULL, "%s", err.msg);
 }
+
+/*
+ * Weights are bounded: one line above TP_WEIGHT_MAX is refused naming the
+ * line, and an import that would bring the database's total past
+ * TP_WEIGHT_TOTAL_MAX is refused whole; targets stats never sums to inf.
+ */
+Test(analyze_targets_db, weight_sums_bounded)
+{
+	struct tp_err err;
+	char *list = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	cr_expect_eq(import_list("CHC", "198.18.0.1 1e308\n198.18.0.2 1e308\n", NULL, &err), -1);
+	cr_expect(strstr(err.msg, ":1: bad weight \"1e308\": more than 1e+12") != NULL,
+	    "%s", err.msg);
+	cr_expect_eq(query("SELECT count(*) FROM targets"), 0);
+
+	cr_assert_eq(import_list("AKL", "198.18.1.1 1e12\n", NULL, &err), 0, "%s", err.msg);
+	f = open_memstream(&list, &len);
+	for (i = 0; i < 1000; i++)
+		fprintf(f, "198.18.%zu.%zu,CHC,1e12\n", i / 250 + 2, i % 250 + 1);
+	fclose(f);
+	cr_expect_eq(import_list(NULL, list, NULL, &err), -1);
+	cr_expect(strstr(err.msg, "would add up to 1.001e+15, more than 1e+15; scale the "
+	    "weights down") != NULL, "%s", err.msg);
+	cr_expect_eq(query("SELECT count(*) FROM targets"), 1, "nothing of the import kept");
+	free(list);
+}
+
+/* Seconds a targets import of one target at each of nsites sites takes (best of two). */
+static double
+import_sites_seconds(size_t nsites)
+{
+	char *list = NULL;
+	size_t len = 0, i;
+	double best = 1e9;
+	int run;
+	FILE *f = open_memstream(&list, &len);
+
+	for (i = 0; i < nsites; i++)
+		fprintf(f, "198.%zu.%zu.%zu,site%zu,1\n", 18 + i / 62500, i / 250 % 250,
+		    i % 250 + 1, i);
+	fclose(f);
+	for (run = 0; run < 2; run++) {
+		struct tp_err err;
+		double t0 = fixture_seconds(), t;
+
+		cr_assert_eq(tp_db_exec(db, "DELETE FROM targets; DELETE FROM sites", &err), 0,
+		    "%s", err.msg);
+		cr_assert_eq(import_list(NULL, list, NULL, &err), 0, "%s", err.msg);
+		t = fixture_seconds() - t0;
+		cr_assert_eq(query("SELECT count(DISTINCT site_id) FROM targets"), (long long)nsites);
+		if (t < best)
+			best = t;
+	}
+	free(list);
+	return best;
+}
+
+/*
+ * A CSV naming 12,500 sites imports in a few seconds under ASan (it took
+ * 27 s when each site's step scanned every target), and four times the
+ * sites take well under eight times as long (a quadratic import takes
+ * sixteen).
+ */
+Test(analyze_targets_db, many_sites_linear)
+{
+	double small = import_sites_seconds(3125), large = import_sites_seconds(12500);
+
+	cr_expect_lt(large, 4.0, "12,500 sites: %.3f s", large);
+	cr_expect_lt(large, 8 * small + 0.1, "3,125 sites %.3f s, 12,500 sites %.3f s: not "
+	    "linear", small, large);
+	cr_log_info("targets import: 3,125 sites %.3f s, 12,500 sites %.3f s", small, large);
+}

@@ -310,3 +310,48 @@ Test(bird_reply, over_one_mebibyte)
 	bird_reply_free(&reply);
 	free(s);
 }
+
+/*
+ * A reply that never ends is cut off at BIRD_REPLY_MAX (tens of MiB, not
+ * the 1 GiB it was) with a clear error, however its lines are shaped.
+ */
+Test(bird_reply, total_size_capped)
+{
+	static const char row[] = "1007-a routing table row that goes on and on\n";
+	size_t rowlen = sizeof(row) - 1, n = 0, used, total = 0;
+	struct bird_reader *r = xmalloc(sizeof(*r));
+	char *chunk = xmalloc(64 * 1024);
+	struct tp_err err;
+	int rc = 0;
+
+	cr_assert_leq(BIRD_REPLY_MAX, (size_t)64 << 20);
+	while (n + rowlen <= 64 * 1024) {
+		memcpy(chunk + n, row, rowlen);
+		n += rowlen;
+	}
+	bird_reader_init(r);
+	while (rc == 0 && total < ((size_t)2 << 30)) {
+		rc = bird_reader_feed(r, chunk, n, &used, &err);
+		total += used;
+	}
+	cr_expect_eq(rc, -1);
+	cr_expect_leq(total, BIRD_REPLY_MAX);
+	cr_expect(strstr(err.msg, "BIRD reply longer than 32 MiB") != NULL, "%s", err.msg);
+	bird_reader_free(r);
+	free(r);
+	free(chunk);
+}
+
+/* A malformed line is quoted with its control bytes escaped. */
+Test(bird_reply, malformed_line_escaped)
+{
+	static const char s[] = "\x1b]0;owned\x07\n";
+	struct bird_reply reply;
+	struct tp_err err;
+	size_t used;
+
+	cr_assert_eq(parse(s, sizeof(s) - 1, 0, &reply, &used, &err), -1);
+	cr_expect(strstr(err.msg, "\"\\x1b]0;owned\\x07\"") != NULL, "%s", err.msg);
+	cr_expect(strchr(err.msg, '\x1b') == NULL);
+	bird_reply_free(&reply);
+}

@@ -283,6 +283,8 @@ Test(db, older_database_opened_read_only_is_refused)
 	sqlite3_close(raw_open(path));
 	cr_assert_eq(tp_db_open(path, TP_DB_READONLY, &db, &err), -1);
 	cr_assert(strstr(err.msg, "schema version 0 is older") != NULL, "got: %s", err.msg);
+	cr_assert(strstr(err.msg, "run a command that writes to it once") != NULL, "got: %s",
+	    err.msg);
 }
 
 Test(db, failed_migration_step_is_rolled_back)

@@ -1,4 +1,5 @@
 /* test_output.c: tables as text, CSV and JSON. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,5 +115,25 @@ Test(output, empty_table_prints_header_only)
 	s = render(t, TP_FMT_JSON);
 	cr_assert_str_eq(s, "[]\n");
 	free(s);
+	tp_table_free(t);
+}
+
+/* A sum that overflowed never shows as inf or nan, in any format. */
+Test(output, inf_and_nan_show_empty)
+{
+	static const char *const cols[] = { "weight", "share" };
+	struct tp_table *t = tp_table_new(2, cols);
+	enum tp_format fmts[] = { TP_FMT_TEXT, TP_FMT_CSV, TP_FMT_JSON };
+	size_t i;
+
+	tp_table_row(t);
+	tp_table_real(t, 0, INFINITY, 1);
+	tp_table_share(t, 1, NAN);
+	for (i = 0; i < 3; i++) {
+		char *s = render(t, fmts[i]);
+
+		cr_expect(strstr(s, "inf") == NULL && strstr(s, "nan") == NULL, "%s", s);
+		free(s);
+	}
 	tp_table_free(t);
 }

@@ -1,0 +1,163 @@
+/* log_time.c: request log timestamps and --since, without the locale or TZ. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log_time.h"
+
+/* Days from 1970-01-01 to the date (proleptic Gregorian; Howard Hinnant's days_from_civil). */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* n decimal digits at s into *v; -1 if any is not a digit. */
+static int
+digits(const char *s, size_t n, int *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+/* 1 when the fields make a real date and time of day. */
+static int
+valid_civil(int y, int mon, int d, int h, int mi, int sec)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return y >= 1970 && y <= 9999 && mon >= 1 && mon <= 12 && d >= 1 &&
+	    d <= mdays[mon - 1] && h <= 23 && mi <= 59 && sec <= 60;
+}
+
+/* Seconds since the epoch of a UTC date and time. */
+static int64_t
+civil_seconds(int y, int mon, int d, int h, int mi, int sec)
+{
+	return days_from_civil(y, (unsigned)mon, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+}
+
+/* The month number (1-12) of a three-letter English abbreviation, or 0. */
+static int
+month_number(const char *s)
+{
+	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (memcmp(s, names + 3 * i, 3) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* "10/Oct/2026:13:55:36 -0700": exactly 26 bytes. */
+int
+log_time_parse_clf(const char *s, size_t n, int64_t *t)
+{
+	int d, mon, y, h, mi, sec, oh, om;
+
+	if (n != 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' ||
+	    s[17] != ':' || s[20] != ' ' || (s[21] != '+' && s[21] != '-'))
+		return -1;
+	if (digits(s, 2, &d) < 0 || (mon = month_number(s + 3)) == 0 ||
+	    digits(s + 7, 4, &y) < 0 || digits(s + 12, 2, &h) < 0 ||
+	    digits(s + 15, 2, &mi) < 0 || digits(s + 18, 2, &sec) < 0 ||
+	    digits(s + 22, 2, &oh) < 0 || digits(s + 24, 2, &om) < 0 ||
+	    !valid_civil(y, mon, d, h, mi, sec) || oh > 23 || om > 59)
+		return -1;
+	*t = civil_seconds(y, mon, d, h, mi, sec) -
+	    (s[21] == '-' ? -1 : 1) * (int64_t)(oh * 3600 + om * 60);
+	return 0;
+}
+
+/* An age such as "36h" counted back from now; -1 if s is not one. */
+static int
+parse_age(const char *s, time_t now, int64_t *t)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	int64_t unit;
+
+	if (end == s || v < 0 || v > 100000 * 86400LL || s[0] == '-' || s[0] == '+')
+		return -1;
+	switch (*end) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	default: return -1;
+	}
+	if (end[1] != '\0')
+		return -1;
+	*t = (int64_t)now - v * unit;
+	return 0;
+}
+
+/* "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM]"; -1 if s is not one. */
+static int
+parse_iso(const char *s, int64_t *t)
+{
+	int y, mon, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+	size_t n = strlen(s), k = 10;
+
+	if (n < 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, &y) < 0 ||
+	    digits(s + 5, 2, &mon) < 0 || digits(s + 8, 2, &d) < 0)
+		return -1;
+	if (k < n && (s[k] == 'T' || s[k] == ' ')) {
+		if (n < k + 6 || s[k + 3] != ':' || digits(s + k + 1, 2, &h) < 0 ||
+		    digits(s + k + 4, 2, &mi) < 0)
+			return -1;
+		k += 6;
+		if (k < n && s[k] == ':') {
+			if (n < k + 3 || digits(s + k + 1, 2, &sec) < 0)
+				return -1;
+			k += 3;
+		}
+	}
+	if (k < n && s[k] == 'Z' && k + 1 == n)
+		k++;
+	else if (k < n && (s[k] == '+' || s[k] == '-')) {
+		sign = s[k] == '-' ? -1 : 1;
+		if (n != k + 6 || s[k + 3] != ':' || digits(s + k + 1, 2, &oh) < 0 ||
+		    digits(s + k + 4, 2, &om) < 0 || oh > 23 || om > 59)
+			return -1;
+		k = n;
+	}
+	if (k != n || !valid_civil(y, mon, d, h, mi, sec))
+		return -1;
+	*t = civil_seconds(y, mon, d, h, mi, sec) - sign * (int64_t)(oh * 3600 + om * 60);
+	return 0;
+}
+
+/* --since TIME: a date, a date and time, @SECONDS, or an age. */
+int
+log_time_parse_since(const char *s, time_t now, int64_t *t, struct tp_err *err)
+{
+	char *end;
+
+	if (s[0] == '@') {
+		long long v = strtoll(s + 1, &end, 10);
+
+		if (end != s + 1 && *end == '\0' && v >= 0) {
+			*t = v;
+			return 0;
+		}
+	} else if (parse_age(s, now, t) == 0 || parse_iso(s, t) == 0)
+		return 0;
+	return tp_err_set(err, "--since \"%.40s\": want a date (2026-11-28), a date and "
+	    "time (2026-11-28T06:00:00Z), @SECONDS or an age such as 36h or 7d", s);
+}

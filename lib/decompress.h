@@ -1,0 +1,35 @@
+/*
+ * decompress.h: open an input file that may be gzip or zstd compressed,
+ * told apart by its first bytes (not its name), and read it as a plain
+ * stdio stream. Decompression runs in this process through zlib and
+ * libzstd; nothing is piped through gzip or zstd.
+ */
+#ifndef TP_DECOMPRESS_H
+#define TP_DECOMPRESS_H
+
+#include <stdio.h>
+
+#include "error.h"
+
+enum tp_input_kind {
+	TP_INPUT_PLAIN,
+	TP_INPUT_GZIP,		/* one or more gzip members (1f 8b) */
+	TP_INPUT_ZSTD,		/* one or more zstd frames (28 b5 2f fd) */
+};
+
+struct tp_input;
+
+/* Open path ("-" = standard input); -1 with "PATH: reason". */
+int tp_input_open(const char *path, struct tp_input **out, struct tp_err *err);
+/* The decompressed bytes as a stream (read with getline, fgets, ...). */
+FILE *tp_input_file(struct tp_input *in);
+enum tp_input_kind tp_input_kind(const struct tp_input *in);
+/* "plain", "gzip" or "zstd". */
+const char *tp_input_kind_name(enum tp_input_kind k);
+/*
+ * Close and free in (NULL is fine). -1 with "PATH: reason" when reading
+ * stopped on an error: a read error, corrupt or truncated compressed data.
+ */
+int tp_input_close(struct tp_input *in, struct tp_err *err);
+
+#endif
