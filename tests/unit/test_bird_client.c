@@ -370,12 +370,12 @@ deadline_holds(enum fake_mode mode)
 	fake_stop(&f);
 }
 
-Test(bird_client, trickling_reply_meets_the_deadline, .timeout = 10)
+Test(bird_client, trickling_reply_meets_the_deadline)
 {
 	deadline_holds(FAKE_TRICKLE);
 }
 
-Test(bird_client, endless_hello_meets_the_deadline, .timeout = 10)
+Test(bird_client, endless_hello_meets_the_deadline)
 {
 	deadline_holds(FAKE_ENDLESS_HELLO);
 }

@@ -156,17 +156,17 @@ hung_run_ends(unsigned secs, int stop, const char *want, long long max_ms)
 	cr_expect(ms_since(t0) < max_ms, "took %lld ms", ms_since(t0));
 }
 
-Test(site_exec, a_hung_command_meets_the_site_timeout, .timeout = 20)
+Test(site_exec, a_hung_command_meets_the_site_timeout)
 {
 	hung_run_ends(1, 0, "sleep did not finish within 1 s", 3000);
 }
 
-Test(site_exec, a_stop_ends_a_hung_command_after_the_grace, .timeout = 20)
+Test(site_exec, a_stop_ends_a_hung_command_after_the_grace)
 {
 	hung_run_ends(60, 1, "stopping", 5000);
 }
 
-Test(site_exec, a_stop_kills_a_child_that_ignores_sigterm, .timeout = 20)
+Test(site_exec, a_stop_kills_a_child_that_ignores_sigterm)
 {
 	struct tp_conf c;
 	struct tp_site_conf s;
