@@ -304,6 +304,7 @@ main(int argc, char **argv)
 		if (tp_conf_load(cl.conf, &conf, &err) < 0)
 			log_fatal(1, "config", "%s", err.msg);
 		ctx.conf = &conf;
+		tp_db_set_busy_timeout((int)conf.busy_timeout * 1000);
 	}
 	db_path = cl.db != NULL ? cl.db : ctx.conf != NULL && ctx.conf->database != NULL ?
 	    ctx.conf->database : "tp.db";

@@ -21,7 +21,7 @@
 struct bgpctl {
 	struct tp_conf conf;
 	int json;		/* -j */
-	int timeout_ms;		/* -t: longest silence from BIRD */
+	int timeout_ms;		/* -t: deadline for the whole exchange with a BIRD */
 	long announcing;	/* --announcing N; -1 = count from live status */
 	char **only;		/* -p: act on these test protocols only (none: all) */
 	size_t nonly;

@@ -19,14 +19,14 @@
 
 /*
  * Poll "show protocols" until every test protocol of the site is in state
- * want, or the timeout passes. 1 reached, 0 not reached (state tells the
- * last seen states), -1 on a BIRD failure.
+ * want, or the connection's deadline (-t, for the whole exchange) comes.
+ * 1 reached, 0 not reached (state tells the last seen states), -1 on a
+ * BIRD failure.
  */
 static int
 wait_state(const struct bgpctl *b, struct bird_conn *c, const struct tp_site_conf *site,
     const char *want, char *state, size_t slen, struct tp_err *err)
 {
-	int64_t deadline = tp_mono_us() + (int64_t)b->timeout_ms * 1000;
 	struct bird_protocols protos;
 	size_t i, o;
 	int all;
@@ -53,7 +53,7 @@ wait_state(const struct bgpctl *b, struct bird_conn *c, const struct tp_site_con
 		bird_protocols_free(&protos);
 		if (all)
 			return 1;
-		if (tp_mono_us() >= deadline)
+		if (tp_mono_us() + POLL_INTERVAL_MS * 1000 >= c->deadline_us)
 			return 0;
 		tp_sleep(POLL_INTERVAL_MS / 1000.0, NULL);
 	}

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "bird_client.h"
+#include "clock.h"
+#include "output.h"
 #include "xalloc.h"
 
 /* Record the error kind and message; always -1. */
@@ -56,6 +58,7 @@ bird_open(struct bird_conn *c, const char *path, int timeout_ms, struct tp_err *
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->timeout_ms = timeout_ms;
+	c->deadline_us = tp_mono_us() + (int64_t)timeout_ms * 1000;
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (path == NULL || *path == '\0') {
@@ -118,22 +121,35 @@ bird_open(struct bird_conn *c, const char *path, int timeout_ms, struct tp_err *
 	return 0;
 }
 
-/* Wait until fd is ready for events; 0 ready, -1 timed out or failed. */
+/* Fail with BIRD_ERR_HUNG: the exchange outlived its deadline. */
+static int
+conn_hung(struct bird_conn *c, struct tp_err *err)
+{
+	tp_err_set(err, "BIRD hung: the exchange on %s did not finish within %d.%03d s", c->path,
+	    c->timeout_ms / 1000, c->timeout_ms % 1000);
+	return conn_fail(c, BIRD_ERR_HUNG);
+}
+
+/*
+ * Wait until fd is ready for events, at most until the connection's
+ * deadline; 0 ready, -1 timed out or failed.
+ */
 static int
 conn_wait(struct bird_conn *c, short events, struct tp_err *err)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = events };
+	int64_t left_ms;
 	int n;
 
 	for (;;) {
-		n = poll(&pfd, 1, c->timeout_ms);
+		left_ms = (c->deadline_us - tp_mono_us() + 999) / 1000;
+		if (left_ms <= 0)
+			return conn_hung(c, err);
+		n = poll(&pfd, 1, (int)left_ms);
 		if (n > 0)
 			return 0;
-		if (n == 0) {
-			tp_err_set(err, "BIRD hung: no answer on %s within %d.%03d s", c->path,
-			    c->timeout_ms / 1000, c->timeout_ms % 1000);
-			return conn_fail(c, BIRD_ERR_HUNG);
-		}
+		if (n == 0)
+			return conn_hung(c, err);
 		if (errno != EINTR) {
 			tp_err_set(err, "poll on %s: %s", c->path, strerror(errno));
 			return conn_fail(c, BIRD_ERR_CLOSED);
@@ -167,6 +183,10 @@ bird_read_reply(struct bird_conn *c, struct bird_reply *reply, struct tp_err *er
 				break;
 		}
 		c->bufpos = c->buflen = 0;
+		if (tp_mono_us() > c->deadline_us) {	/* a trickle ends here too */
+			rc = conn_hung(c, err);
+			break;
+		}
 		n = read(c->fd, c->buf, sizeof(c->buf));
 		if (n > 0) {
 			c->buflen = (size_t)n;

@@ -3,13 +3,15 @@
  *
  * bird_open connects and reads the "0001 BIRD x.y.z ready." hello;
  * bird_send writes one command built by bird_command_build and reads its
- * whole reply. Waits are bounded: when BIRD sends nothing for timeout_ms
- * the call fails with BIRD_ERR_HUNG.
+ * whole reply. Waits are bounded: timeout_ms is a deadline for the whole
+ * exchange on the connection, from connect to the last reply, so a BIRD
+ * that trickles bytes or a hello that never ends fails with BIRD_ERR_HUNG.
  */
 #ifndef TP_BIRD_CLIENT_H
 #define TP_BIRD_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bird_command.h"
 #include "bird_reply.h"
@@ -32,6 +34,7 @@ struct bird_conn {
 	int fd;
 	char path[108];
 	int timeout_ms;
+	int64_t deadline_us;	/* tp_mono_us() by which the exchange must be over */
 	char version[64];	/* from the hello, e.g. "2.0.12" */
 	char buf[65536];	/* bytes read but not yet parsed */
 	size_t buflen, bufpos;

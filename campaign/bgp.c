@@ -171,6 +171,9 @@ bgp_restore_all(struct campaign *c)
 	size_t i;
 	int rc = 0;
 
+	/* a stop cut the waits short so far; this must run to the end */
+	campaign_restoring = 1;
+	site_interrupt = 0;
 	for (i = 0; i < c->conf->nsites; i++) {
 		if (!c->withdrawn[i])
 			continue;

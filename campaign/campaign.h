@@ -26,6 +26,7 @@
 #define CAMPAIGN_EXIT_INCOMPLETE 2	/* went on past incomplete rounds (listener_failure) */
 #define CAMPAIGN_EXIT_PREFLIGHT	3	/* preflight refused; nothing was touched */
 #define CAMPAIGN_EXIT_LOCKED	4	/* another campaign holds the lock */
+#define CAMPAIGN_BUSY_TIMEOUT_S	600	/* default busy_timeout: a write waits up to 10 min */
 #define CAMPAIGN_EXIT_ABORTED	5	/* stopped by a signal; everything was re-announced */
 #define CAMPAIGN_EXIT_RESTORE	6	/* re-announcing failed somewhere: check the sites now */
 

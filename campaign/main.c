@@ -123,12 +123,17 @@ run_or_resume(const struct options *o, long long resume_id)
 		return EX_CONFIG;
 	}
 	c.conf_path = abs;
-	if (!o->dry_run && campaign_lock(o->db_path ? o->db_path : conf.database, &lock, &err) < 0) {
+	/* a campaign outwaits any import or report writing beside it */
+	tp_db_set_busy_timeout((int)(conf.busy_timeout ? conf.busy_timeout :
+	    CAMPAIGN_BUSY_TIMEOUT_S) * 1000);
+	if (!o->dry_run &&
+	    (status = campaign_lock(o->db_path ? o->db_path : conf.database, &lock, &err)) != 0) {
 		log_error("lock", "%s", err.msg);
 		tp_conf_free(&conf);
-		return CAMPAIGN_EXIT_LOCKED;
+		return status > 0 ? CAMPAIGN_EXIT_LOCKED : EX_CANTCREAT;
 	}
-	if ((c.db = open_db(o, &conf, TP_DB_CREATE)) == NULL) {
+	/* -n reads only: it creates and changes nothing */
+	if ((c.db = open_db(o, &conf, o->dry_run ? TP_DB_READONLY : TP_DB_CREATE)) == NULL) {
 		tp_conf_free(&conf);
 		return EX_UNAVAILABLE;
 	}

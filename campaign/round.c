@@ -22,7 +22,8 @@
 #define PROBE "tp-probe"
 #define PROBE_EXIT_SEND_ERRORS 3	/* tp-probe send finished, some probes refused */
 #define READY_TIMEOUT_US (15 * 1000000LL)
-#define STOP_TIMEOUT_US (10 * 1000000LL)
+#define STOP_TIMEOUT_US (10 * 1000000LL)	/* from EOF on its stdin to its end line */
+#define TERM_GRACE_US (3 * 1000000LL)	/* from SIGTERM to SIGKILL */
 
 /* A growing byte buffer fed from a pipe. */
 struct sink {
@@ -73,17 +74,6 @@ listener_start(struct campaign *c, size_t i, uint32_t round, struct listener *l,
 		return tp_err_prefix(err, "site %s: listener", site->name);
 	fcntl(fileno(l->proc.out), F_SETFL, O_NONBLOCK);
 	return 0;
-}
-
-/* Stop a listener: SIGTERM here, EOF on its stdin for one behind ssh. */
-static void
-listener_stop(struct listener *l)
-{
-	site_stop(&l->proc);
-	if (l->proc.in != NULL) {
-		fclose(l->proc.in);
-		l->proc.in = NULL;
-	}
 }
 
 /*
@@ -225,23 +215,48 @@ send_targets(struct campaign *c, struct listener *ls, size_t nl, uint32_t round,
 	return 0;
 }
 
-/* Keep reading for the grace time, then stop the listeners and read to the end. */
-static void
-listeners_finish(struct campaign *c, struct listener *ls, size_t nl)
+/* Read the listeners until every stream ended or `us` microseconds passed; 1 when all ended. */
+static int
+listeners_drain(struct listener *ls, size_t nl, int64_t us)
 {
-	int64_t until = tp_mono_us() + (int64_t)c->conf->listen_grace * 1000000;
+	int64_t until = tp_mono_us() + us;
 	size_t i, open;
 
-	while (tp_mono_us() < until && !campaign_stop)
-		poll_listeners(ls, nl, 100);
-	for (i = 0; i < nl; i++)
-		listener_stop(&ls[i]);
-	until = tp_mono_us() + STOP_TIMEOUT_US;
-	do {
-		poll_listeners(ls, nl, 100);
+	for (;;) {
 		for (i = 0, open = 0; i < nl; i++)
 			open += !ls[i].out.eof;
-	} while (open > 0 && tp_mono_us() < until);
+		if (open == 0 || tp_mono_us() >= until)
+			return open == 0;
+		poll_listeners(ls, nl, 100);
+	}
+}
+
+/*
+ * Stop the listeners and reap them. EOF on their stdin comes first: it is
+ * the only stop that crosses ssh (a signal would end the local ssh, not
+ * the listener, and lose its end line). Those whose stream has not ended
+ * after STOP_TIMEOUT get SIGTERM, and SIGKILL after TERM_GRACE.
+ */
+static void
+listeners_stop(struct listener *ls, size_t nl)
+{
+	size_t i;
+
+	for (i = 0; i < nl; i++)
+		if (ls[i].proc.in != NULL) {
+			fclose(ls[i].proc.in);
+			ls[i].proc.in = NULL;
+		}
+	if (!listeners_drain(ls, nl, STOP_TIMEOUT_US)) {
+		for (i = 0; i < nl; i++)
+			if (!ls[i].out.eof) {
+				log_warn("round", "site %s: the listener did not stop on EOF within "
+				    "%lld s; sending SIGTERM", ls[i].proc.site,
+				    STOP_TIMEOUT_US / 1000000);
+				site_stop(&ls[i].proc);
+			}
+		listeners_drain(ls, nl, TERM_GRACE_US);
+	}
 	for (i = 0; i < nl; i++) {
 		if (!ls[i].out.eof && ls[i].proc.pid > 0) {
 			log_warn("round", "site %s: listener did not stop; killing it",
@@ -250,6 +265,17 @@ listeners_finish(struct campaign *c, struct listener *ls, size_t nl)
 		}
 		site_wait(&ls[i].proc);
 	}
+}
+
+/* Keep reading for the grace time, then stop the listeners and read to the end. */
+static void
+listeners_finish(struct campaign *c, struct listener *ls, size_t nl)
+{
+	int64_t until = tp_mono_us() + (int64_t)c->conf->listen_grace * 1000000;
+
+	while (tp_mono_us() < until && !campaign_stop)
+		poll_listeners(ls, nl, 100);
+	listeners_stop(ls, nl);
 }
 
 /* Import every listener's stream; complete when each ended with its "end" line. */
@@ -350,11 +376,9 @@ round_listeners_check(struct campaign *c, struct tp_err *err)
 			goto out;
 	rc = listeners_ready(c, ls, started, err);
 out:
-	for (i = 0; i < started; i++) {
-		listener_stop(&ls[i]);
-		site_wait(&ls[i].proc);
+	listeners_stop(ls, started);
+	for (i = 0; i < started; i++)
 		free(ls[i].out.buf);
-	}
 	free(ls);
 	return rc;
 }

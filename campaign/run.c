@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -22,29 +23,76 @@
 #include "schedule.h"
 #include "xalloc.h"
 
-/* Take the lock next to the database, or say who holds it. */
+/*
+ * Open DB.lock without following a symbolic link. A file that is there
+ * already is used only when it is a regular file of ours with one link and
+ * holds nothing but a pid (an earlier campaign's lock): the lock must never
+ * let anyone who can write the database's folder make us truncate or
+ * write into another file. *created tells whether we made it.
+ */
+static int
+lock_open(const char *path, int *created, struct tp_err *err)
+{
+	char buf[33];
+	struct stat st;
+	ssize_t got;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	*created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return tp_err_set(err, "lock %s: %s", path, errno == ELOOP ?
+		    "is a symbolic link; refusing to follow it (remove it)" : strerror(errno));
+	if (*created)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != geteuid() || st.st_size > 32)
+		goto foreign;
+	got = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (got < 0)
+		goto foreign;
+	buf[got] = '\0';
+	if (strspn(buf, "0123456789\n") != (size_t)got)
+		goto foreign;
+	return fd;
+foreign:
+	close(fd);
+	return tp_err_set(err, "lock %s is not a tp-campaign lock file (not a regular file of "
+	    "ours holding a pid); refusing to use it: remove it if it is stale", path);
+}
+
+/*
+ * Take the lock next to the database: 0, or 1 when another campaign holds
+ * it (saying which pid), or -1 when it cannot be used.
+ */
 int
 campaign_lock(const char *db_path, int *fd, struct tp_err *err)
 {
-	char path[4096], holder[32] = "";
+	char path[4096], holder[32] = "", pid[24];
 	ssize_t got;
+	int created, len;
 
+	*fd = -1;
 	if ((size_t)snprintf(path, sizeof(path), "%s.lock", db_path) >= sizeof(path))
 		return tp_err_set(err, "%s: path too long", db_path);
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (*fd < 0)
-		return tp_err_set(err, "%s: %s", path, strerror(errno));
+	if ((*fd = lock_open(path, &created, err)) < 0)
+		return -1;
 	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
 		got = pread(*fd, holder, sizeof(holder) - 1, 0);
 		holder[got > 0 ? got : 0] = '\0';
 		holder[strcspn(holder, "\n")] = '\0';
 		close(*fd);
 		*fd = -1;
-		return tp_err_set(err, "another campaign is running on %s (lock %s held by pid %s); "
+		tp_err_set(err, "another campaign is running on %s (lock %s held by pid %s); "
 		    "wait for it or stop it first", db_path, path, holder[0] ? holder : "?");
+		return 1;
 	}
-	if (ftruncate(*fd, 0) == 0)
-		dprintf(*fd, "%ld\n", (long)getpid());
+	/* no truncation: a stale pid a longer one leaves behind is after the newline */
+	len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (pwrite(*fd, pid, (size_t)len, 0) != len)
+		log_warn("lock", "%s: cannot write our pid: %s", path, strerror(errno));
 	return 0;
 }
 

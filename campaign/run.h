@@ -10,7 +10,10 @@
 
 /* Run, or resume when resume_id > 0; returns the exit status. */
 int campaign_run(struct campaign *c, long long resume_id);
-/* Take the lock next to the database (fd stays open while we run). */
+/*
+ * Take the lock DB.lock next to the database (fd stays open while we run):
+ * 0; 1 when another campaign holds it; -1 when it is not a lock file of ours.
+ */
 int campaign_lock(const char *db_path, int *fd, struct tp_err *err);
 
 /* show.c: what tp-campaign list and status print. */

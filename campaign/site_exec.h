@@ -7,6 +7,7 @@
 #ifndef TP_SITE_EXEC_H
 #define TP_SITE_EXEC_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -21,6 +22,14 @@ struct site_proc {
 	char site[64];
 };
 
+/*
+ * Set (by a signal handler) when the program is stopping: every wait here
+ * then gives a child 3 s more, then SIGTERM, then 3 s, then SIGKILL, so a
+ * hung site cannot hold up the stop. Clear it before work that must still
+ * run to the end (the re-announce).
+ */
+extern volatile sig_atomic_t site_interrupt;
+
 /* 1 when s can be passed through a remote shell unquoted. */
 int site_arg_safe(const char *s);
 
@@ -31,14 +40,19 @@ int site_arg_safe(const char *s);
 int site_spawn(const struct tp_conf *conf, const struct tp_site_conf *site,
     const char *program, const char *const *args, int want_in, int want_out,
     struct site_proc *p, struct tp_err *err);
-/* Close the pipes and wait; returns the exit status (128+sig if killed), -1 on error. */
+/*
+ * Close the pipes and wait; returns the exit status (128+sig if killed), -1
+ * on error. Bounded once site_interrupt is set.
+ */
 int site_wait(struct site_proc *p);
 /* Ask the process to stop (SIGTERM) without waiting. */
 void site_stop(struct site_proc *p);
 
 /*
  * Run a command at the site, read all of its stdout into *output (caller
- * frees) and return its exit status; -1 when it could not start.
+ * frees) and return its exit status; -1 when it could not start, or did not
+ * finish within conf->site_timeout seconds (default 120) or SITE_GRACE
+ * after site_interrupt: then it is stopped (SIGTERM, SIGKILL) and err says so.
  */
 int site_run(const struct tp_conf *conf, const struct tp_site_conf *site, const char *program,
     const char *const *args, char **output, struct tp_err *err);

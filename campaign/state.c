@@ -71,13 +71,27 @@ int
 state_campaign_finish(struct campaign *c, const char *status)
 {
 	struct tp_err err;
+	int tries;
 
-	if (exec_bound(c, "UPDATE campaigns SET status = ?, finished_us = ? WHERE id = ?", status,
-	    tp_now_us(), c->id, &err) < 0) {
-		log_error("db", "%s", err.msg);
-		return -1;
+	/*
+	 * Nothing is left "running" by a process that exits: a scenario cut
+	 * short is aborted (resume measures it again). Both updates may be
+	 * repeated, so a database still locked after the busy timeout is
+	 * waited for twice more before giving up.
+	 */
+	for (tries = 0; tries < 3; tries++) {
+		if (exec_bound(c, "UPDATE scenarios SET status = 'aborted', finished_us = ? "
+		    "WHERE campaign_id = ? AND status = 'running'", NULL, tp_now_us(), c->id,
+		    &err) == 0 &&
+		    exec_bound(c, "UPDATE campaigns SET status = ?, finished_us = ? WHERE id = ?",
+		    status, tp_now_us(), c->id, &err) == 0)
+			return 0;
+		if ((sqlite3_errcode(c->db->h) & 0xff) != SQLITE_BUSY)
+			break;
+		log_warn("db", "%s; waiting again", err.msg);
 	}
-	return 0;
+	log_error("db", "%s", err.msg);
+	return -1;
 }
 
 /* Make sure every configured site has a row, and learn their ids. */
@@ -88,11 +102,13 @@ state_sites_sync(struct campaign *c, struct tp_err *err)
 
 	c->site_ids = xcalloc(c->conf->nsites, sizeof(long long));
 	for (i = 0; i < c->conf->nsites; i++) {
-		c->site_ids[i] = tp_db_site_id(c->db, c->conf->sites[i].name, 1, err);
-		if (c->site_ids[i] < 0)
+		c->site_ids[i] = tp_db_site_id(c->db, c->conf->sites[i].name, !c->dry_run, err);
+		if (c->site_ids[i] < 0 && c->dry_run)
+			c->site_ids[i] = 0;	/* -n writes nothing: a new site has no id yet */
+		else if (c->site_ids[i] < 0)
 			return -1;
 	}
-	for (i = 0; i < c->conf->nsites; i++) {
+	for (i = 0; i < c->conf->nsites && !c->dry_run; i++) {
 		sqlite3_stmt *st;
 
 		if (c->conf->sites[i].capacity <= 0)

@@ -1,16 +1,23 @@
 /* stop.c: the stop flag and the signals that set it. */
 #include <string.h>
 
+#include "site_exec.h"
 #include "stop.h"
 
 volatile sig_atomic_t campaign_stop;
+volatile sig_atomic_t campaign_restoring;
 
-/* Remember a stop request; the loops notice it. */
+/*
+ * Remember a stop request; the loops notice it, and waits at the sites end
+ * soon (not while everything is being announced again).
+ */
 static void
 on_signal(int sig)
 {
 	(void)sig;
 	campaign_stop = 1;
+	if (!campaign_restoring)
+		site_interrupt = 1;
 }
 
 /* SIGINT, SIGTERM and SIGHUP stop the campaign cleanly; SIGPIPE is ignored. */

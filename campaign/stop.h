@@ -9,6 +9,8 @@
 #include <signal.h>
 
 extern volatile sig_atomic_t campaign_stop;
+/* Set while everything is announced again: signals no longer cut site waits short. */
+extern volatile sig_atomic_t campaign_restoring;
 
 /* Let SIGINT, SIGTERM and SIGHUP set campaign_stop; ignore SIGPIPE. */
 void stop_signals_install(void);

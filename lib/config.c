@@ -96,6 +96,7 @@ tp_conf_defaults(struct tp_conf *c)
 	c->control_share = 0.05;
 	c->control_per_site = 200;
 	c->listen_grace = 2;
+	c->site_timeout = 120;
 	c->listener_failure = TP_LISTENER_STOP;
 	c->single = xstrdup("all");
 	c->sets = xstrdup("");

@@ -52,6 +52,8 @@ struct tp_conf {
 	double control_share;	/* at most this share of a site's targets in the control; 0.05 */
 	unsigned control_per_site;	/* control targets per other site; default 200 */
 	unsigned listen_grace;	/* seconds listeners wait for late replies; default 2 */
+	unsigned site_timeout;	/* seconds a tp-bgpctl run at a site may take; default 120 */
+	unsigned busy_timeout;	/* seconds a database write waits for another; 0 = the program's */
 	unsigned listener_failure;	/* enum tp_listener_failure; default stop */
 	char *single;		/* "all", "none" or "A,B,..."; default "all" */
 	char *sets;		/* "A+B, C+D+E"; default "" */

@@ -51,6 +51,8 @@ static const struct conf_key conf_keys[] = {
 	CK("control_share",	T_DOUBLE,	control_share,		0, 1),
 	CK("control_per_site",	T_UINT,		control_per_site,	0, 10000000),
 	CK("listen_grace",	T_UINT,		listen_grace,		0, 600),
+	CK("site_timeout",	T_UINT,		site_timeout,		1, 86400),
+	CK("busy_timeout",	T_UINT,		busy_timeout,		1, 86400),
 	CK("single",		T_SINGLE,	single,			0, 0),
 	CK("sets",		T_SETS,		sets,			0, 0),
 	CK("chains",		T_UINT,		chains,			0, 64),

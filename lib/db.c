@@ -99,6 +99,15 @@ db_try_wal(sqlite3 *h, char *mode, size_t len)
 	return rc;
 }
 
+static int db_busy_ms = TP_DB_BUSY_MS;
+
+/* Set the busy timeout of connections opened from now on. */
+void
+tp_db_set_busy_timeout(int ms)
+{
+	db_busy_ms = ms > 0 ? ms : TP_DB_BUSY_MS;
+}
+
 /*
  * Switch to WAL and check that it took (memory databases cannot: they
  * stay). Programs opening a fresh file at once (cron jobs) see it locked,
@@ -119,7 +128,7 @@ db_set_wal(sqlite3 *h, const char *path, struct tp_err *err)
 			break;
 		rc &= 0xff;
 		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED && rc != SQLITE_IOERR) ||
-		    waited_ms >= TP_DB_BUSY_MS)
+		    waited_ms >= db_busy_ms)
 			return db_fail(h, path, "setting WAL mode", err);
 		nanosleep(&pause, NULL);
 		waited_ms += 20;
@@ -271,7 +280,7 @@ tp_db_open(const char *path, int flags, struct tp_db **out, struct tp_err *err)
 		return -1;
 	}
 	sqlite3_extended_result_codes(h, 1);
-	if (sqlite3_busy_timeout(h, TP_DB_BUSY_MS) != SQLITE_OK) {
+	if (sqlite3_busy_timeout(h, db_busy_ms) != SQLITE_OK) {
 		db_fail(h, path, "setting the busy timeout", err);
 		goto fail;
 	}

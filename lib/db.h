@@ -34,8 +34,15 @@ enum tp_db_flags {
 	TP_DB_READONLY = 1 << 1,	/* open read-only (no migrations run) */
 };
 
-/* Busy timeout in milliseconds for every connection. */
+/* Busy timeout in milliseconds for every connection, unless set below. */
 #define TP_DB_BUSY_MS 5000
+
+/*
+ * Set the busy timeout of the connections opened from now on (tp.conf's
+ * busy_timeout; tp-campaign's own default is longer): how long a write
+ * waits for another program's write to end before "database is locked".
+ */
+void tp_db_set_busy_timeout(int ms);
 
 /*
  * Open path: WAL, busy timeout, foreign keys on, then bring the schema up to

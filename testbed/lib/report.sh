@@ -106,7 +106,7 @@ EOF
 		cat <<EOF
 
 [site $n]
-exec = ip netns exec $(ns_of "$n")
+exec = $(if [[ -n $(ssh_site_address "$n") ]]; then ssh_exec_prefix "$n"; else printf 'ip netns exec %s' "$(ns_of "$n")"; fi)
 bird_socket = $(bird_socket "$n")
 EOF
 	done

@@ -20,7 +20,9 @@
 #include <criterion/criterion.h>
 
 #include "bird_client.h"
+#include "clock.h"
 #include "fixture.h"
+#include "output.h"
 #include "xalloc.h"
 
 enum fake_mode {
@@ -32,6 +34,8 @@ enum fake_mode {
 	FAKE_SILENT_HELLO,	/* accept and never say hello */
 	FAKE_NOT_BIRD,		/* a hello that is not BIRD's */
 	FAKE_TWO,		/* two commands on one connection: restrict, then show */
+	FAKE_TRICKLE,		/* hello, then a reply of one byte every 50 ms, forever */
+	FAKE_ENDLESS_HELLO,	/* a hello of one byte every 50 ms that never ends */
 };
 
 struct fake {
@@ -92,6 +96,18 @@ get_line(int fd, char *buf, size_t len)
 	return 0;
 }
 
+/* Write one byte every 50 ms, forever (child side). */
+static void
+trickle(int fd, char byte)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+	for (;;) {
+		put(fd, &byte, 1);
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* The child: serve one connection in the given mode, then exit. */
 static void
 fake_serve(int lfd, enum fake_mode mode, const char *transcript)
@@ -107,6 +123,10 @@ fake_serve(int lfd, enum fake_mode mode, const char *transcript)
 	if (mode == FAKE_SILENT_HELLO) {
 		pause();
 		_exit(0);
+	}
+	if (mode == FAKE_ENDLESS_HELLO) {
+		put(fd, "0001 BIRD 2.0.12 ", 17);
+		trickle(fd, 'r');
 	}
 	if (mode == FAKE_NOT_BIRD) {
 		put(fd, "220 smtp.example ESMTP\r\n", 25);
@@ -145,6 +165,10 @@ fake_serve(int lfd, enum fake_mode mode, const char *transcript)
 		break;
 	case FAKE_SILENT_REPLY:
 		pause();
+		break;
+	case FAKE_TRICKLE:
+		put(fd, "1002-", 5);
+		trickle(fd, 'x');
 		break;
 	case FAKE_TWO:
 		put(fd, strcmp(cmd, "restrict") == 0 ? "0016 Access restricted\n" : "9001 no\n",
@@ -325,6 +349,36 @@ Test(bird_client, never_answers_times_out)
 	bird_reply_free(&reply);
 	bird_close(&c);
 	fake_stop(&f);
+}
+
+/* A query against a fake in mode, with a 500 ms -t, must fail as hung within 2 s. */
+static void
+deadline_holds(enum fake_mode mode)
+{
+	struct fake f;
+	struct bird_conn c;
+	struct bird_reply reply;
+	struct tp_err err;
+	int64_t t0 = tp_mono_us();
+
+	fake_start(&f, mode, NULL);
+	cr_assert_eq(fake_query(&f, 500, &c, &reply, &err), -1);
+	cr_assert_eq(c.errkind, BIRD_ERR_HUNG, "%s", err.msg);
+	cr_assert_not_null(strstr(err.msg, "within 0.500 s"), "%s", err.msg);
+	cr_assert(tp_mono_us() - t0 < 2000000, "took %lld ms", (tp_mono_us() - t0) / 1000);
+	bird_reply_free(&reply);
+	bird_close(&c);
+	fake_stop(&f);
+}
+
+Test(bird_client, trickling_reply_meets_the_deadline)
+{
+	deadline_holds(FAKE_TRICKLE);
+}
+
+Test(bird_client, endless_hello_meets_the_deadline)
+{
+	deadline_holds(FAKE_ENDLESS_HELLO);
 }
 
 Test(bird_client, no_hello_times_out)

@@ -55,6 +55,8 @@ static const char full_conf[] =
     "tolerance = 0.02\n"
     "control_share = 0.1 ; inline comment\n"
     "listen_grace = 4\n"
+    "site_timeout = 45\n"
+    "busy_timeout = 900\n"
     "single = akl,wlg\n"
     "sets = akl+wlg\n"
     "chains = 2\n"
@@ -97,6 +99,8 @@ Test(config, full_file, .fini = fixture_cleanup)
 	cr_assert_float_eq(c.tolerance, 0.02, 1e-12);
 	cr_assert_float_eq(c.control_share, 0.1, 1e-12);
 	cr_assert_eq(c.listen_grace, 4);
+	cr_assert_eq(c.site_timeout, 45);
+	cr_assert_eq(c.busy_timeout, 900);
 	cr_assert_str_eq(c.single, "akl,wlg");
 	cr_assert_str_eq(c.sets, "akl+wlg");
 	cr_assert_eq(c.chains, 2);
@@ -110,11 +114,11 @@ Test(config, full_file, .fini = fixture_cleanup)
 	cr_assert_str_eq(s->protocols[0], "anycast_v4");
 	cr_assert_str_eq(s->interface, "veth-akl");
 	cr_assert_float_eq(s->capacity, 1500.5, 1e-9);
-	cr_assert_eq(s->line, 25);
+	cr_assert_eq(s->line, 27);
 
 	s = tp_conf_site(&c, "wlg");
 	cr_assert_not_null(s);
-	cr_assert_eq(s->line, 31);
+	cr_assert_eq(s->line, 33);
 	cr_assert_str_eq(s->exec, "ssh tp@wlg.example.net");
 	cr_assert_str_eq(s->bird_socket, "/run/bird/bird.ctl");
 	cr_assert_eq(s->nprotocols, 2);
@@ -153,6 +157,8 @@ assert_defaults(const struct tp_conf *c)
 	cr_assert_float_eq(c->tolerance, 0.01, 1e-12);
 	cr_assert_float_eq(c->control_share, 0.05, 1e-12);
 	cr_assert_eq(c->listen_grace, 2);
+	cr_assert_eq(c->site_timeout, 120);
+	cr_assert_eq(c->busy_timeout, 0);
 	cr_assert_str_eq(c->single, "all");
 	cr_assert_str_eq(c->sets, "");
 	cr_assert_eq(c->chains, 0);

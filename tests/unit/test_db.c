@@ -84,6 +84,20 @@ Test(db, pragmas_are_set_wal_busy_timeout_foreign_keys_synchronous)
 	cr_assert_eq(access(fixture_path("t.db"), F_OK), 0);
 }
 
+Test(db, the_busy_timeout_is_configurable)
+{
+	struct tp_db *db;
+
+	tp_db_set_busy_timeout(600 * 1000);
+	db = fixture_db_open(fixture_path("t.db"), TP_DB_CREATE);
+	tp_db_set_busy_timeout(0);	/* back to the default for the tests after */
+	cr_expect_eq((long long)fixture_query(db->h, "PRAGMA busy_timeout"), 600 * 1000);
+	tp_db_close(db);
+	db = fixture_db_open(fixture_path("t.db"), 0);
+	cr_expect_eq((long long)fixture_query(db->h, "PRAGMA busy_timeout"), TP_DB_BUSY_MS);
+	tp_db_close(db);
+}
+
 Test(db, missing_file_without_create_is_refused_and_not_made)
 {
 	const char *path = fixture_path("absent.db");
