@@ -3,7 +3,7 @@
 EXTRA_DIST += testbed/tb testbed/README.md testbed/setup-campaign \
 	testbed/lib/common.sh testbed/lib/netns.sh testbed/lib/bird.sh \
 	testbed/lib/truth.sh testbed/lib/report.sh testbed/lib/topology.awk \
-	testbed/lib/targets.awk testbed/lib/slow.sh \
+	testbed/lib/targets.awk testbed/lib/slow.sh testbed/lib/ssh.sh \
 	data/topologies/tiny.topo data/topologies/regional.topo \
 	data/topologies/hiding.topo
 
