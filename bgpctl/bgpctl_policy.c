@@ -288,6 +288,23 @@ out:
 	return rc;
 }
 
+/* A report of action on sites[0..n), each site not yet acted on. */
+static void
+action_report_begin(struct action_report *r, const char *action,
+    const struct tp_site_conf **sites, size_t n)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->action = action;
+	r->ok = 1;
+	r->announcing_before = r->announcing_after = -1;
+	r->sites = xcalloc(n, sizeof(*r->sites));
+	r->nsites = n;
+	for (i = 0; i < n; i++)
+		r->sites[i].site = sites[i];
+}
+
 /* withdraw SITE...: checks, then all sites or none. */
 int
 bgpctl_withdraw(struct bgpctl *b, int argc, char **argv)
@@ -303,15 +320,8 @@ bgpctl_withdraw(struct bgpctl *b, int argc, char **argv)
 		free(sites);
 		return rc;
 	}
-	memset(&r, 0, sizeof(r));
-	r.action = "withdraw";
-	r.ok = 1;
+	action_report_begin(&r, "withdraw", sites, n);
 	r.deadman = b->conf.deadman;
-	r.announcing_before = r.announcing_after = -1;
-	r.sites = xcalloc(n, sizeof(*r.sites));
-	r.nsites = n;
-	for (i = 0; i < n; i++)
-		r.sites[i].site = sites[i];
 	if (bgpctl_withdraw_checks(b, sites, n, &r) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -367,14 +377,8 @@ bgpctl_announce(struct bgpctl *b, int argc, char **argv)
 		free(sites);
 		return rc;
 	}
-	memset(&r, 0, sizeof(r));
-	r.action = "announce";
-	r.ok = 1;
-	r.announcing_before = r.announcing_after = -1;
-	r.sites = xcalloc(n + 1, sizeof(*r.sites));
-	r.nsites = n;
+	action_report_begin(&r, "announce", sites, n);
 	for (i = 0; i < n; i++) {
-		r.sites[i].site = sites[i];
 		if (site_announce(b, &r.sites[i]) == 0) {
 			log_info(sites[i]->name, "announced (%s)", r.sites[i].state);
 			continue;

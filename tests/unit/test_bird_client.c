@@ -22,7 +22,6 @@
 #include "bird_client.h"
 #include "clock.h"
 #include "fixture.h"
-#include "output.h"
 #include "xalloc.h"
 
 enum fake_mode {

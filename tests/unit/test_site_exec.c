@@ -10,7 +10,6 @@
 
 #include "clock.h"
 #include "fixture.h"
-#include "output.h"
 #include "site_exec.h"
 
 static const struct {
