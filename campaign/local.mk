@@ -2,6 +2,7 @@
 noinst_LIBRARIES += libcampaign.a
 libcampaign_a_CPPFLAGS = $(MODEL_CPPFLAGS) -I$(top_srcdir)/analyze
 libcampaign_a_SOURCES = \
+	campaign/answer.c \
 	campaign/bgp.c \
 	campaign/campaign.h \
 	campaign/control.c \
