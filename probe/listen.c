@@ -309,12 +309,38 @@ fail:
 	return -1;
 }
 
+/* 1 once SIGINT or SIGTERM arrived. */
+int
+listen_stopping(void)
+{
+	return listen_stop != 0;
+}
+
+/* Open the capture with its filter, then keep only what capturing needs. */
+pcap_t *
+listen_capture_open(const struct listen_opts *o, int *dlt, struct tp_err *err)
+{
+	pcap_t *p = listen_open(o, dlt, err);
+
+	if (p == NULL)
+		return NULL;
+	/* The key is read and the capture open: keep only CAP_NET_RAW, or
+	 * nothing at all to replay a file. */
+	if (o->drop_privileges && privdrop(o->user, o->read_pcap ? PRIVDROP_KEEP_NONE :
+	    PRIVDROP_KEEP_NET_RAW, err) < 0) {
+		pcap_close(p);
+		return NULL;
+	}
+	return p;
+}
+
 /* Catch SIGINT and SIGTERM without restarting system calls. */
-static void
+void
 listen_signals(void)
 {
 	struct sigaction sa;
 
+	listen_stop = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = listen_on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -335,6 +361,8 @@ listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
 	int64_t t0 = tp_mono_us();
 	int rc = -1;
 
+	if (o->multi_round)
+		return listen_multi_run(o, out, st, err);
 	memset(st, 0, sizeof(*st));
 	memset(&l, 0, sizeof(l));
 	l.o = o;
@@ -343,16 +371,9 @@ listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
 		return -1;
 	if (o->db_path != NULL && tp_db_open(o->db_path, 0, &db, err) < 0)
 		return -1;
-	p = listen_open(o, &l.dlt, err);
+	p = listen_capture_open(o, &l.dlt, err);
 	if (p == NULL)
 		goto out;
-	/* The key is read and the capture open: keep only CAP_NET_RAW, or
-	 * nothing at all to replay a file. */
-	if (o->drop_privileges && privdrop(o->user, o->read_pcap ? PRIVDROP_KEEP_NONE :
-	    PRIVDROP_KEEP_NET_RAW, err) < 0) {
-		pcap_close(p);
-		goto out;
-	}
 	l.out = db == NULL ? out : NULL;
 	reply_tally_init(&l.tally, &key, o->round, o->ranges, o->nranges);
 	listen_signals();

@@ -6,6 +6,9 @@ libprobe_a_SOURCES = \
 	probe/keygen.c \
 	probe/listen.c probe/listen.h \
 	probe/listen_cmd.c \
+	probe/listen_control.c probe/listen_control.h \
+	probe/listen_multi.c \
+	probe/listen_rounds.c probe/listen_rounds.h \
 	probe/opt_parse.c probe/opt_parse.h \
 	probe/permute.c probe/permute.h \
 	probe/privdrop.c probe/privdrop.h \
