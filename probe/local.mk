@@ -17,7 +17,10 @@ libprobe_a_SOURCES = \
 	probe/reply_decode.c probe/reply_decode.h \
 	probe/reply_tally.c probe/reply_tally.h \
 	probe/send.c probe/send.h \
-	probe/send_cmd.c
+	probe/send_cmd.c \
+	probe/send_jobs.c probe/send_jobs.h \
+	probe/send_jobs_run.c \
+	probe/dest_spacing.c probe/dest_spacing.h
 
 sbin_PROGRAMS += tp-probe
 tp_probe_SOURCES = probe/main.c
