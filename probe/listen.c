@@ -85,6 +85,31 @@ listen_on_signal(int sig)
 	listen_stop = 1;
 }
 
+/* Fill a record of kind with the round and site. */
+static void
+record_init(struct tp_record *r, enum tp_record_kind kind, uint32_t round, const char *site)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->version = TP_RECORDS_VERSION;
+	r->round = round;
+	snprintf(r->site, sizeof(r->site), "%s", site);
+}
+
+/* Fill a reply record of round at site from an accepted reply. */
+void
+listen_record_reply(struct tp_record *r, uint32_t round, const char *site,
+    const struct tally_reply *t)
+{
+	record_init(r, TP_REC_REPLY, round, site);
+	r->addr = t->addr;
+	r->local = t->local;
+	r->rtt_us = t->rtt_us;
+	r->ttl = t->ttl;
+	r->received_us = t->received_us;
+	strcpy(r->method, "icmp");
+}
+
 /* Judge one captured frame (the pcap callback). */
 static void
 listen_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -99,8 +124,10 @@ listen_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 		return;
 	l->last_accept_us = tp_mono_us();
 	if (l->out != NULL) {
-		tp_records_write_reply(l->out, l->o->round, l->o->site, &r.addr, r.rtt_us,
-		    r.ttl, r.received_us);
+		struct tp_record rec;
+
+		listen_record_reply(&rec, l->o->round, l->o->site, &r);
+		tp_records_write_reply(l->out, &rec);
 		return;
 	}
 	if (l->nkept == l->capkept) {
@@ -249,16 +276,6 @@ loop_live(pcap_t *p, struct listener *l, struct tp_err *err)
 	return 0;
 }
 
-/* Fill a record of kind with the round and site. */
-static void
-record_init(struct tp_record *r, enum tp_record_kind kind, const struct listen_opts *o)
-{
-	memset(r, 0, sizeof(*r));
-	r->kind = kind;
-	r->version = TP_RECORDS_VERSION;
-	r->round = o->round;
-	snprintf(r->site, sizeof(r->site), "%s", o->site);
-}
 
 /* Import the kept replies and the end line into the database in one transaction. */
 static int
@@ -279,19 +296,15 @@ listen_import(struct tp_db *db, struct listener *l, const struct listen_stats *s
 	imp = tp_importer_begin_cached(NULL, db, &bind, db->path, err);
 	if (imp == NULL)
 		return -1;
-	record_init(&r, TP_REC_HEADER, l->o);
+	record_init(&r, TP_REC_HEADER, l->o->round, l->o->site);
 	if (tp_importer_add(imp, &r, err) < 0)
 		goto fail;
 	for (i = 0; i < l->nkept; i++) {
-		record_init(&r, TP_REC_REPLY, l->o);
-		r.addr = l->kept[i].addr;
-		r.rtt_us = l->kept[i].rtt_us;
-		r.ttl = l->kept[i].ttl;
-		r.received_us = l->kept[i].received_us;
+		listen_record_reply(&r, l->o->round, l->o->site, &l->kept[i]);
 		if (tp_importer_add(imp, &r, err) < 0)
 			goto fail;
 	}
-	record_init(&r, TP_REC_END, l->o);
+	record_init(&r, TP_REC_END, l->o->round, l->o->site);
 	r.accepted = st->accepted;
 	r.rejected = st->rejected;
 	r.duplicates = st->duplicates;

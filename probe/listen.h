@@ -51,6 +51,11 @@ void listen_opts_defaults(struct listen_opts *o);
 int listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err);
 /* The BPF filter for echo replies to the test ranges, into buf. */
 int listen_filter(const struct listen_opts *o, char *buf, size_t len, struct tp_err *err);
+/* Fill a reply record of round at site from an accepted reply. */
+struct tp_record;
+struct tally_reply;
+void listen_record_reply(struct tp_record *r, uint32_t round, const char *site,
+    const struct tally_reply *t);
 /*
  * Open the capture (or the saved file) with the filter, and drop
  * privileges as the options say; NULL with a reason.

@@ -97,6 +97,7 @@ hub_frame(u_char *user, const struct pcap_pkthdr *ph, const u_char *bytes)
 {
 	struct hub *h = (struct hub *)user;
 	struct tally_reply r;
+	struct tp_record rec;
 	uint32_t round;
 	int64_t received_us = (int64_t)ph->ts.tv_sec * 1000000 + ph->ts.tv_usec;
 
@@ -104,8 +105,8 @@ hub_frame(u_char *user, const struct pcap_pkthdr *ph, const u_char *bytes)
 	if (round_book_frame(&h->book, h->dlt, bytes, ph->caplen, received_us, &r, &round) !=
 	    TALLY_ACCEPTED)
 		return;
-	tp_records_write_reply(h->out, round, h->o->site, &r.addr, r.rtt_us, r.ttl,
-	    r.received_us);
+	listen_record_reply(&rec, round, h->o->site, &r);
+	tp_records_write_reply(h->out, &rec);
 }
 
 /* End every round whose grace has passed (all of them when now_us < 0). */
