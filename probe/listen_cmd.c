@@ -21,7 +21,7 @@ const char listen_usage[] =
     "usage: tp-probe listen [-hjq] [-c config] [-k keyfile] [-i interface] -r round\n"
     "                       -s site [-t range] [--duration seconds]\n"
     "                       [--until-idle seconds] [--user name] [--db database]\n"
-    "                       [--read-pcap file] [--stop-on-eof]\n";
+    "                       [--read-pcap file] [--stop-on-eof] [--method method]\n";
 
 /* Defaults: interface "any", the default key, the default test ranges. */
 void
@@ -34,6 +34,8 @@ listen_opts_defaults(struct listen_opts *o)
 	tp_prefix_parse(TP_DEFAULT_RANGE4, &o->ranges[0], NULL);
 	tp_prefix_parse(TP_DEFAULT_RANGE6, &o->ranges[1], NULL);
 	o->nranges = 2;
+	probe_method_default(&o->methods[0]);
+	o->nmethods = 1;
 }
 
 /* Take the key file and test ranges from a tp.conf. */
@@ -57,6 +59,7 @@ listen_apply_config(struct listen_opts *o, const char *path, struct tp_err *err)
 
 enum {
 	OPT_DURATION = 256, OPT_IDLE, OPT_USER, OPT_DB, OPT_READ_PCAP, OPT_STOP_ON_EOF,
+	OPT_METHOD,
 };
 
 static const struct option listen_longopts[] = {
@@ -75,6 +78,7 @@ static const struct option listen_longopts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "read-pcap", required_argument, NULL, OPT_READ_PCAP },
 	{ "stop-on-eof", no_argument, NULL, OPT_STOP_ON_EOF },
+	{ "method", required_argument, NULL, OPT_METHOD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -82,7 +86,7 @@ static const struct option listen_longopts[] = {
 int
 listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 {
-	int c, i, ranges_given = 0;
+	int c, i, ranges_given = 0, methods_given = 0;
 	uint64_t v;
 
 	listen_opts_defaults(o);
@@ -154,6 +158,20 @@ listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 			break;
 		case OPT_STOP_ON_EOF:
 			o->stop_on_eof = 1;
+			break;
+		case OPT_METHOD:
+			if (!methods_given)
+				o->nmethods = 0;
+			methods_given = 1;
+			if (o->nmethods == TALLY_METHODS_MAX)
+				return tp_err_set(err, "--method: at most %d methods",
+				    TALLY_METHODS_MAX);
+			if (probe_method_parse(optarg, &o->methods[o->nmethods], err) < 0)
+				return tp_err_prefix(err, "--method");
+			for (i = 0; i < (int)o->nmethods; i++)
+				if (probe_method_same(&o->methods[i], &o->methods[o->nmethods]))
+					return tp_err_set(err, "--method %s given twice", optarg);
+			o->nmethods++;
 			break;
 		case ':':
 			return tp_err_set(err, "option %s needs a value", argv[optind - 1]);

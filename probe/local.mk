@@ -2,6 +2,7 @@
 noinst_LIBRARIES += libprobe.a
 libprobe_a_SOURCES = \
 	probe/addr_set.c probe/addr_set.h \
+	probe/icmp_method.c \
 	probe/icmp_packet.c probe/icmp_packet.h \
 	probe/keygen.c \
 	probe/listen.c probe/listen.h \
@@ -9,12 +10,16 @@ libprobe_a_SOURCES = \
 	probe/opt_parse.c probe/opt_parse.h \
 	probe/permute.c probe/permute.h \
 	probe/privdrop.c probe/privdrop.h \
+	probe/probe_method.c probe/probe_method.h \
+	probe/probe_packet.c probe/probe_packet.h \
 	probe/probe_cmd.h \
 	probe/rate_limit.c probe/rate_limit.h \
 	probe/reply_decode.c probe/reply_decode.h \
 	probe/reply_tally.c probe/reply_tally.h \
 	probe/send.c probe/send.h \
-	probe/send_cmd.c
+	probe/send_cmd.c \
+	probe/tcp_method.c \
+	probe/tcp_packet.c probe/tcp_packet.h
 
 sbin_PROGRAMS += tp-probe
 tp_probe_SOURCES = probe/main.c

@@ -21,6 +21,7 @@
 const char send_usage[] =
     "usage: tp-probe send [-hjqn] [-c config] [-k keyfile] [-x exclude] -r round\n"
     "                     [-R pps] [--repeat n] [--gap seconds] [--seed n] [--ttl n]\n"
+    "                     [--method method] [--flows n]\n"
     "                     [--source4 addr] [--source6 addr] [--db database [--site name]]\n"
     "                     [--user name] [file]\n";
 
@@ -35,6 +36,8 @@ send_opts_defaults(struct send_opts *o)
 	o->repeat = 1;
 	o->gap = 1;
 	o->ttl = 64;
+	probe_method_default(&o->method);
+	o->flows = 1;
 	o->format = TP_FMT_TEXT;
 	tp_addr_parse(TP_DEFAULT_SOURCE4, &o->source4, NULL);
 	tp_addr_parse(TP_DEFAULT_SOURCE6, &o->source6, NULL);
@@ -59,7 +62,7 @@ send_apply_config(struct send_opts *o, const char *path, struct tp_err *err)
 
 enum {
 	OPT_REPEAT = 256, OPT_GAP, OPT_SEED, OPT_TTL, OPT_SOURCE4, OPT_SOURCE6, OPT_DB,
-	OPT_SITE, OPT_DRY_RUN, OPT_FORGE, OPT_USER,
+	OPT_SITE, OPT_DRY_RUN, OPT_FORGE, OPT_USER, OPT_METHOD, OPT_FLOWS,
 };
 
 static const struct option send_longopts[] = {
@@ -81,7 +84,9 @@ static const struct option send_longopts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "site", required_argument, NULL, OPT_SITE },
 	{ "user", required_argument, NULL, OPT_USER },
-	/* Testing only (not in the man page): forge echo replies from the targets. */
+	{ "method", required_argument, NULL, OPT_METHOD },
+	{ "flows", required_argument, NULL, OPT_FLOWS },
+	/* Testing only (not in the man page): forge the method's replies from the targets. */
 	{ "forge-replies", no_argument, NULL, OPT_FORGE },
 	{ NULL, 0, NULL, 0 },
 };
@@ -170,6 +175,15 @@ send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
 			break;
 		case OPT_USER:
 			o->user = optarg;
+			break;
+		case OPT_METHOD:
+			if (probe_method_parse(optarg, &o->method, err) < 0)
+				return tp_err_prefix(err, "--method");
+			break;
+		case OPT_FLOWS:
+			if (opt_u64("--flows", optarg, 1, TP_FLOWS_MAX, &v, err) < 0)
+				return -1;
+			o->flows = (unsigned)v;
 			break;
 		case ':':
 			return tp_err_set(err, "option %s needs a value", argv[optind - 1]);

@@ -5,6 +5,7 @@
  * judged (cookie check, duplicate set) exactly as a listener does.
  * Build and run: make fuzz-reply-decode [FUZZ_SECONDS=300]
  */
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,7 +51,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	frame = malloc(size - 1 ? size - 1 : 1);
 	memcpy(frame, data + 1, size - 1);
 	if (reply_decode(dlt, frame, size - 1, &r) == 0) {
-		if (r.payload < frame || r.payload + r.payload_len > frame + size - 1)
+		/* A RST has no payload; an echo reply's lies inside the frame. */
+		if (r.payload != NULL &&
+		    (r.payload < frame || r.payload + r.payload_len > frame + size - 1))
+			abort();
+		if (r.payload == NULL && r.proto != IPPROTO_TCP)
 			abort();
 		if (r.src.family != r.dst.family)
 			abort();

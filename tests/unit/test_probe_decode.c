@@ -39,7 +39,7 @@ reply_ip(const char *remote, uint8_t *buf)
 {
 	struct tp_addr r = addr_of(remote), l;
 	uint8_t payload[TP_PAYLOAD_LEN];
-	struct icmp_packet p;
+	struct probe_packet p;
 	size_t i;
 
 	l = addr_of(r.family == AF_INET ? "192.0.2.1" : "2001:db8:ffff::1");

@@ -65,11 +65,11 @@ pseudo6(const uint8_t *ip6, size_t len)
 }
 
 /* Build a filled packet of kind for remote from local. */
-static struct icmp_packet
+static struct probe_packet
 make(enum icmp_packet_kind kind, const char *local, const char *remote,
     const struct tp_key *k, uint32_t round, uint64_t send_us)
 {
-	struct icmp_packet p;
+	struct probe_packet p;
 	struct tp_addr l = addr_of(local), r = addr_of(remote);
 	uint8_t payload[TP_PAYLOAD_LEN];
 	struct tp_err err;
@@ -85,7 +85,7 @@ make(enum icmp_packet_kind kind, const char *local, const char *remote,
 Test(probe_packet, v4_request_fields_and_checksums)
 {
 	struct tp_key k = key_salted(0);
-	struct icmp_packet p = make(ICMP_PACKET_REQUEST, "192.0.2.1", "198.18.5.7", &k, 3, 99);
+	struct probe_packet p = make(ICMP_PACKET_REQUEST, "192.0.2.1", "198.18.5.7", &k, 3, 99);
 	struct tp_addr dst = addr_of("198.18.5.7");
 	uint16_t id, seq;
 
@@ -109,7 +109,7 @@ Test(probe_packet, v4_request_fields_and_checksums)
 Test(probe_packet, v6_request_fields_and_checksum)
 {
 	struct tp_key k = key_salted(0);
-	struct icmp_packet p = make(ICMP_PACKET_REQUEST, "2001:db8:ffff::1", "2001:db8:7::42",
+	struct probe_packet p = make(ICMP_PACKET_REQUEST, "2001:db8:ffff::1", "2001:db8:7::42",
 	    &k, 3, 99);
 	struct tp_addr src = addr_of("2001:db8:ffff::1"), dst = addr_of("2001:db8:7::42");
 
@@ -129,7 +129,7 @@ Test(probe_packet, checksums_stay_right_when_the_template_is_reused)
 {
 	struct tp_key k = key_salted(0);
 	struct tp_addr l4 = addr_of("192.0.2.1"), l6 = addr_of("2001:db8:ffff::1"), r;
-	struct icmp_packet p4, p6;
+	struct probe_packet p4, p6;
 	uint8_t payload[TP_PAYLOAD_LEN];
 	uint16_t id, seq;
 	char s[64];
@@ -158,14 +158,14 @@ Test(probe_packet, icmp_checksum_known_value)
 	/* RFC 1071 section 3 example: words 0001 f203 f4f5 f6f7 sum to ddf2. */
 	static const uint8_t d[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
 
-	cr_assert_eq(icmp_checksum(d, sizeof(d), 0), (uint16_t)~0xddf2);
-	cr_assert_eq(icmp_checksum(d, 3, 0), (uint16_t)~(0x0001 + 0xf200));
+	cr_assert_eq(probe_checksum(d, sizeof(d), 0), (uint16_t)~0xddf2);
+	cr_assert_eq(probe_checksum(d, 3, 0), (uint16_t)~(0x0001 + 0xf200));
 }
 
 Test(probe_packet, request_is_not_taken_for_a_reply)
 {
 	struct tp_key k = key_salted(0);
-	struct icmp_packet p = make(ICMP_PACKET_REQUEST, "192.0.2.1", "198.18.5.7", &k, 3, 99);
+	struct probe_packet p = make(ICMP_PACKET_REQUEST, "192.0.2.1", "198.18.5.7", &k, 3, 99);
 	struct reply_info r;
 
 	cr_assert_eq(reply_decode_ip(p.buf, p.len, &r), -1);
@@ -198,7 +198,7 @@ static void
 round_trip(const struct trip *t, const char *local, const char *remote)
 {
 	struct tp_key k = key_salted(0), kv = key_salted(t->verify_salt);
-	struct icmp_packet p = make(ICMP_PACKET_REPLY, local, remote, &k, 7, 123456789);
+	struct probe_packet p = make(ICMP_PACKET_REPLY, local, remote, &k, 7, 123456789);
 	struct tp_addr want_src = addr_of(remote), want_dst = addr_of(local);
 	size_t icmp = p.family == AF_INET ? 20 : 40, len = p.len - t->cut;
 	struct reply_info r;
@@ -231,7 +231,7 @@ Test(probe_packet, round_trips_v4_and_v6)
 
 Test(probe_packet, init_refuses_unknown_family)
 {
-	struct icmp_packet p;
+	struct probe_packet p;
 	struct tp_addr a;
 	struct tp_err err;
 
