@@ -90,7 +90,8 @@ append(char *buf, size_t len, size_t *n, const char *fmt, const char *s)
 
 /*
  * One family's part: "(M and (dst net R ...))" for one method,
- * "((M1) or (M2) and ...)" for several; empty without ranges of the family.
+ * "(((M1) or (M2)) and (dst net R ...))" for several; empty without
+ * ranges of the family.
  */
 static int
 filter_family(const struct probe_method *m, size_t nm, const struct tp_prefix *ranges,
@@ -104,14 +105,14 @@ filter_family(const struct probe_method *m, size_t nm, const struct tp_prefix *r
 		nets += ranges[i].addr.family == family;
 	if (nets == 0)
 		return 0;
-	if (append(buf, len, &n, "%s", nm > 1 ? "((" : "(") < 0)
+	if (append(buf, len, &n, "%s", nm > 1 ? "(((" : "(") < 0)
 		return -1;
 	for (i = 0; i < nm; i++) {
 		if (m[i].ops->filter(&m[i], family, part, sizeof(part)) >= (int)sizeof(part) ||
 		    append(buf, len, &n, i ? ") or (%s" : "%s", part) < 0)
 			return -1;
 	}
-	if (append(buf, len, &n, "%s", nm > 1 ? ") and (" : " and (") < 0)
+	if (append(buf, len, &n, "%s", nm > 1 ? ")) and (" : " and (") < 0)
 		return -1;
 	for (i = 0, nets = 0; i < nranges; i++) {
 		if (ranges[i].addr.family != family)

@@ -3,9 +3,12 @@
 #define TP_TEST_FIXTURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 
+#include "addr.h"
 #include "db.h"
+#include "keyfile.h"
 
 /* A fresh temporary folder for this test (removed by fixture_cleanup). */
 const char *fixture_dir(void);
@@ -24,6 +27,12 @@ char *fixture_read(const char *path);
 struct tp_db;
 /* A new database called name inside fixture_dir(), holding the rows of sql. */
 struct tp_db *fixture_db(const char *name, const char *sql);
+/* A probe key with bytes salt, salt + 1, ..., salt + 31. */
+struct tp_key fixture_key_salted(uint8_t salt);
+/* An address from text via inet_pton, not the addr module (fails the test when bad). */
+struct tp_addr fixture_addr(const char *s);
+/* Independent RFC 1071 sum of n bytes added to acc, folded (0xffff = a valid checksum). */
+unsigned fixture_ones_sum(const uint8_t *d, size_t n, unsigned long acc);
 /* Remove fixture_dir() and everything in it. */
 void fixture_cleanup(void);
 

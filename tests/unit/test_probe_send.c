@@ -46,6 +46,12 @@ static const struct send_case send_cases[] = {
 	{ { "send", "-r", "1", "a", "b", NULL }, 0, "too many" },
 	{ { "send", "-r", "1", "--nope", NULL }, 0, "unknown option" },
 	{ { "send", "-r", NULL }, 0, "needs a value" },
+	{ { "send", "-r", "1", "--method", "tcp:443", "--flows", "16", NULL }, 1, NULL },
+	{ { "send", "-r", "1", "--method", "icmp", "--flows", "1", NULL }, 1, NULL },
+	{ { "send", "-r", "1", "--method", "tcp", NULL }, 0, "give the port" },
+	{ { "send", "-r", "1", "--method", "udp:53", NULL }, 0, "unknown probe method" },
+	{ { "send", "-r", "1", "--flows", "0", NULL }, 0, "--flows" },
+	{ { "send", "-r", "1", "--flows", "17", NULL }, 0, "--flows" },
 };
 
 Test(probe_send, command_lines)
