@@ -7,6 +7,9 @@ libprobe_a_SOURCES = \
 	probe/keygen.c \
 	probe/listen.c probe/listen.h \
 	probe/listen_cmd.c \
+	probe/listen_control.c probe/listen_control.h \
+	probe/listen_multi.c \
+	probe/listen_rounds.c probe/listen_rounds.h \
 	probe/opt_parse.c probe/opt_parse.h \
 	probe/permute.c probe/permute.h \
 	probe/privdrop.c probe/privdrop.h \
@@ -18,6 +21,10 @@ libprobe_a_SOURCES = \
 	probe/reply_tally.c probe/reply_tally.h \
 	probe/send.c probe/send.h \
 	probe/send_cmd.c \
+	probe/tcp_method.c \
+	probe/send_jobs.c probe/send_jobs.h \
+	probe/send_jobs_run.c \
+	probe/dest_spacing.c probe/dest_spacing.h \
 	probe/tcp_method.c \
 	probe/tcp_packet.c probe/tcp_packet.h
 

@@ -62,14 +62,14 @@ seen_add(struct reply_tally *t, int m, unsigned f, const struct tp_addr *src)
 	return addr_set_add(t->seen[m][f], src);
 }
 
-/* 1 when a lies inside one of the test ranges. */
-static int
-in_ranges(const struct reply_tally *t, const struct tp_addr *a)
+/* 1 when a lies inside one of the prefixes. */
+int
+reply_tally_in(const struct tp_prefix *ranges, size_t n, const struct tp_addr *a)
 {
 	size_t i;
 
-	for (i = 0; i < t->nranges; i++)
-		if (tp_prefix_contains(&t->ranges[i], a))
+	for (i = 0; i < n; i++)
+		if (tp_prefix_contains(&ranges[i], a))
 			return 1;
 	return 0;
 }
@@ -79,33 +79,63 @@ enum tally_result
 reply_tally_frame(struct reply_tally *t, int dlt, const uint8_t *frame, size_t caplen,
     int64_t received_us, struct tally_reply *out)
 {
-	const struct probe_method *pm;
 	struct reply_info r;
+
+	if (reply_decode(dlt, frame, caplen, &r) < 0 ||
+	    !reply_tally_in(t->ranges, t->nranges, &r.dst)) {
+		t->ignored++;
+		return TALLY_IGNORED;
+	}
+	return reply_tally_judge(t, &r, received_us, out);
+}
+
+/* 1 when r carries the cookie of t's round for one of t's methods (counts nothing). */
+int
+reply_tally_owns(const struct reply_tally *t, const struct reply_info *r)
+{
+	const struct probe_method *pm;
+	uint64_t send_us;
+	unsigned flow;
+	int m = method_of(t, r);
+
+	if (m < 0)
+		return 0;
+	pm = &t->methods[m];
+	return pm->ops->validate(pm, t->key, t->round, r, TP_FLOWS_MAX, &flow, &send_us) !=
+	    TP_REPLY_FORGED;
+}
+
+/* Judge a decoded reply to a test range: method, cookie, then the seen-set. */
+enum tally_result
+reply_tally_judge(struct reply_tally *t, const struct reply_info *r, int64_t received_us,
+    struct tally_reply *out)
+{
+	const struct probe_method *pm;
 	enum tp_verdict v;
 	uint64_t send_us = 0;
 	unsigned flow = 0;
 	int m;
 
-	if (reply_decode(dlt, frame, caplen, &r) < 0 || !in_ranges(t, &r.dst) ||
-	    (m = method_of(t, &r)) < 0) {
+	if ((m = method_of(t, r)) < 0) {
 		t->ignored++;
 		return TALLY_IGNORED;
 	}
 	pm = &t->methods[m];
 	/* The listener does not know the sender's flow count: any flow may answer. */
-	v = pm->ops->validate(pm, t->key, t->round, &r, TP_FLOWS_MAX, &flow, &send_us);
+	v = pm->ops->validate(pm, t->key, t->round, r, TP_FLOWS_MAX, &flow, &send_us);
 	if (v == TP_REPLY_FORGED) {
 		t->rejected++;
 		return TALLY_REJECTED;
 	}
-	if (!seen_add(t, m, flow, &r.src)) {
+	if (!seen_add(t, m, flow, &r->src)) {
 		t->duplicates++;
 		return TALLY_DUPLICATE;
 	}
 	t->accepted++;
 	memset(out, 0, sizeof(*out));
-	out->addr = r.src;
-	out->ttl = r.ttl;
+	out->addr = r->src;
+	out->local = r->dst;
+	out->ttl = r->ttl;
 	out->received_us = received_us;
 	out->rtt_us = -1;
 	out->method = pm;

@@ -151,7 +151,7 @@ fixture_key_salted(uint8_t salt)
 
 /* An address from text via inet_pton. */
 struct tp_addr
-fixture_addr(const char *s)
+fixture_addr_parse(const char *s)
 {
 	struct tp_addr a;
 
@@ -172,4 +172,29 @@ fixture_ones_sum(const uint8_t *d, size_t n, unsigned long acc)
 	while (acc > 0xffff)
 		acc = (acc & 0xffff) + (acc >> 16);
 	return (unsigned)acc;
+}
+
+/* Load text as tp.conf (written into fixture_dir()). */
+int
+fixture_conf_load(const char *text, struct tp_conf *c, struct tp_err *err)
+{
+	return tp_conf_load(fixture_write("tp.conf", text), c, err);
+}
+
+/* An address as text, for comparisons. */
+const char *
+fixture_addr(const struct tp_addr *a)
+{
+	static char buf[TP_ADDR_STRLEN];
+
+	return tp_addr_format(a, buf, sizeof(buf));
+}
+
+/* A prefix as text, for comparisons. */
+const char *
+fixture_prefix(const struct tp_prefix *p)
+{
+	static char buf[TP_PREFIX_STRLEN];
+
+	return tp_prefix_format(p, buf, sizeof(buf));
 }

@@ -41,7 +41,7 @@ Test(cookie, honest_reply_is_full_with_send_time)
 
 	for (i = 0; i < NDSTS; i++)
 		for (r = 0; r < 4; r++) {
-			struct tp_addr d = fixture_addr(dsts[i]);
+			struct tp_addr d = fixture_addr_parse(dsts[i]);
 			struct probe p = make_probe(&k, rounds[r], &d, SEND_US + i);
 			uint64_t sent = 0;
 
@@ -55,7 +55,7 @@ Test(cookie, honest_reply_is_full_with_send_time)
 Test(cookie, payload_layout_is_magic_round_time_mac)
 {
 	struct tp_key k = fixture_key_salted(0);
-	struct tp_addr d = fixture_addr("198.18.0.1");
+	struct tp_addr d = fixture_addr_parse("198.18.0.1");
 	struct probe p = make_probe(&k, 0x01020304, &d, UINT64_C(0x1122334455667788));
 	static const uint8_t head[16] = { 'T', 'P', 'v', '1', 1, 2, 3, 4,
 	    0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 };
@@ -66,7 +66,7 @@ Test(cookie, payload_layout_is_magic_round_time_mac)
 Test(cookie, longer_reply_payload_still_verifies)
 {
 	struct tp_key k = fixture_key_salted(0);
-	struct tp_addr d = fixture_addr("2001:db8::7");
+	struct tp_addr d = fixture_addr_parse("2001:db8::7");
 	struct probe p = make_probe(&k, 9, &d, SEND_US);
 	uint8_t buf[64];
 	uint64_t sent = 0;
@@ -85,7 +85,7 @@ Test(cookie, tampered_or_foreign_replies_are_forged)
 	int bit;
 
 	for (i = 0; i < NDSTS; i++) {
-		struct tp_addr d = fixture_addr(dsts[i]), near = d;
+		struct tp_addr d = fixture_addr_parse(dsts[i]), near = d;
 		struct probe p = make_probe(&k, 5, &d, SEND_US);
 		const uint8_t *pl = p.payload;
 		size_t n = sizeof(p.payload);
@@ -113,13 +113,13 @@ Test(cookie, tampered_or_foreign_replies_are_forged)
 Test(cookie, same_bytes_other_family_is_forged)
 {
 	struct tp_key k = fixture_key_salted(0);
-	struct tp_addr v4 = fixture_addr("198.18.0.1"), v6 = fixture_addr("::");
+	struct tp_addr v4 = fixture_addr_parse("198.18.0.1"), v6 = fixture_addr_parse("::");
 	struct probe p = make_probe(&k, 1, &v4, SEND_US);
 
 	memcpy(v6.bytes, v4.bytes, 4);
 	cr_assert_eq(cookie_verify(&k, 1, &v6, p.id, p.seq, p.payload, TP_PAYLOAD_LEN, NULL),
 	    TP_REPLY_FORGED);
-	v6 = fixture_addr("::ffff:198.18.0.1");
+	v6 = fixture_addr_parse("::ffff:198.18.0.1");
 	cr_assert_eq(cookie_verify(&k, 1, &v6, p.id, p.seq, p.payload, TP_PAYLOAD_LEN, NULL),
 	    TP_REPLY_FORGED);
 	v4.family = 0;
@@ -133,7 +133,7 @@ Test(cookie, missing_or_cut_payload_is_idseq_only)
 	size_t i, len;
 
 	for (i = 0; i < NDSTS; i++) {
-		struct tp_addr d = fixture_addr(dsts[i]);
+		struct tp_addr d = fixture_addr_parse(dsts[i]);
 		struct probe p = make_probe(&k, 77, &d, SEND_US);
 		uint64_t sent = 12345;
 
@@ -153,7 +153,7 @@ Test(cookie, any_altered_payload_byte_is_idseq_only)
 	int bit;
 
 	for (i = 0; i < NDSTS; i++) {
-		struct tp_addr d = fixture_addr(dsts[i]);
+		struct tp_addr d = fixture_addr_parse(dsts[i]);
 		struct probe p = make_probe(&k, 3, &d, SEND_US);
 
 		for (j = 0; j < TP_PAYLOAD_LEN; j++)
@@ -172,7 +172,7 @@ Test(cookie, any_altered_payload_byte_is_idseq_only)
 Test(cookie, bad_magic_or_payload_from_other_round_is_idseq_only)
 {
 	struct tp_key k = fixture_key_salted(0);
-	struct tp_addr d = fixture_addr("198.18.3.4"), e = fixture_addr("198.18.3.5");
+	struct tp_addr d = fixture_addr_parse("198.18.3.4"), e = fixture_addr_parse("198.18.3.5");
 	struct probe p = make_probe(&k, 10, &d, SEND_US);
 	struct probe q = make_probe(&k, 11, &d, SEND_US);
 	struct probe r = make_probe(&k, 10, &e, SEND_US);
@@ -258,7 +258,7 @@ Test(cookie, random_destinations_give_distinct_idseq)
 Test(cookie, rounds_change_idseq)
 {
 	struct tp_key k = fixture_key_salted(0);
-	struct tp_addr d = fixture_addr("198.18.0.1");
+	struct tp_addr d = fixture_addr_parse("198.18.0.1");
 	static uint32_t v[1000];
 	uint16_t id, seq;
 	uint32_t r;
@@ -292,7 +292,7 @@ Test(cookie, known_answers_pin_the_layout)
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct tp_addr d = fixture_addr(rows[i].dst);
+		struct tp_addr d = fixture_addr_parse(rows[i].dst);
 		struct probe p = make_probe(&k, 7, &d, SEND_US);
 
 		cr_assert_eq(p.id, rows[i].id, "%s id %04x", rows[i].dst, p.id);

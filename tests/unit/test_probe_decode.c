@@ -26,12 +26,12 @@
 static size_t
 reply_ip(const char *remote, uint8_t *buf)
 {
-	struct tp_addr r = fixture_addr(remote), l;
+	struct tp_addr r = fixture_addr_parse(remote), l;
 	uint8_t payload[TP_PAYLOAD_LEN];
 	struct probe_packet p;
 	size_t i;
 
-	l = fixture_addr(r.family == AF_INET ? "192.0.2.1" : "2001:db8:ffff::1");
+	l = fixture_addr_parse(r.family == AF_INET ? "192.0.2.1" : "2001:db8:ffff::1");
 	for (i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)i;
 	cr_assert_eq(icmp_packet_init(&p, ICMP_PACKET_REPLY, &l, 50, NULL), 0);
@@ -68,7 +68,7 @@ frame_of(int dlt, uint16_t type, const uint8_t *ip, size_t len, uint8_t *f)
 static void
 assert_reply(const struct reply_info *r, const char *remote)
 {
-	struct tp_addr want = fixture_addr(remote);
+	struct tp_addr want = fixture_addr_parse(remote);
 
 	cr_assert_eq(memcmp(&r->src, &want, sizeof(want)), 0, "%s", remote);
 	cr_assert_eq(r->id, 0x1234);

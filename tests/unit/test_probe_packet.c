@@ -32,7 +32,7 @@ make(enum icmp_packet_kind kind, const char *local, const char *remote,
     const struct tp_key *k, uint32_t round, uint64_t send_us)
 {
 	struct probe_packet p;
-	struct tp_addr l = fixture_addr(local), r = fixture_addr(remote);
+	struct tp_addr l = fixture_addr_parse(local), r = fixture_addr_parse(remote);
 	uint8_t payload[TP_PAYLOAD_LEN];
 	struct tp_err err;
 	uint16_t id, seq;
@@ -48,7 +48,7 @@ Test(probe_packet, v4_request_fields_and_checksums)
 {
 	struct tp_key k = fixture_key_salted(0);
 	struct probe_packet p = make(ICMP_PACKET_REQUEST, "192.0.2.1", "198.18.5.7", &k, 3, 99);
-	struct tp_addr dst = fixture_addr("198.18.5.7");
+	struct tp_addr dst = fixture_addr_parse("198.18.5.7");
 	uint16_t id, seq;
 
 	cr_assert_eq(p.len, 20 + 8 + TP_PAYLOAD_LEN);
@@ -73,7 +73,7 @@ Test(probe_packet, v6_request_fields_and_checksum)
 	struct tp_key k = fixture_key_salted(0);
 	struct probe_packet p = make(ICMP_PACKET_REQUEST, "2001:db8:ffff::1", "2001:db8:7::42",
 	    &k, 3, 99);
-	struct tp_addr src = fixture_addr("2001:db8:ffff::1"), dst = fixture_addr("2001:db8:7::42");
+	struct tp_addr src = fixture_addr_parse("2001:db8:ffff::1"), dst = fixture_addr_parse("2001:db8:7::42");
 
 	cr_assert_eq(p.len, 40 + 8 + TP_PAYLOAD_LEN);
 	cr_assert_eq(p.buf[0] >> 4, 6);
@@ -90,7 +90,7 @@ Test(probe_packet, v6_request_fields_and_checksum)
 Test(probe_packet, checksums_stay_right_when_the_template_is_reused)
 {
 	struct tp_key k = fixture_key_salted(0);
-	struct tp_addr l4 = fixture_addr("192.0.2.1"), l6 = fixture_addr("2001:db8:ffff::1"), r;
+	struct tp_addr l4 = fixture_addr_parse("192.0.2.1"), l6 = fixture_addr_parse("2001:db8:ffff::1"), r;
 	struct probe_packet p4, p6;
 	uint8_t payload[TP_PAYLOAD_LEN];
 	uint16_t id, seq;
@@ -101,14 +101,14 @@ Test(probe_packet, checksums_stay_right_when_the_template_is_reused)
 	cr_assert_eq(icmp_packet_init(&p6, ICMP_PACKET_REQUEST, &l6, 64, NULL), 0);
 	for (i = 0; i < 500; i++) {
 		snprintf(s, sizeof(s), "198.%d.%d.%d", 18 + i % 2, i % 256, (i * 7) % 256);
-		r = fixture_addr(s);
+		r = fixture_addr_parse(s);
 		cookie_idseq(&k, (uint32_t)i, &r, &id, &seq);
 		cookie_payload(&k, (uint32_t)i, &r, (uint64_t)i * 1000003, payload);
 		icmp_packet_fill(&p4, &r, id, seq, payload);
 		cr_assert_eq(fixture_ones_sum(p4.buf, 20, 0), 0xffff, "%s", s);
 		cr_assert_eq(fixture_ones_sum(p4.buf + 20, p4.len - 20, 0), 0xffff, "%s", s);
 		snprintf(s, sizeof(s), "2001:db8:%x::%x", i, i * 31);
-		r = fixture_addr(s);
+		r = fixture_addr_parse(s);
 		icmp_packet_fill(&p6, &r, id, seq, payload);
 		cr_assert_eq(fixture_ones_sum(p6.buf + 40, p6.len - 40, pseudo6(p6.buf, p6.len - 40)),
 		    0xffff, "%s", s);
@@ -161,7 +161,7 @@ round_trip(const struct trip *t, const char *local, const char *remote)
 {
 	struct tp_key k = fixture_key_salted(0), kv = fixture_key_salted(t->verify_salt);
 	struct probe_packet p = make(ICMP_PACKET_REPLY, local, remote, &k, 7, 123456789);
-	struct tp_addr want_src = fixture_addr(remote), want_dst = fixture_addr(local);
+	struct tp_addr want_src = fixture_addr_parse(remote), want_dst = fixture_addr_parse(local);
 	size_t icmp = p.family == AF_INET ? 20 : 40, len = p.len - t->cut;
 	struct reply_info r;
 	uint64_t send_us = 0;

@@ -56,7 +56,7 @@ make(const struct probe_method *m, enum probe_direction dir, const char *local,
     const char *remote, const struct tp_key *k, uint32_t round, unsigned flow)
 {
 	struct probe_packet p;
-	struct tp_addr l = fixture_addr(local), r = fixture_addr(remote);
+	struct tp_addr l = fixture_addr_parse(local), r = fixture_addr_parse(remote);
 	struct tp_err err;
 
 	cr_assert_eq(m->ops->make_template(&p, dir, &l, 64, &err), 0, "%s", err.msg);
@@ -82,7 +82,7 @@ Test(probe_tcp, synack_ipv4_fields_and_checksums)
 	struct tp_key k = fixture_key_salted(1);
 	struct probe_method m = method_of("tcp:80");
 	struct probe_packet p = make(&m, PROBE_OUT, "192.0.2.1", "198.18.5.7", &k, 3, 2);
-	struct tp_addr dst = fixture_addr("198.18.5.7");
+	struct tp_addr dst = fixture_addr_parse("198.18.5.7");
 	const uint8_t *tcp = p.buf + 20;
 	uint32_t seq, ack;
 
@@ -104,7 +104,7 @@ Test(probe_tcp, synack_ipv6_checksum_over_many_targets)
 {
 	struct tp_key k = fixture_key_salted(2);
 	struct probe_method m = method_of("tcp:443");
-	struct tp_addr l = fixture_addr("2001:db8:ffff::1"), r;
+	struct tp_addr l = fixture_addr_parse("2001:db8:ffff::1"), r;
 	struct probe_packet p;
 	char a[64];
 	unsigned i;
@@ -114,7 +114,7 @@ Test(probe_tcp, synack_ipv6_checksum_over_many_targets)
 	cr_assert_eq(p.buf[6], IPPROTO_TCP);
 	for (i = 0; i < 300; i++) {
 		snprintf(a, sizeof(a), "2001:db8:%x::%x", i * 7919 % 65536, i * 104729 % 65536);
-		r = fixture_addr(a);
+		r = fixture_addr_parse(a);
 		m.ops->make_packet(&m, &p, &k, i, &r, i % TP_FLOWS_MAX, 0);
 		cr_assert_eq(tcp_sum(p.buf, p.len), 0xffff, "%s", a);
 		cr_assert_eq(memcmp(p.buf + 24, r.bytes, 16), 0);
@@ -290,7 +290,7 @@ Test(probe_tcp, icmp_flows_round_trip)
 	struct probe_packet p;
 	struct tally_reply out;
 	uint16_t id0, seq0, id, seq;
-	struct tp_addr d = fixture_addr("198.18.5.7");
+	struct tp_addr d = fixture_addr_parse("198.18.5.7");
 	unsigned f;
 
 	cookie_idseq(&k, 2, &d, &id0, &seq0);
@@ -443,7 +443,7 @@ Test(probe_tcp, pcap_replay_of_rsts, .fini = fixture_cleanup)
 	pcap_dumper_t *d;
 	pcap_t *dead;
 	struct tp_err err;
-	char *text, line[64];
+	char *text, line[128];
 	FILE *out;
 	size_t i;
 	unsigned f;
@@ -489,10 +489,14 @@ Test(probe_tcp, pcap_replay_of_rsts, .fini = fixture_cleanup)
 	cr_assert_eq(st.rejected, 2);
 	cr_assert_eq(st.with_rtt, 0);
 	text = fixture_read(fixture_path("rec.txt"));
-	for (i = 0; i < 3; i++) {
-		snprintf(line, sizeof(line), "reply 7 akl %s - ", targets[i]);
-		cr_assert(strstr(text, line) != NULL, "%s in\n%s", line, text);
-	}
+	/* Version 2 lines: ... RTT TTL RECEIVED LOCAL METHOD FLOW, each flow once. */
+	for (i = 0; i < 3; i++)
+		for (f = 0; f < 2; f++) {
+			snprintf(line, sizeof(line), "reply 7 akl %s - 64 100000000 %s tcp:80 %u\n",
+			    targets[i], strchr(targets[i], ':') ? "2001:db8:ffff::1" : "192.0.2.1",
+			    f);
+			cr_assert(strstr(text, line) != NULL, "%s in\n%s", line, text);
+		}
 	cr_assert(strstr(text, "198.18.9.") == NULL, "a forged reply was recorded:\n%s", text);
 	cr_assert(strstr(text, "end 7 akl 6 2 1 0") != NULL, "%s", text);
 	free(text);
