@@ -36,8 +36,9 @@ FORGER=c2
 SILENT=c3
 ROUND=77
 FLOWS=3
-FAILED=0
 LISTENERS=()
+# shellcheck source=checks.sh
+. "$HERE/checks.sh"
 
 if ip netns list | grep -q "^$PREFIX-"; then
 	echo "FAIL setup: namespaces $PREFIX-* exist already (another run?); not touching them" >&2
@@ -63,9 +64,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
 
 # Write a fresh random key (64 hex characters) to $1, mode 0600.
 make_key() {
