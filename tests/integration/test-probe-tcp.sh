@@ -4,14 +4,15 @@
 # Brings tiny up under its own prefix. Client network c3 drops ICMP echo
 # requests (nftables in its namespace); every client answers a TCP SYN-ACK
 # to a closed port with a RST, as the kernel does. One listener per site
-# accepts ICMP and tcp:80. From akl the test sends one ICMP pass and one
-# TCP pass with three flows per target (source ports 61000..61002), then
+# accepts ICMP and tcp:80. From akl the test sends ICMP with two flows per
+# target (two id/seq cookies) and TCP with three (source ports
+# 61000..61002), then
 # forges RSTs from c2: with another key (wrong ack) and for another round
 # (right key, ack of round + 1). Then checks:
 #   - TCP: every target recorded once per flow (0, 1, 2), method tcp:80,
 #     RTT "-", each at the site `tb targets --seen-at` names for it;
-#   - ICMP: every target outside c3 recorded once at its truth site with an
-#     RTT, none of c3's (its echo requests are dropped);
+#   - ICMP: every target outside c3 recorded once per flow (0, 1) at its
+#     truth site with an RTT, none of c3's (its echo requests are dropped);
 #   - ICMP and TCP land at the same site for every target that answers both;
 #   - every forged RST is rejected, none recorded; no duplicates, no pcap drops.
 # Takes the testbed down at the end, also on failure.
@@ -116,7 +117,7 @@ send() {
 	tb exec "$1" "$PROBE" send --user nobody -q -j -x "$WORK/no-exclude.conf" -R 20000 \
 	    "${@:2}" "$WORK/targets.txt"
 }
-send "$PROBER" -r "$ROUND" -k "$WORK/probe.key" >"$WORK/icmp.json"
+send "$PROBER" -r "$ROUND" -k "$WORK/probe.key" --flows 2 >"$WORK/icmp.json"
 send "$PROBER" -r "$ROUND" -k "$WORK/probe.key" --method tcp:80 --flows "$FLOWS" >"$WORK/tcp.json"
 send "$FORGER" -r "$ROUND" -k "$WORK/forger.key" --method tcp:80 --forge-replies >"$WORK/forge1.json"
 send "$FORGER" -r $((ROUND + 1)) -k "$WORK/probe.key" --method tcp:80 --forge-replies \
@@ -133,11 +134,11 @@ LISTENERS=()
 sent_icmp=$(jq .sent "$WORK/icmp.json")
 sent_tcp=$(jq .sent "$WORK/tcp.json")
 forged=$(( $(jq .sent "$WORK/forge1.json") + $(jq .sent "$WORK/forge2.json") ))
-if [[ $sent_icmp == "$NTARGETS" && $sent_tcp == $((FLOWS * NTARGETS)) &&
+if [[ $sent_icmp == $((2 * NTARGETS)) && $sent_tcp == $((FLOWS * NTARGETS)) &&
     $forged == $((2 * NTARGETS)) ]]; then
-	pass "send: $sent_icmp echo requests, $sent_tcp SYN-ACKs ($FLOWS flows), $forged forged RSTs"
+	pass "send: $sent_icmp echo requests (2 flows), $sent_tcp SYN-ACKs ($FLOWS flows), $forged forged RSTs"
 else
-	fail "send" "icmp $sent_icmp (want $NTARGETS), tcp $sent_tcp (want $((FLOWS * NTARGETS))), forged $forged"
+	fail "send" "icmp $sent_icmp (want $((2 * NTARGETS))), tcp $sent_tcp (want $((FLOWS * NTARGETS))), forged $forged"
 fi
 
 # Per method, the records against the truth: "method total agree wrong missing twice bad".
@@ -153,7 +154,7 @@ cat "$WORK"/rec-*.txt | awk -v seen="$WORK/seen.csv" -v clients="$WORK/clients.t
 		if (++n[key] > 1) { twice[$9]++; next }
 		if (!($4 in truth)) { bad[$9]++; next }
 		if ($9 == "tcp:80" && ($5 != "-" || $10 >= flows)) { bad[$9]++; next }
-		if ($9 == "icmp" && ($5 == "-" || $10 != 0 || client[$4] == silent)) { bad[$9]++; next }
+		if ($9 == "icmp" && ($5 == "-" || $10 > 1 || client[$4] == silent)) { bad[$9]++; next }
 		if ($3 == truth[$4]) agree[$9]++; else wrong[$9]++
 		site[$4 " " $9] = $3
 	}
@@ -161,8 +162,8 @@ cat "$WORK"/rec-*.txt | awk -v seen="$WORK/seen.csv" -v clients="$WORK/clients.t
 		for (a in truth) {
 			for (k = 0; k < flows; k++) if (!((a " tcp:80 " k) in n)) miss["tcp:80"]++
 			if (client[a] != silent) {
-				want["icmp"]++
-				if (!((a " icmp 0") in n)) miss["icmp"]++
+				want["icmp"] += 2
+				for (k = 0; k < 2; k++) if (!((a " icmp " k) in n)) miss["icmp"]++
 				if ((a " icmp") in site && site[a " icmp"] != site[a " tcp:80"]) split_sites++
 			}
 			want["tcp:80"] += flows
@@ -191,7 +192,7 @@ fi
 
 read -r accepted rejected dups drops < <(cat "$WORK"/rec-*.txt |
     awk '$1 == "end" { a += $4; r += $5; d += $6; p += $7 } END { print a + 0, r + 0, d + 0, p + 0 }')
-want_accepted=$((FLOWS * NTARGETS + NTARGETS - NSILENT))
+want_accepted=$((FLOWS * NTARGETS + 2 * (NTARGETS - NSILENT)))
 if [[ $accepted == "$want_accepted" && $dups == 0 ]]; then
 	pass "counts: $accepted accepted, no duplicates"
 else
