@@ -17,7 +17,7 @@
 #include "tcp_packet.h"
 
 /* Source port of flow 0; flow f uses TCP_PROBE_PORT_BASE + f (above Linux's ephemeral ports). */
-#define TCP_PROBE_PORT_BASE 61000
+#define TCP_PROBE_PORT_BASE 61000u
 
 /* Build a SYN-ACK template (or, forging, a RST template). */
 static int
