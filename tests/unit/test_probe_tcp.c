@@ -19,6 +19,7 @@
 #include "cookie.h"
 #include "fixture.h"
 #include "listen.h"
+#include "listen_rounds.h"
 #include "probe_method.h"
 #include "reply_decode.h"
 #include "reply_tally.h"
@@ -500,4 +501,38 @@ Test(probe_tcp, pcap_replay_of_rsts, .fini = fixture_cleanup)
 	cr_assert(strstr(text, "198.18.9.") == NULL, "a forged reply was recorded:\n%s", text);
 	cr_assert(strstr(text, "end 7 akl 6 2 1 0") != NULL, "%s", text);
 	free(text);
+}
+
+Test(probe_tcp, multi_round_listener_finds_a_rsts_round)
+{
+	struct tp_key k = fixture_key_salted(11);
+	struct probe_method ms[2] = { method_of("icmp"), method_of("tcp:80") };
+	static struct tp_prefix ranges[1];
+	struct probe_packet p;
+	struct round_book b;
+	struct tally_reply out;
+	struct tp_err err;
+	uint32_t round = 0;
+
+	cr_assert_eq(tp_prefix_parse("192.0.2.0/24", &ranges[0], NULL), 0);
+	round_book_init(&b, &k, ranges, 1);
+	b.methods = ms;
+	b.nmethods = 2;
+	cr_assert_eq(round_book_open(&b, 5, ranges, 0, 0, &err), 0, "%s", err.msg);
+	cr_assert_eq(round_book_open(&b, 6, ranges, 0, 0, &err), 0, "%s", err.msg);
+	/* No payload names the round: the RST's cookie and the id/seq of flow 2 do. */
+	p = make(&ms[1], PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 6, 1);
+	cr_assert_eq(round_book_frame(&b, DLT_RAW, p.buf, p.len, 1, &out, &round), TALLY_ACCEPTED);
+	cr_assert_eq(round, 6);
+	cr_assert_eq(out.flow, 1);
+	p = make(&ms[0], PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 5, 2);
+	memset(p.buf + 28, 0, TP_PAYLOAD_LEN);	/* a reply without our payload */
+	cr_assert_eq(round_book_frame(&b, DLT_RAW, p.buf, p.len, 1, &out, &round), TALLY_ACCEPTED);
+	cr_assert_eq(round, 5);
+	cr_assert_eq(out.flow, 2);
+	/* A round that is not open. */
+	p = make(&ms[1], PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 7, 0);
+	cr_assert_eq(round_book_frame(&b, DLT_RAW, p.buf, p.len, 1, &out, &round),
+	    TALLY_REJECTED);
+	round_book_free(&b);
 }
