@@ -241,16 +241,20 @@ send_print_summary(const struct send_opts *o, const struct send_stats *st)
 {
 	static const char *const cols[] = {
 		"targets", "excluded", "sent", "errors", "seconds", "rate_pps", "dry_run",
+		"method", "flows",
 	};
 	double pps = st->seconds > 0 ? (double)st->sent / st->seconds : 0;
+	char method[PROBE_METHOD_NAME_MAX];
 	struct tp_table *t;
 	json_t *j;
 
+	probe_method_format(&o->method, method);
 	if (o->format == TP_FMT_JSON) {
-		j = json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:b}",
+		j = json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:b, s:s, s:i}",
 		    "targets", (json_int_t)st->targets, "excluded", (json_int_t)st->excluded,
 		    "sent", (json_int_t)st->sent, "errors", (json_int_t)st->errors,
-		    "seconds", st->seconds, "rate_pps", pps, "dry_run", o->dry_run);
+		    "seconds", st->seconds, "rate_pps", pps, "dry_run", o->dry_run,
+		    "method", method, "flows", (int)o->flows);
 		tp_json_print(stdout, j);
 		json_decref(j);
 		return;
@@ -264,6 +268,8 @@ send_print_summary(const struct send_opts *o, const struct send_stats *st)
 	tp_table_real(t, 4, st->seconds, 3);
 	tp_table_real(t, 5, pps, 0);
 	tp_table_bool(t, 6, o->dry_run);
+	tp_table_str(t, 7, method);
+	tp_table_int(t, 8, o->flows);
 	tp_table_print(t, stdout, o->format);
 	tp_table_free(t);
 }
