@@ -39,6 +39,8 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_probe_pcap.c \
 	tests/unit/test_probe_send.c \
 	tests/unit/test_probe_tcp.c \
+	tests/unit/test_probe_flows.c \
+	tests/unit/probe_fixture.c tests/unit/probe_fixture.h \
 	tests/unit/test_one_family.c
 
 # Writes the pcap fixtures in tests/fixtures/pcap (run by hand; they are committed).

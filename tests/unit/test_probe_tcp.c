@@ -1,10 +1,9 @@
 /*
- * test_probe_tcp.c: the TCP probe method and flows. SYN-ACK segments from
- * the libnet template with checksums checked by an independent
- * computation (IPv4 and IPv6 pseudo-headers); the cookie's round trip
- * through the RST a stack answers with (seq = our ack, or RST+ACK of our
- * seq + 1) and every forged variant; a pcap of RSTs replayed through
- * tp-probe listen's code; ICMP flows; method names and capture filters.
+ * test_probe_tcp.c: the TCP probe method. SYN-ACK segments from the libnet
+ * template with checksums checked by an independent computation (IPv4 and
+ * IPv6 pseudo-headers); the cookie's round trip through the RST a stack
+ * answers with (seq = our ack, or RST+ACK of our seq + 1) and every forged
+ * variant; a pcap of RSTs replayed through tp-probe listen's code.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -18,25 +17,14 @@
 
 #include "cookie.h"
 #include "fixture.h"
+#include "probe_fixture.h"
 #include "listen.h"
-#include "listen_rounds.h"
 #include "probe_method.h"
 #include "reply_decode.h"
 #include "reply_tally.h"
 #include "tcp_packet.h"
 
 #define SPORT_BASE 61000
-
-/* A method from its name (the test fails when it does not parse). */
-static struct probe_method
-method_of(const char *name)
-{
-	struct probe_method m;
-	struct tp_err err;
-
-	cr_assert_eq(probe_method_parse(name, &m, &err), 0, "%s: %s", name, err.msg);
-	return m;
-}
 
 /* The TCP checksum over pseudo-header and segment of a whole packet: 0xffff when right. */
 static unsigned
@@ -49,20 +37,6 @@ tcp_sum(const uint8_t *ip, size_t len)
 	acc = fixture_ones_sum(ip + (hl == 20 ? 12 : 8), 2 * alen, 0);
 	acc = fixture_ones_sum(tail, 4, acc);
 	return fixture_ones_sum(ip + hl, len - hl, acc);
-}
-
-/* Build method m's packet (dir) for remote, flow, round from local. */
-static struct probe_packet
-make(const struct probe_method *m, enum probe_direction dir, const char *local,
-    const char *remote, const struct tp_key *k, uint32_t round, unsigned flow)
-{
-	struct probe_packet p;
-	struct tp_addr l = fixture_addr_parse(local), r = fixture_addr_parse(remote);
-	struct tp_err err;
-
-	cr_assert_eq(m->ops->make_template(&p, dir, &l, 64, &err), 0, "%s", err.msg);
-	m->ops->make_packet(m, &p, k, round, &r, flow, 1000);
-	return p;
 }
 
 /* Read 16 and 32 bits big-endian. */
@@ -81,8 +55,8 @@ be32(const uint8_t *b)
 Test(probe_tcp, synack_ipv4_fields_and_checksums)
 {
 	struct tp_key k = fixture_key_salted(1);
-	struct probe_method m = method_of("tcp:80");
-	struct probe_packet p = make(&m, PROBE_OUT, "192.0.2.1", "198.18.5.7", &k, 3, 2);
+	struct probe_method m = fixture_method("tcp:80");
+	struct probe_packet p = fixture_probe(&m, PROBE_OUT, "192.0.2.1", "198.18.5.7", &k, 3, 2);
 	struct tp_addr dst = fixture_addr_parse("198.18.5.7");
 	const uint8_t *tcp = p.buf + 20;
 	uint32_t seq, ack;
@@ -104,7 +78,7 @@ Test(probe_tcp, synack_ipv4_fields_and_checksums)
 Test(probe_tcp, synack_ipv6_checksum_over_many_targets)
 {
 	struct tp_key k = fixture_key_salted(2);
-	struct probe_method m = method_of("tcp:443");
+	struct probe_method m = fixture_method("tcp:443");
 	struct tp_addr l = fixture_addr_parse("2001:db8:ffff::1"), r;
 	struct probe_packet p;
 	char a[64];
@@ -153,24 +127,6 @@ rst_for(const struct probe_packet *synack, int ack_style, uint32_t tweak)
 	return p;
 }
 
-/* Judge packet p with a tally for round over the default test ranges and methods m. */
-static enum tally_result
-judge(const struct probe_packet *p, const struct tp_key *k, uint32_t round,
-    const struct probe_method *m, size_t nm, struct tally_reply *out)
-{
-	static struct tp_prefix ranges[2];
-	struct reply_tally t;
-	enum tally_result res;
-
-	cr_assert_eq(tp_prefix_parse("192.0.2.0/24", &ranges[0], NULL), 0);
-	cr_assert_eq(tp_prefix_parse("2001:db8:ffff::/48", &ranges[1], NULL), 0);
-	reply_tally_init(&t, k, round, ranges, 2);
-	reply_tally_set_methods(&t, m, nm);
-	res = reply_tally_frame(&t, DLT_RAW, p->buf, p->len, 5000, out);
-	reply_tally_free(&t);
-	return res;
-}
-
 /* One forged or genuine RST and what the listener must make of it. */
 struct rst_case {
 	const char *name;
@@ -200,7 +156,7 @@ static const struct rst_case rst_cases[] = {
 Test(probe_tcp, rst_cookie_round_trip_and_forgeries)
 {
 	struct tp_key k = fixture_key_salted(3);
-	struct probe_method synack_m = method_of("tcp:80"), m;
+	struct probe_method synack_m = fixture_method("tcp:80"), m;
 	struct probe_packet syn, rst;
 	struct tally_reply out;
 	size_t i;
@@ -208,11 +164,11 @@ Test(probe_tcp, rst_cookie_round_trip_and_forgeries)
 	for (i = 0; i < sizeof(rst_cases) / sizeof(rst_cases[0]); i++) {
 		const struct rst_case *c = &rst_cases[i];
 
-		syn = make(&synack_m, PROBE_OUT, strchr(c->remote, ':') ? "2001:db8:ffff::1" :
+		syn = fixture_probe(&synack_m, PROBE_OUT, strchr(c->remote, ':') ? "2001:db8:ffff::1" :
 		    "192.0.2.1", c->remote, &k, c->probe_round, 3);
 		rst = rst_for(&syn, c->ack_style, c->tweak);
-		m = method_of(c->method);
-		cr_assert_eq(judge(&rst, &k, 9, &m, 1, &out), c->want, "%s", c->name);
+		m = fixture_method(c->method);
+		cr_assert_eq(fixture_judge(&rst, &k, 9, &m, 1, &out), c->want, "%s", c->name);
 		if (c->want != TALLY_ACCEPTED)
 			continue;
 		cr_assert_eq(out.flow, 3, "%s: the flow comes back in the port", c->name);
@@ -225,31 +181,31 @@ Test(probe_tcp, rst_cookie_round_trip_and_forgeries)
 Test(probe_tcp, rst_from_another_address_is_rejected)
 {
 	struct tp_key k = fixture_key_salted(4);
-	struct probe_method m = method_of("tcp:80");
-	struct probe_packet syn = make(&m, PROBE_OUT, "192.0.2.1", "198.18.5.7", &k, 9, 0);
+	struct probe_method m = fixture_method("tcp:80");
+	struct probe_packet syn = fixture_probe(&m, PROBE_OUT, "192.0.2.1", "198.18.5.7", &k, 9, 0);
 	struct probe_packet rst = rst_for(&syn, 0, 0);
 	struct tally_reply out;
 
-	cr_assert_eq(judge(&rst, &k, 9, &m, 1, &out), TALLY_ACCEPTED);
+	cr_assert_eq(fixture_judge(&rst, &k, 9, &m, 1, &out), TALLY_ACCEPTED);
 	/* The same numbers from a neighbour: the cookie is keyed over the address. */
 	rst.buf[15] ^= 1;
 	rst.buf[10] = rst.buf[11] = 0;
-	cr_assert_eq(judge(&rst, &k, 9, &m, 1, &out), TALLY_REJECTED);
+	cr_assert_eq(fixture_judge(&rst, &k, 9, &m, 1, &out), TALLY_REJECTED);
 	/* And a flow the SYN-ACK did not use (its port says flow 1). */
 	rst = rst_for(&syn, 0, 0);
 	rst.buf[23] = (uint8_t)(SPORT_BASE + 1);
-	cr_assert_eq(judge(&rst, &k, 9, &m, 1, &out), TALLY_REJECTED);
+	cr_assert_eq(fixture_judge(&rst, &k, 9, &m, 1, &out), TALLY_REJECTED);
 	/* Another key. */
 	k = fixture_key_salted(5);
 	rst = rst_for(&syn, 0, 0);
-	cr_assert_eq(judge(&rst, &k, 9, &m, 1, &out), TALLY_REJECTED);
+	cr_assert_eq(fixture_judge(&rst, &k, 9, &m, 1, &out), TALLY_REJECTED);
 }
 
 Test(probe_tcp, forged_rst_template_is_what_a_stack_sends)
 {
 	struct tp_key k = fixture_key_salted(6);
-	struct probe_method m = method_of("tcp:22");
-	struct probe_packet fake = make(&m, PROBE_IN, "2001:db8:ffff::1", "2001:db8:9::9", &k,
+	struct probe_method m = fixture_method("tcp:22");
+	struct probe_packet fake = fixture_probe(&m, PROBE_IN, "2001:db8:ffff::1", "2001:db8:9::9", &k,
 	    4, 5);
 	struct tally_reply out;
 	struct reply_info r;
@@ -260,15 +216,15 @@ Test(probe_tcp, forged_rst_template_is_what_a_stack_sends)
 	cr_assert_eq(r.sport, 22);
 	cr_assert_eq(r.dport, SPORT_BASE + 5);
 	cr_assert_eq(r.tcp_flags, TCP_FLAG_RST);
-	cr_assert_eq(judge(&fake, &k, 4, &m, 1, &out), TALLY_ACCEPTED);
+	cr_assert_eq(fixture_judge(&fake, &k, 4, &m, 1, &out), TALLY_ACCEPTED);
 	cr_assert_eq(out.flow, 5);
 }
 
 Test(probe_tcp, decoder_keeps_only_rsts)
 {
 	struct tp_key k = fixture_key_salted(7);
-	struct probe_method m = method_of("tcp:80");
-	struct probe_packet syn = make(&m, PROBE_OUT, "192.0.2.1", "198.18.5.7", &k, 1, 0);
+	struct probe_method m = fixture_method("tcp:80");
+	struct probe_packet syn = fixture_probe(&m, PROBE_OUT, "192.0.2.1", "198.18.5.7", &k, 1, 0);
 	struct reply_info r;
 
 	/* A SYN-ACK (no RST) is not a reply. */
@@ -282,142 +238,6 @@ Test(probe_tcp, decoder_keeps_only_rsts)
 	cr_assert_eq(reply_decode_ip(syn.buf, syn.len, &r), -1);
 	syn.buf[32] = 0x50;
 	cr_assert_eq(reply_decode_ip(syn.buf, syn.len - 1, &r), -1, "truncated header");
-}
-
-Test(probe_tcp, icmp_flows_round_trip)
-{
-	struct tp_key k = fixture_key_salted(8);
-	struct probe_method m = method_of("icmp");
-	struct probe_packet p;
-	struct tally_reply out;
-	uint16_t id0, seq0, id, seq;
-	struct tp_addr d = fixture_addr_parse("198.18.5.7");
-	unsigned f;
-
-	cookie_idseq(&k, 2, &d, &id0, &seq0);
-	cookie_idseq_flow(&k, 2, &d, 0, &id, &seq);
-	cr_assert(id == id0 && seq == seq0, "flow 0 is the cookie of one probe per target");
-	for (f = 0; f < TP_FLOWS_MAX; f++) {
-		p = make(&m, PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 2, f);
-		cr_assert_eq(judge(&p, &k, 2, &m, 1, &out), TALLY_ACCEPTED, "flow %u", f);
-		cr_assert_eq(out.flow, f);
-		cr_assert_eq(out.rtt_us, 5000 - 1000, "the payload still gives the RTT");
-		if (f > 0) {
-			cookie_idseq_flow(&k, 2, &d, f, &id, &seq);
-			cr_assert(id != id0 || seq != seq0, "flow %u varies id/seq", f);
-		}
-	}
-	/* Another round's flow 3 is forged. */
-	p = make(&m, PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 3, 3);
-	cr_assert_eq(judge(&p, &k, 2, &m, 1, &out), TALLY_REJECTED);
-}
-
-Test(probe_tcp, one_listener_several_methods_and_flows)
-{
-	struct tp_key k = fixture_key_salted(9);
-	struct probe_method ms[2] = { method_of("icmp"), method_of("tcp:80") };
-	static struct tp_prefix ranges[1];
-	struct probe_packet p[5];
-	struct reply_tally t;
-	struct tally_reply out;
-
-	cr_assert_eq(tp_prefix_parse("192.0.2.0/24", &ranges[0], NULL), 0);
-	p[0] = make(&ms[0], PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 1, 0);
-	p[1] = make(&ms[0], PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 1, 1);
-	p[2] = make(&ms[1], PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 1, 0);
-	p[3] = make(&ms[1], PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 1, 1);
-	p[4] = p[3];
-	reply_tally_init(&t, &k, 1, ranges, 1);
-	reply_tally_set_methods(&t, ms, 2);
-	cr_assert_eq(reply_tally_frame(&t, DLT_RAW, p[0].buf, p[0].len, 1, &out), TALLY_ACCEPTED);
-	cr_assert_eq(reply_tally_frame(&t, DLT_RAW, p[1].buf, p[1].len, 1, &out), TALLY_ACCEPTED);
-	cr_assert_eq(reply_tally_frame(&t, DLT_RAW, p[2].buf, p[2].len, 1, &out), TALLY_ACCEPTED);
-	cr_assert_eq(out.method, &ms[1]);
-	cr_assert_eq(reply_tally_frame(&t, DLT_RAW, p[3].buf, p[3].len, 1, &out), TALLY_ACCEPTED);
-	cr_assert_eq(out.flow, 1);
-	cr_assert_eq(reply_tally_frame(&t, DLT_RAW, p[4].buf, p[4].len, 1, &out),
-	    TALLY_DUPLICATE, "same target, method and flow");
-	cr_assert_eq(t.accepted, 4);
-	cr_assert_eq(t.duplicates, 1);
-	reply_tally_free(&t);
-}
-
-/* A method name and whether it parses (and how it is written back). */
-struct name_case {
-	const char *in;
-	const char *out;	/* NULL: refused */
-};
-
-static const struct name_case name_cases[] = {
-	{ "icmp", "icmp" }, { "tcp:80", "tcp:80" }, { "tcp:65535", "tcp:65535" },
-	{ "tcp:1", "tcp:1" }, { "tcp", NULL }, { "tcp:", NULL }, { "tcp:0", NULL },
-	{ "tcp:65536", NULL }, { "tcp:80x", NULL }, { "tcp:-1", NULL }, { "icmp:1", NULL },
-	{ "udp:53", NULL }, { "", NULL }, { "ICMP", NULL },
-};
-
-Test(probe_tcp, method_names)
-{
-	struct probe_method m;
-	char buf[PROBE_METHOD_NAME_MAX];
-	struct tp_err err;
-	size_t i;
-
-	for (i = 0; i < sizeof(name_cases) / sizeof(name_cases[0]); i++) {
-		if (name_cases[i].out == NULL) {
-			cr_assert_eq(probe_method_parse(name_cases[i].in, &m, &err), -1, "%s",
-			    name_cases[i].in);
-			cr_assert(strstr(err.msg, "probe method") != NULL, "%s", err.msg);
-			continue;
-		}
-		cr_assert_eq(probe_method_parse(name_cases[i].in, &m, &err), 0, "%s", err.msg);
-		probe_method_format(&m, buf);
-		cr_assert_str_eq(buf, name_cases[i].out);
-	}
-}
-
-/* 1 when libpcap compiles filter for link type dlt. */
-static int
-compiles(const char *filter, int dlt)
-{
-	pcap_t *p = pcap_open_dead(dlt, 256);
-	struct bpf_program prog;
-	int ok;
-
-	ok = pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == 0;
-	if (ok)
-		pcap_freecode(&prog);
-	else
-		cr_log_error("%s: %s", filter, pcap_geterr(p));
-	pcap_close(p);
-	return ok;
-}
-
-Test(probe_tcp, capture_filters)
-{
-	struct listen_opts o;
-	struct tp_err err;
-	char buf[4096];
-
-	listen_opts_defaults(&o);
-	o.methods[0] = method_of("tcp:80");
-	cr_assert_eq(listen_filter(&o, buf, sizeof(buf), &err), 0, "%s", err.msg);
-	cr_assert_str_eq(buf, "(tcp[tcpflags] & tcp-rst != 0 and tcp src port 80 and tcp dst "
-	    "portrange 61000-61015 and (dst net 192.0.2.0/24)) or (ip6[6] == 6 and ip6[53] & 4 "
-	    "!= 0 and tcp src port 80 and tcp dst portrange 61000-61015 and (dst net "
-	    "2001:db8:ffff::/48))");
-	cr_assert(compiles(buf, DLT_LINUX_SLL));
-	cr_assert(compiles(buf, DLT_EN10MB));
-	o.methods[1] = o.methods[0];
-	o.methods[0] = method_of("icmp");
-	o.nmethods = 2;
-	cr_assert_eq(listen_filter(&o, buf, sizeof(buf), &err), 0, "%s", err.msg);
-	cr_assert_str_eq(buf, "(((icmp[icmptype] == icmp-echoreply) or (tcp[tcpflags] & tcp-rst "
-	    "!= 0 and tcp src port 80 and tcp dst portrange 61000-61015)) and (dst net "
-	    "192.0.2.0/24)) or (((icmp6 and ip6[40] == 129) or (ip6[6] == 6 and ip6[53] & 4 != 0 "
-	    "and tcp src port 80 and tcp dst portrange 61000-61015)) and (dst net "
-	    "2001:db8:ffff::/48))");
-	cr_assert(compiles(buf, DLT_LINUX_SLL));
-	cr_assert_eq(listen_filter(&o, buf, 64, &err), -1, "too long for the buffer");
 }
 
 /* Append packet p to the dump d at second t. */
@@ -436,7 +256,7 @@ Test(probe_tcp, pcap_replay_of_rsts, .fini = fixture_cleanup)
 {
 	static const char *const targets[] = { "198.18.1.1", "198.18.1.2", "2001:db8:1::1" };
 	struct tp_key k = fixture_key_salted(0), other = fixture_key_salted(40);
-	struct probe_method tcp = method_of("tcp:80"), icmp = method_of("icmp");
+	struct probe_method tcp = fixture_method("tcp:80"), icmp = fixture_method("icmp");
 	const char *pcap_path = fixture_path("rst.pcap"), *key_path;
 	struct listen_opts o;
 	struct listen_stats st;
@@ -454,18 +274,18 @@ Test(probe_tcp, pcap_replay_of_rsts, .fini = fixture_cleanup)
 	cr_assert_not_null(d);
 	for (i = 0; i < 3; i++)
 		for (f = 0; f < 2; f++) {
-			p = make(&tcp, PROBE_IN, strchr(targets[i], ':') ? "2001:db8:ffff::1" :
+			p = fixture_probe(&tcp, PROBE_IN, strchr(targets[i], ':') ? "2001:db8:ffff::1" :
 			    "192.0.2.1", targets[i], &k, 7, f);
 			dump(d, &p, 100);
 			if (i == 0 && f == 0)
 				dump(d, &p, 101);	/* a second RST: a duplicate */
 		}
 	/* Forged: another key; another round; an echo reply (not asked for). */
-	p = make(&tcp, PROBE_IN, "192.0.2.1", "198.18.9.9", &other, 7, 0);
+	p = fixture_probe(&tcp, PROBE_IN, "192.0.2.1", "198.18.9.9", &other, 7, 0);
 	dump(d, &p, 102);
-	p = make(&tcp, PROBE_IN, "192.0.2.1", "198.18.9.8", &k, 6, 0);
+	p = fixture_probe(&tcp, PROBE_IN, "192.0.2.1", "198.18.9.8", &k, 6, 0);
 	dump(d, &p, 102);
-	p = make(&icmp, PROBE_IN, "192.0.2.1", "198.18.9.7", &k, 7, 0);
+	p = fixture_probe(&icmp, PROBE_IN, "192.0.2.1", "198.18.9.7", &k, 7, 0);
 	dump(d, &p, 102);
 	pcap_dump_close(d);
 	pcap_close(dead);
@@ -501,38 +321,4 @@ Test(probe_tcp, pcap_replay_of_rsts, .fini = fixture_cleanup)
 	cr_assert(strstr(text, "198.18.9.") == NULL, "a forged reply was recorded:\n%s", text);
 	cr_assert(strstr(text, "end 7 akl 6 2 1 0") != NULL, "%s", text);
 	free(text);
-}
-
-Test(probe_tcp, multi_round_listener_finds_a_rsts_round)
-{
-	struct tp_key k = fixture_key_salted(11);
-	struct probe_method ms[2] = { method_of("icmp"), method_of("tcp:80") };
-	static struct tp_prefix ranges[1];
-	struct probe_packet p;
-	struct round_book b;
-	struct tally_reply out;
-	struct tp_err err;
-	uint32_t round = 0;
-
-	cr_assert_eq(tp_prefix_parse("192.0.2.0/24", &ranges[0], NULL), 0);
-	round_book_init(&b, &k, ranges, 1);
-	b.methods = ms;
-	b.nmethods = 2;
-	cr_assert_eq(round_book_open(&b, 5, ranges, 0, 0, &err), 0, "%s", err.msg);
-	cr_assert_eq(round_book_open(&b, 6, ranges, 0, 0, &err), 0, "%s", err.msg);
-	/* No payload names the round: the RST's cookie and the id/seq of flow 2 do. */
-	p = make(&ms[1], PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 6, 1);
-	cr_assert_eq(round_book_frame(&b, DLT_RAW, p.buf, p.len, 1, &out, &round), TALLY_ACCEPTED);
-	cr_assert_eq(round, 6);
-	cr_assert_eq(out.flow, 1);
-	p = make(&ms[0], PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 5, 2);
-	memset(p.buf + 28, 0, TP_PAYLOAD_LEN);	/* a reply without our payload */
-	cr_assert_eq(round_book_frame(&b, DLT_RAW, p.buf, p.len, 1, &out, &round), TALLY_ACCEPTED);
-	cr_assert_eq(round, 5);
-	cr_assert_eq(out.flow, 2);
-	/* A round that is not open. */
-	p = make(&ms[1], PROBE_IN, "192.0.2.1", "198.18.5.7", &k, 7, 0);
-	cr_assert_eq(round_book_frame(&b, DLT_RAW, p.buf, p.len, 1, &out, &round),
-	    TALLY_REJECTED);
-	round_book_free(&b);
 }
