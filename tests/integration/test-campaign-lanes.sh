@@ -12,7 +12,8 @@
 #  2. The same with 1 lane (--lanes 1, lane1 only).
 #  3. kill -9 while two lanes are withdrawn at the same site (sets
 #     akl+chc and akl+syd): every lane is announced at every site again
-#     within the dead-man time (BIRD's switch, armed by the first lane).
+#     within the dead-man time (BIRD's switch, armed by the first lane);
+#     `resume` then finishes both sets, each on a lane.
 #  4. SIGTERM while two lanes are withdrawn at akl: exit 5, every lane of
 #     every site up (birdc show protocols), the campaign aborted, no
 #     scenario left running.
@@ -261,6 +262,17 @@ if two_lanes_at_akl; then
 		pass "kill -9 with 2 lanes withdrawn at akl: every lane back after $secs s (dead-man $DEADMAN s)"
 	else
 		fail "kill -9 with 2 lanes withdrawn at akl" "lanes still down at akl: $(lanes_down_at akl | tr '\n' ' ')"
+	fi
+	# resume: both sets finish, each on a lane
+	wait_all_up 60 >/dev/null || true
+	KILLED=$(campaign -j list | jq '.[0].campaign')
+	rc=0
+	campaign resume "$KILLED" >"$WORK/resume.out" 2>"$WORK/resume.err" || rc=$?
+	done=$(sqlite3 "$DB" "SELECT COUNT(*) FROM scenarios WHERE campaign_id = $KILLED AND status = 'done' AND lane IS NOT NULL")
+	if ((rc == 0 && done == 2)) && all_lanes_up; then
+		pass "resume after kill -9: both sets done on their lanes, every lane up"
+	else
+		fail "resume after kill -9" "exit $rc, $done of 2 done: $(tail -3 "$WORK/resume.err")"
 	fi
 else
 	fail "kill -9 with 2 lanes withdrawn at akl" "never saw 2 lanes down at akl: $(tail -3 "$WORK/bg.err")"
