@@ -380,7 +380,7 @@ lanes_new(struct campaign *c, struct tp_err *err)
 	pthread_cond_init(&L->cv, NULL);
 	L->nlanes = conf->nlanes;
 	L->nsites = conf->nsites;
-	L->site_mu = xcalloc(conf->nsites + 1, sizeof(*L->site_mu));
+	L->site_mu = xcalloc(conf->nsites + 1, sizeof(pthread_mutex_t));
 	for (i = 0; i < conf->nsites; i++)
 		pthread_mutex_init(&L->site_mu[i], NULL);
 	L->arms = xcalloc(conf->nsites + 1, sizeof(*L->arms));
