@@ -38,7 +38,8 @@ FUZZ_REPLY_DECODE_SRC = $(top_srcdir)/tests/fuzz/fuzz_reply_decode.c \
 	$(top_srcdir)/lib/keyfile.c $(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 # tp.conf's reader and what it stands on.
 FUZZ_CONF = $(top_srcdir)/lib/config.c $(top_srcdir)/lib/config_read.c \
-	$(top_srcdir)/lib/config_value.c $(top_srcdir)/lib/failure_set.c $(top_srcdir)/lib/addr.c
+	$(top_srcdir)/lib/config_value.c $(top_srcdir)/lib/config_lanes.c $(top_srcdir)/lib/pacing.c \
+	$(top_srcdir)/lib/failure_set.c $(top_srcdir)/lib/addr.c
 FUZZ_TARGETS_SRC = $(top_srcdir)/tests/fuzz/fuzz_targets.c $(top_srcdir)/lib/targets.c \
 	$(FUZZ_CONF) $(FUZZ_BASE)
 FUZZ_CONFIG_SRC = $(top_srcdir)/tests/fuzz/fuzz_config.c $(FUZZ_CONF) $(FUZZ_BASE)
