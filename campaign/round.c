@@ -406,9 +406,9 @@ stop:
 	if (out->foreign > 0)
 		log_warn("round", "round %lld: %zu records named another site or round than "
 		    "their listener's and were not stored", out->round_id, out->foreign);
-	log_info("round", "round %lld (%s, lane %s): %zu probed, %zu replies%s", out->round_id,
-	    kind, c->lane != NULL ? c->lane->name : "-", out->sent, out->replies,
-	    out->complete ? "" : ", incomplete");
+	log_info("round", "round %lld (%s): %zu probed, %zu replies%s%s%s", out->round_id, kind,
+	    out->sent, out->replies, out->complete ? "" : ", incomplete",
+	    c->lane != NULL ? ", lane " : "", c->lane != NULL ? c->lane->name : "");
 out:
 	for (i = 0; i < c->conf->nsites; i++)
 		free(ls[i].out.buf);
