@@ -59,12 +59,44 @@ log_bad_name(enum log_bad why)
 	return why < LOG_BAD_COUNT ? names[why] : "?";
 }
 
+/*
+ * The common case of parse_addr_field, without a copy: a dotted quad of
+ * one to three digits a part, no leading zeros, as tp_addr_parse reads
+ * it. -1 for anything else, which tp_addr_parse then decides on.
+ */
+static int
+parse_ipv4_quick(const char *s, size_t len, struct tp_addr *a)
+{
+	const char *end = s + len, *start;
+	uint8_t out[4];
+	unsigned v;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0 && (s >= end || *s++ != '.'))
+			return -1;
+		for (start = s, v = 0; s < end && s - start < 3 && *s >= '0' && *s <= '9'; s++)
+			v = v * 10 + (unsigned)(*s - '0');
+		if (s == start || v > 255 || (s - start > 1 && *start == '0'))
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	if (s != end)
+		return -1;
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET;
+	memcpy(a->bytes, out, 4);
+	return 0;
+}
+
 /* Parse len bytes at s as an address (copied, so s need not end there). */
 static int
 parse_addr_field(const char *s, size_t len, struct tp_addr *a)
 {
 	char buf[LOG_ADDR_MAX];
 
+	if (parse_ipv4_quick(s, len, a) == 0)
+		return 0;
 	if (len == 0 || len >= sizeof(buf))
 		return -1;
 	memcpy(buf, s, len);
@@ -81,17 +113,22 @@ field_end(const char *p, const char *end)
 	return q != NULL ? q : end;
 }
 
-/* Past a "quoted" field at p (backslash escapes inside), or NULL. */
+/*
+ * Past a "quoted" field at p (backslash escapes inside), or NULL. Quotes
+ * are found with memchr; one after an odd run of backslashes is escaped.
+ */
 static const char *
 skip_quoted(const char *p, const char *end)
 {
+	const char *q, *b;
+
 	if (p >= end || *p != '"')
 		return NULL;
-	for (p++; p < end; p++) {
-		if (*p == '\\' && p + 1 < end)
-			p++;
-		else if (*p == '"')
-			return p + 1;
+	for (p++; (q = memchr(p, '"', (size_t)(end - p))) != NULL; p = q + 1) {
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0)
+			return q + 1;
 	}
 	return NULL;
 }

@@ -88,32 +88,33 @@ note_bad(struct log_counts *c, const char *name, uint64_t lineno, enum log_bad w
 	c->nbad++;
 }
 
-/* Read one log file into the tally. */
+/* Read one log file into the tally, LOG_TALLY_BATCH requests at a time. */
 static int
 read_log(const char *path, const struct log_format_opts *o, const struct target_select_opts *sel,
     struct log_tally *tally, struct log_counts *c, struct tp_err *err)
 {
 	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
 	struct tp_input *in;
-	struct tp_addr addr;
+	struct tp_addr addr[LOG_TALLY_BATCH];
+	double weight[LOG_TALLY_BATCH];
+	size_t n = 0, len;
 	enum log_bad why;
-	double weight;
-	char *line = NULL;
-	size_t size = 0;
+	char *line;
 	uint64_t lineno = 0;
-	ssize_t len;
 	int per_line_exclude = sel->exclude != NULL && (sel->prefix4 != 0 || sel->prefix6 != 0);
 
 	if (tp_input_open(path, &in, err) < 0)
 		return -1;
-	while ((len = getline(&line, &size, tp_input_file(in))) != -1) {
+	while (tp_input_line(in, &line, &len) > 0) {
 		lineno++;
-		switch (log_parse_line(o, line, (size_t)len, &addr, &weight, &why)) {
+		switch (log_parse_line(o, line, len, &addr[n], &weight[n], &why)) {
 		case LOG_LINE_REQUEST:
-			if (per_line_exclude && tp_exclude_contains(sel->exclude, &addr))
+			if (per_line_exclude && tp_exclude_contains(sel->exclude, &addr[n]))
 				c->excluded++;
-			else
-				log_tally_add(tally, &addr, weight);
+			else if (++n == LOG_TALLY_BATCH) {
+				log_tally_add_batch(tally, addr, weight, n);
+				n = 0;
+			}
 			break;
 		case LOG_LINE_SKIP:
 			c->skipped++;
@@ -126,7 +127,7 @@ read_log(const char *path, const struct log_format_opts *o, const struct target_
 			break;
 		}
 	}
-	free(line);
+	log_tally_add_batch(tally, addr, weight, n);
 	c->lines += lineno;
 	return tp_input_close(in, err);
 }
