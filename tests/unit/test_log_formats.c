@@ -194,6 +194,46 @@ Test(log_formats, since)
 	cr_expect_eq(log_time_parse_since("7w", 0, &t, &err), -1);
 }
 
+/* The times of JSON and CSV logs: each form, every zone spelling, and what is refused. */
+Test(log_formats, time_values)
+{
+	static const struct {
+		const char *text;
+		int64_t want;	/* -1: refused */
+	} cases[] = {
+		{ "2026-11-28T10:00:00Z", 1795860000 },
+		{ "2026-11-28T10:00:00.123456Z", 1795860000 },
+		{ "2026-11-28 11:00:00,5+01:00", 1795860000 },
+		{ "2026-11-28T05:00:00-0500", 1795860000 },
+		{ "2026-11-28T12:00:00+02", 1795860000 },
+		{ "2026-11-28T10:00:00", 1795860000 },
+		{ "1795860000", 1795860000 },
+		{ "1795860000.999", 1795860000 },
+		{ "28/Nov/2026:10:00:00 +0000", 1795860000 },
+		{ "[28/Nov/2026:11:00:00 +0100]", 1795860000 },
+		{ "", -1 },
+		{ "-5", -1 },
+		{ "1795860000.", 1795860000 },
+		{ "1795860000x", -1 },
+		{ "2026-11-28T10:00:00+2", -1 },
+		{ "2026-11-28T10:00:00.Z", -1 },
+		{ "2026-02-30T10:00:00Z", -1 },
+		{ "99999999999999999999", -1 },
+		{ "[28/Nov/2026:10:00:00 +0000", -1 },
+	};
+	size_t i;
+	int64_t t;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = log_time_parse_value(cases[i].text, strlen(cases[i].text), &t);
+
+		cr_expect_eq(rc, cases[i].want < 0 ? -1 : 0, "\"%s\" gave %d", cases[i].text, rc);
+		if (rc == 0 && cases[i].want >= 0)
+			cr_expect_eq(t, cases[i].want, "\"%s\" gave %lld", cases[i].text,
+			    (long long)t);
+	}
+}
+
 struct seen {
 	char addr[4096][TP_ADDR_STRLEN];
 	double weight[4096];
