@@ -64,22 +64,45 @@ month_number(const char *s)
 	return 0;
 }
 
+/*
+ * The days since the epoch of "DD/Mon/YYYY" (11 bytes at s), or -1 if it
+ * is not a real date. Lines of a log share their date, so the last one
+ * read is remembered (per thread).
+ */
+static int64_t
+clf_days(const char *s)
+{
+	static __thread char last[11];
+	static __thread int64_t last_days = -1;
+	int d, mon, y;
+
+	if (last_days >= 0 && memcmp(s, last, sizeof(last)) == 0)
+		return last_days;
+	if (s[2] != '/' || s[6] != '/' || digits(s, 2, &d) < 0 ||
+	    (mon = month_number(s + 3)) == 0 || digits(s + 7, 4, &y) < 0 ||
+	    !valid_civil(y, mon, d, 0, 0, 0))
+		return -1;
+	memcpy(last, s, sizeof(last));
+	last_days = days_from_civil(y, (unsigned)mon, (unsigned)d);
+	return last_days;
+}
+
 /* "10/Oct/2026:13:55:36 -0700": exactly 26 bytes. */
 int
 log_time_parse_clf(const char *s, size_t n, int64_t *t)
 {
-	int d, mon, y, h, mi, sec, oh, om;
+	int h, mi, sec, oh, om;
+	int64_t days;
 
-	if (n != 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' ||
-	    s[17] != ':' || s[20] != ' ' || (s[21] != '+' && s[21] != '-'))
+	if (n != 26 || s[11] != ':' || s[14] != ':' || s[17] != ':' || s[20] != ' ' ||
+	    (s[21] != '+' && s[21] != '-'))
 		return -1;
-	if (digits(s, 2, &d) < 0 || (mon = month_number(s + 3)) == 0 ||
-	    digits(s + 7, 4, &y) < 0 || digits(s + 12, 2, &h) < 0 ||
+	if ((days = clf_days(s)) < 0 || digits(s + 12, 2, &h) < 0 ||
 	    digits(s + 15, 2, &mi) < 0 || digits(s + 18, 2, &sec) < 0 ||
 	    digits(s + 22, 2, &oh) < 0 || digits(s + 24, 2, &om) < 0 ||
-	    !valid_civil(y, mon, d, h, mi, sec) || oh > 23 || om > 59)
+	    h > 23 || mi > 59 || sec > 60 || oh > 23 || om > 59)
 		return -1;
-	*t = civil_seconds(y, mon, d, h, mi, sec) -
+	*t = days * 86400 + h * 3600 + mi * 60 + sec -
 	    (s[21] == '-' ? -1 : 1) * (int64_t)(oh * 3600 + om * 60);
 	return 0;
 }
