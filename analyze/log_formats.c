@@ -41,13 +41,6 @@ log_format_name(enum log_format f)
 	return format_names[f];
 }
 
-/* Every log format carries a time (JSON and CSV in a field or column named for it). */
-int
-log_format_has_time(enum log_format f)
-{
-	return f != LOG_PLAIN;
-}
-
 /* A short phrase for a reason. */
 const char *
 log_bad_name(enum log_bad why)

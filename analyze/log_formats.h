@@ -60,8 +60,6 @@ enum log_line {
 int log_format_parse(const char *name, enum log_format *out, struct tp_err *err);
 /* The name of a format. */
 const char *log_format_name(enum log_format f);
-/* 1 when the format has a timestamp --since can use (every log format). */
-int log_format_has_time(enum log_format f);
 /* A short phrase for a reason ("not an address"). */
 const char *log_bad_name(enum log_bad why);
 /*
