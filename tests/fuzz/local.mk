@@ -48,6 +48,7 @@ FUZZ_RECORDS_SRC = $(top_srcdir)/tests/fuzz/fuzz_records.c $(top_srcdir)/lib/rec
 	$(top_srcdir)/lib/db_file.c $(top_srcdir)/lib/db_migrations.c $(top_srcdir)/lib/db_readonly.c \
 	$(FUZZ_CONF) $(FUZZ_BASE)
 FUZZ_LOGS_SRC = $(top_srcdir)/tests/fuzz/fuzz_logs.c $(top_srcdir)/lib/decompress.c \
+	$(top_srcdir)/lib/decompress_codec.c \
 	$(top_srcdir)/analyze/log_formats.c $(top_srcdir)/analyze/log_time.c \
 	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 
@@ -64,7 +65,7 @@ fuzz_records: $(FUZZ_RECORDS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_RECORDS_SRC) $(SQLITE_LIBS) $(INIH_LIBS) -lm
 fuzz_logs: $(FUZZ_LOGS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/analyze -o $@ $(FUZZ_LOGS_SRC) $(JANSSON_LIBS) $(ZLIB_LIBS) \
-	    $(ZSTD_LIBS) -lm
+	    $(ZSTD_LIBS) $(ISAL_LIBS) -lm
 
 # Run one fuzzer for FUZZ_SECONDS; the shell variable n holds its name.
 FUZZ_RUN = mkdir -p fuzz-corpus-$$n && \
