@@ -174,6 +174,9 @@ int converge_back(const long long *now, const long long *baseline, size_t m, dou
  */
 struct sched;
 int lanes_run(struct campaign *c, struct sched *sc, struct tp_err *err);
+/* answer.c: the scheduler's questions on earlier explored sets and explore's choice. */
+int sched_answer_resumed(struct campaign *c, struct sched *sc, struct tp_err *err);
+int sched_answer_explore(struct campaign *c, struct sched *sc, struct tp_err *err);
 /* Re-announce every lane's withdrawn sites; -1 if any could not be. */
 int lanes_restore_all(struct campaign *c);
 

@@ -2,6 +2,7 @@
 noinst_LIBRARIES += libcampaign.a
 libcampaign_a_CPPFLAGS = $(MODEL_CPPFLAGS) -I$(top_srcdir)/analyze
 libcampaign_a_SOURCES = \
+	campaign/answer.c \
 	campaign/bgp.c \
 	campaign/campaign.h \
 	campaign/control.c \
@@ -32,5 +33,6 @@ tp_campaign_LDADD = libcampaign.a libpacing.a libanalyze.a libmodel.a $(TP_LIBS)
 
 TP_UNIT_LIBS += libcampaign.a
 tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_campaign_schedule.c \
+	tests/unit/test_campaign_lanes.c \
 	tests/unit/test_site_exec.c tests/unit/test_campaign_metrics.c
 EXTRA_DIST += tests/fixtures/metrics

@@ -166,8 +166,13 @@ campaign_run(struct campaign *c, long long resume_id)
 	log_info("campaign", "campaign %lld: %zu scenarios planned", c->id, n);
 	sched_init(&sc, c->conf, v, n);
 	c->scenario_total = sc.total;
-	/* the baseline alone, on the first lane at the whole rate */
-	c->lane = &c->conf->lanes[0];
+	/*
+	 * The baseline alone, at the whole rate, on no lane in particular: from
+	 * the [campaign] sources (the first lane's of each family), capturing
+	 * replies to every lane's ranges, so every family some lane measures
+	 * has its baseline.
+	 */
+	c->lane = NULL;
 	c->rate = c->conf->rate;
 	if (execute_baseline(c, &err) < 0 || lanes_run(c, &sc, &err) < 0)
 		goto fail;
