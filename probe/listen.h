@@ -32,6 +32,7 @@ struct listen_opts {
 	int stop_on_eof;		/* stop when standard input reaches its end */
 	int multi_round;		/* rounds opened and closed by commands on stdin */
 	double grace;			/* multi-round: seconds from close to end line */
+	int control_fd;			/* multi-round: where the commands come from (stdin) */
 	int quiet;
 	enum tp_format format;		/* summary format (stderr) */
 };

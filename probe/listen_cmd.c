@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -32,6 +33,7 @@ listen_opts_defaults(struct listen_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->interface = "any";
+	o->control_fd = STDIN_FILENO;
 	o->key_path = opt_default_key_path();
 	o->format = TP_FMT_TEXT;
 	tp_prefix_parse(TP_DEFAULT_RANGE4, &o->ranges[0], NULL);

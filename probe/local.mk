@@ -32,6 +32,7 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_probe_decode.c \
 	tests/unit/test_probe_pcap.c \
 	tests/unit/test_probe_send.c \
+	tests/unit/test_probe_lanes.c \
 	tests/unit/test_one_family.c
 
 # Writes the pcap fixtures in tests/fixtures/pcap (run by hand; they are committed).
