@@ -14,6 +14,7 @@
 #include "dest_spacing.h"
 #include "listen_control.h"
 #include "listen_rounds.h"
+#include "rate_limit.h"
 #include "send_jobs.h"
 
 #define NS 1000000000LL
@@ -330,4 +331,26 @@ Test(dest_spacing, gap_zero_spaces_nothing)
 	cr_assert_eq(dest_spacing_ready_at(&t, &a, 11), 11);
 	cr_assert_eq(t.n, 0);
 	dest_spacing_free(&t);
+}
+
+Test(send_jobs, resumed_limiter_makes_up_for_nothing)
+{
+	struct rate_limit rl;
+	int64_t t0, t1;
+
+	/* 100 a second: the second packet is due 10 ms after the first. */
+	rate_limit_start(&rl, 100);
+	cr_assert_eq(rate_limit_wait(&rl, 1), 1);
+	t0 = rate_limit_now_ns();
+	rate_limit_resume(&rl);
+	cr_assert_eq(rate_limit_wait(&rl, 1), 1);
+	t1 = rate_limit_now_ns();
+	cr_assert_geq(t1 - t0, 9 * 1000000LL, "resumed after %lld ns: a burst",
+	    (long long)(t1 - t0));
+	/* After a real pause the schedule starts at once, and paces from there. */
+	usleep(30000);
+	rate_limit_resume(&rl);
+	t0 = rate_limit_now_ns();
+	cr_assert_eq(rate_limit_wait(&rl, 8), 1, "one packet now, not the three the pause lost");
+	cr_assert_lt(rate_limit_now_ns() - t0, 5 * 1000000LL);
 }
