@@ -172,6 +172,13 @@ for s in $SITES; do
 	wait_line "$WORK/rec-$s.txt" "^# open $R2\$" || { echo "FAIL setup: listener at $s did not open $R2"; exit 1; }
 done
 
+# The long-lived listener gave up root like a one-round one: nobody, CAP_NET_RAW only.
+nobody=$(id -u nobody)
+caps=$(awk '$1 == "Uid:" { u = $2 $3 $4 $5 } $1 == "CapEff:" { e = $2 } $1 == "CapBnd:" { b = $2 }
+    END { print u, e, b }' "/proc/${LPID[$LS]}/status")
+check "multi-round listener runs as nobody with CAP_NET_RAW only ($caps)" "$caps" \
+    [ "$caps" = "$nobody$nobody$nobody$nobody 0000000000002000 0000000000000000" ]
+
 # Idle: CPU and RSS of one listener over 3 s with two rounds open.
 t0=$(cpu_ticks "${LPID[$LS]}")
 sleep 3
