@@ -15,6 +15,8 @@ libcampaign_a_SOURCES = \
 	campaign/plan_show.c \
 	campaign/progress.c \
 	campaign/publish.c \
+	campaign/probe_hub.c campaign/probe_hub.h campaign/probe_hub_int.h \
+	campaign/probe_hub_read.c \
 	campaign/round.c \
 	campaign/run.c campaign/run.h \
 	campaign/schedule.c campaign/schedule.h \
