@@ -116,6 +116,7 @@ probe_hub_start(struct campaign *c, struct tp_err *err)
 	h->listener = xcalloc(h->nsites, sizeof(*h->listener));
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_mutex_init(&h->write_lock, NULL);
+	pthread_mutex_init(&h->revive_lock, NULL);
 	pthread_cond_init(&h->changed, NULL);
 	for (i = 0; i < h->nsites; i++)
 		if (listener_spawn(h, i, err) < 0) {
@@ -320,6 +321,48 @@ slot_hand_over(struct hub_slot *s, struct hub_round *out)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * Start again the listeners that died (their rounds in flight stay
+ * incomplete), so a listener lost in one round costs that round only.
+ */
+static int
+hub_revive(struct probe_hub *h, struct tp_err *err)
+{
+	struct hub_pipe *p;
+	size_t i;
+	int dead, rc = 0;
+
+	pthread_mutex_lock(&h->revive_lock);
+	for (i = 0; i < h->nsites && rc == 0; i++) {
+		p = &h->listener[i];
+		pthread_mutex_lock(&h->lock);
+		dead = p->eof;
+		pthread_mutex_unlock(&h->lock);
+		if (!dead)
+			continue;
+		/* The reader leaves a pipe alone once it ended: it is ours to replace. */
+		pthread_mutex_lock(&h->write_lock);
+		site_wait(&p->proc);
+		pthread_mutex_unlock(&h->write_lock);
+		log_warn("round", "site %s: the listener died; starting it again",
+		    h->c->conf->sites[i].name);
+		memset(&p->proc, 0, sizeof(p->proc));
+		if (listener_spawn(h, i, err) < 0) {
+			rc = -1;
+			break;
+		}
+		pthread_mutex_lock(&h->lock);
+		p->len = 0;
+		p->overlong = 0;
+		p->ready = 0;
+		p->eof = 0;
+		pthread_mutex_unlock(&h->lock);
+		rc = listeners_ready(h, err);
+	}
+	pthread_mutex_unlock(&h->revive_lock);
+	return rc;
+}
+
 /* Measure one round on lane through the shared listeners and prober. */
 int
 probe_hub_round(struct probe_hub *h, uint32_t round, const struct tp_lane_conf *lane,
@@ -332,6 +375,8 @@ probe_hub_round(struct probe_hub *h, uint32_t round, const struct tp_lane_conf *
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (hub_revive(h, err) < 0)
+		return -1;
 	pthread_mutex_lock(&h->lock);
 	s = slot_take(h, round);
 	for (i = 0; i < h->nsites; i++)
@@ -444,6 +489,9 @@ probe_hub_stop(struct probe_hub *h)
 		h->prober.proc.in = NULL;
 	}
 	pthread_mutex_unlock(&h->write_lock);
+	pthread_mutex_lock(&h->lock);
+	h->stopping = 1;
+	pthread_mutex_unlock(&h->lock);
 	if (h->reader_running && !hub_drain(h, HUB_STOP_US)) {
 		hub_signal(h, 0);
 		if (!hub_drain(h, HUB_TERM_US))
@@ -468,6 +516,7 @@ probe_hub_stop(struct probe_hub *h)
 	pthread_cond_destroy(&h->changed);
 	pthread_mutex_destroy(&h->lock);
 	pthread_mutex_destroy(&h->write_lock);
+	pthread_mutex_destroy(&h->revive_lock);
 	free(h->listener);
 	free(h);
 }

@@ -45,6 +45,7 @@ struct probe_hub {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;		/* the reader changed something */
 	pthread_mutex_t write_lock;	/* one writer at a time to the pipes */
+	pthread_mutex_t revive_lock;	/* one thread at a time starts dead listeners again */
 	pthread_t reader;
 	int reader_running;
 	int stopping;

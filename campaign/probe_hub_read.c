@@ -158,7 +158,19 @@ pipe_read(struct probe_hub *h, struct hub_pipe *p, ssize_t i)
 	pthread_mutex_unlock(&h->lock);
 }
 
-/* The reader thread: poll and file lines until every output has ended. */
+/* 1 once probe_hub_stop has begun. */
+static int
+hub_stopping(struct probe_hub *h)
+{
+	int stopping;
+
+	pthread_mutex_lock(&h->lock);
+	stopping = h->stopping;
+	pthread_mutex_unlock(&h->lock);
+	return stopping;
+}
+
+/* The reader thread: poll and file lines until every output has ended at the stop. */
 void *
 probe_hub_read(void *arg)
 {
@@ -176,7 +188,8 @@ probe_hub_read(void *arg)
 		    fileno(h->prober.proc.out);
 		pfd[i].events = POLLIN;
 		open += pfd[i].fd >= 0;
-		if (open == 0)
+		/* Nothing open: the end, unless a dead listener is started again. */
+		if (open == 0 && hub_stopping(h))
 			break;
 		if (poll(pfd, h->nsites + 1, HUB_POLL_MS) <= 0)
 			continue;
