@@ -34,5 +34,5 @@ tp_campaign_LDADD = libcampaign.a libpacing.a libanalyze.a libmodel.a $(TP_LIBS)
 
 TP_UNIT_LIBS += libcampaign.a
 tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_campaign_schedule.c \
-	tests/unit/test_site_exec.c tests/unit/test_campaign_metrics.c
+	tests/unit/test_site_exec.c tests/unit/test_campaign_metrics.c tests/unit/test_probe_hub.c
 EXTRA_DIST += tests/fixtures/metrics
