@@ -59,6 +59,7 @@ FUZZ_RECORDS_SRC = $(top_srcdir)/tests/fuzz/fuzz_records.c $(top_srcdir)/lib/rec
 	$(top_srcdir)/lib/db_file.c $(top_srcdir)/lib/db_migrations.c $(top_srcdir)/lib/db_readonly.c \
 	$(FUZZ_CONF) $(FUZZ_BASE)
 FUZZ_LOGS_SRC = $(top_srcdir)/tests/fuzz/fuzz_logs.c $(top_srcdir)/lib/decompress.c \
+	$(top_srcdir)/lib/decompress_codec.c \
 	$(top_srcdir)/analyze/log_formats.c $(top_srcdir)/analyze/log_time.c \
 	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 
@@ -78,7 +79,7 @@ fuzz_listen_control: $(FUZZ_LISTEN_CONTROL_SRC) config.h
 	    $(SODIUM_LIBS)
 fuzz_logs: $(FUZZ_LOGS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/analyze -o $@ $(FUZZ_LOGS_SRC) $(JANSSON_LIBS) $(ZLIB_LIBS) \
-	    $(ZSTD_LIBS) -lm
+	    $(ZSTD_LIBS) $(ISAL_LIBS) -lm
 
 # Run one fuzzer for FUZZ_SECONDS; the shell variable n holds its name.
 FUZZ_RUN = mkdir -p fuzz-corpus-$$n && \
