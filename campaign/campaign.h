@@ -46,6 +46,7 @@ struct campaign {
 	size_t lane_index;
 	unsigned rate;
 	struct lanes *lanes;		/* shared by the lanes' copies; NULL before they run */
+	struct probe_hub *hub;		/* the listeners and prober, shared likewise (round.c) */
 	char *conf_path;		/* absolute, passed to the programs at the sites */
 	struct tp_db *db;
 	long long id;
@@ -96,8 +97,8 @@ int bgp_restore_all(struct campaign *c);
 /*
  * round.c: one measurement round, the round interface: measure these
  * targets on lane c->lane (its test ranges, its sources; targets of a
- * family the lane has no source for are left out) at c->rate probes per
- * second, and say what came back.
+ * family the lane has no source for are left out) through the campaign's
+ * one prober, whose rate all running lanes share, and say what came back.
  */
 struct round_outcome {
 	long long round_id;
@@ -110,8 +111,13 @@ struct round_outcome {
 int round_run(struct campaign *c, long long scenario_id, const char *kind,
     const struct round_target *targets, size_t n, struct round_outcome *out,
     struct tp_err *err);
-/* Check that a listener can start at every site (preflight). */
+/*
+ * Preflight: start the campaign's listener at every site (each with its
+ * capture open) and its prober; they serve every round until round_hub_stop.
+ */
 int round_listeners_check(struct campaign *c, struct tp_err *err);
+/* End the campaign's listeners and prober. */
+void round_hub_stop(struct campaign *c);
 
 /* state.c: campaign, scenario and round rows. */
 int state_campaign_new(struct campaign *c, struct tp_err *err);
