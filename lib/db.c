@@ -365,6 +365,53 @@ tp_db_rollback(struct tp_db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/*
+ * Give the connection the page cache of a bulk load (TP_DB_BULK_CACHE_KIB)
+ * and return the cache_size it had, for tp_db_cache_restore. SQLite only
+ * allocates the pages it reads, so a small database costs no more. Why
+ * so large: a bulk load inserts at random points of an index or of one
+ * round's part of responses (at 10,000,000 targets, 340 MB for the
+ * baseline round); a smaller cache spills dirty pages to the WAL and reads
+ * them back for every few rows.
+ */
+long long
+tp_db_cache_bulk(struct tp_db *db)
+{
+	char sql[64];
+	long long was = -2000;
+
+	(void)db_pragma_int(db->h, db->path, "PRAGMA cache_size", &was, NULL);
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", TP_DB_BULK_CACHE_KIB);
+	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+	return was;
+}
+
+/* Set cache_size back to what tp_db_cache_bulk returned. */
+void
+tp_db_cache_restore(struct tp_db *db, long long was)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", was);
+	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+}
+
+/*
+ * Turn SQLite's foreign key checks on or off (a no-op inside a
+ * transaction) and return whether they were on. Bulk loads that check
+ * every reference themselves turn them off.
+ */
+int
+tp_db_foreign_keys(struct tp_db *db, int on)
+{
+	long long was = 0;
+
+	(void)db_pragma_int(db->h, db->path, "PRAGMA foreign_keys", &was, NULL);
+	sqlite3_exec(db->h, on ? "PRAGMA foreign_keys = 1" : "PRAGMA foreign_keys = 0", NULL,
+	    NULL, NULL);
+	return was != 0;
+}
+
 /* Prepare sql, or fail naming it and sqlite's message. */
 int
 tp_db_prepare(struct tp_db *db, const char *sql, sqlite3_stmt **st, struct tp_err *err)

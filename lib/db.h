@@ -67,6 +67,16 @@ int tp_db_fail(struct tp_db *db, const char *what, struct tp_err *err);
 /* Prepare sql or fail naming it and sqlite's message. */
 int tp_db_prepare(struct tp_db *db, const char *sql, sqlite3_stmt **st, struct tp_err *err);
 
+/* Page cache of a bulk load, in KiB (pages are allocated only when read). */
+#define TP_DB_BULK_CACHE_KIB (1024 * 1024)
+/* Enlarge the page cache for a bulk load; returns the old cache_size. */
+long long tp_db_cache_bulk(struct tp_db *db);
+/* Restore the cache_size tp_db_cache_bulk returned. */
+void tp_db_cache_restore(struct tp_db *db, long long was);
+
+/* Foreign key checks on or off (outside a transaction); returns whether they were on. */
+int tp_db_foreign_keys(struct tp_db *db, int on);
+
 /* Bind an address as its 4- or 16-byte blob. */
 int tp_db_bind_addr(sqlite3_stmt *st, int col, const struct tp_addr *a);
 /* Read a 4- or 16-byte blob column into an address; -1 if it is neither. */

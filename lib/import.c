@@ -10,6 +10,10 @@
  * (import_cache.c) that the caller may share across streams, so a stream
  * costs its own records.
  *
+ * Batches: when the cache has a batch open (import_cache.c), a stream is
+ * a savepoint inside the batch's transaction instead of a transaction of
+ * its own, and foreign keys were switched off by the batch.
+ *
  * Binding: a campaign imports each listener's stream bound to that
  * listener's round and site; a record naming anything else is counted as
  * foreign, logged once, and not stored. No stream ever creates a site.
@@ -33,6 +37,7 @@ struct tp_importer {
 	uint32_t *rounds;	/* rounds known to exist */
 	size_t nrounds;
 	int foreign_keys;	/* PRAGMA foreign_keys before the import */
+	int in_batch;		/* a savepoint in the cache's batch */
 	struct tp_import_stats stats;
 };
 
@@ -43,34 +48,12 @@ import_fail(struct tp_importer *imp, const char *what, struct tp_err *err)
 	return tp_err_set(err, "%s: %s: %s", imp->db->path, what, sqlite3_errmsg(imp->db->h));
 }
 
-/* PRAGMA foreign_keys of the connection (0 when it cannot be read). */
-static int
-foreign_keys_get(struct tp_db *db)
-{
-	sqlite3_stmt *st;
-	int v = 0;
-
-	if (sqlite3_prepare_v2(db->h, "PRAGMA foreign_keys", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-/* Set PRAGMA foreign_keys (outside a transaction). */
-static void
-foreign_keys_set(struct tp_db *db, int on)
-{
-	sqlite3_exec(db->h, on ? "PRAGMA foreign_keys = 1" : "PRAGMA foreign_keys = 0", NULL,
-	    NULL, NULL);
-}
-
 /* Free the statements and caches (not the transaction). */
 static void
 importer_free(struct tp_importer *imp)
 {
-	foreign_keys_set(imp->db, imp->foreign_keys);
+	if (!imp->in_batch)
+		tp_db_foreign_keys(imp->db, imp->foreign_keys);
 	sqlite3_finalize(imp->find_round);
 	sqlite3_finalize(imp->insert);
 	if (imp->own_cache)
@@ -98,15 +81,16 @@ tp_importer_begin_cached(struct tp_import_cache *cache, struct tp_db *db,
 		imp->bound = 1;
 	}
 	snprintf(imp->name, sizeof(imp->name), "%s", name != NULL ? name : "stream");
-	imp->foreign_keys = foreign_keys_get(db);
-	foreign_keys_set(db, 0);
+	imp->in_batch = tp_import_cache_in_batch(imp->cache);
+	if (!imp->in_batch)
+		imp->foreign_keys = tp_db_foreign_keys(db, 0);
 	if (tp_db_prepare(db, "SELECT 1 FROM rounds WHERE id = ?", &imp->find_round, err) < 0 ||
 	    tp_db_prepare(db, "INSERT OR IGNORE INTO responses (round_id, target_id, site_id, "
 	    "rtt_us, ttl, received_us) VALUES (?, ?, ?, ?, ?, ?)", &imp->insert, err) < 0) {
 		importer_free(imp);
 		return NULL;
 	}
-	if (tp_db_begin(db, err) < 0) {
+	if (imp->in_batch ? tp_db_exec(db, "SAVEPOINT tp_stream", err) : tp_db_begin(db, err)) {
 		importer_free(imp);
 		return NULL;
 	}
@@ -236,6 +220,17 @@ tp_importer_add(struct tp_importer *imp, const struct tp_record *r, struct tp_er
 	return 0;
 }
 
+/* Undo the stream: its savepoint in a batch, else its transaction. */
+static void
+importer_rollback(struct tp_importer *imp)
+{
+	if (imp->in_batch)
+		sqlite3_exec(imp->db->h, "ROLLBACK TO tp_stream; RELEASE tp_stream", NULL, NULL,
+		    NULL);
+	else
+		tp_db_rollback(imp->db);
+}
+
 /* Commit the stream and free the importer (also when the commit fails). */
 int
 tp_importer_commit(struct tp_importer *imp, struct tp_import_stats *stats, struct tp_err *err)
@@ -243,10 +238,15 @@ tp_importer_commit(struct tp_importer *imp, struct tp_import_stats *stats, struc
 	int rc;
 
 	sqlite3_reset(imp->insert);
-	rc = tp_db_commit(imp->db, err);
-	if (rc < 0)
+	if (imp->in_batch) {
+		rc = tp_db_exec(imp->db, "RELEASE tp_stream", err);
+		if (rc < 0)
+			importer_rollback(imp);
+		else
+			tp_import_cache_batch_rows(imp->cache, imp->stats.inserted);
+	} else if ((rc = tp_db_commit(imp->db, err)) < 0)
 		tp_db_rollback(imp->db);
-	else if (stats != NULL)
+	if (rc == 0 && stats != NULL)
 		*stats = imp->stats;
 	importer_free(imp);
 	return rc;
@@ -259,7 +259,7 @@ tp_importer_abort(struct tp_importer *imp)
 	if (imp == NULL)
 		return;
 	sqlite3_reset(imp->insert);
-	tp_db_rollback(imp->db);
+	importer_rollback(imp);
 	importer_free(imp);
 }
 
