@@ -107,6 +107,15 @@ cmd_import(struct analyze_ctx *ctx, struct tp_err *err)
 			}
 		}
 		rc = import_one(cache, ctx->args[i], t, err);
+		if (rc < 0 && i > first && !tp_import_cache_in_batch(cache)) {
+			/* Storing failed half-way: the batch was rolled back. */
+			char why[sizeof(err->msg)];
+
+			snprintf(why, sizeof(why), "%s", err->msg);
+			tp_err_set(err, "%.400s; the streams %.30s to %.30s before it were rolled "
+			    "back too", why, stream_name(ctx->args[first]),
+			    stream_name(ctx->args[i - 1]));
+		}
 		if (rc == 0 && tp_import_cache_batch_due(cache))
 			rc = batch_commit(cache, ctx->args, first, i, err);
 	}

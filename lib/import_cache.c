@@ -283,8 +283,9 @@ tp_import_cache_table_reads(const struct tp_import_cache *c)
  * one, every stream wrote those pages to the WAL again (at 300 sites and
  * 10,000,000 targets, hundreds of GB for one campaign). In a batch the
  * streams share one transaction, which the caller commits when it is due
- * (BATCH_ROWS rows) and at the end, and each stream is a savepoint inside it, so a bad stream still
- * leaves nothing of itself and the streams before it stay.
+ * (BATCH_ROWS rows) and at the end; import.c holds a stream's rows until
+ * the stream proved good, so a bad stream still leaves nothing of itself
+ * and the streams before it stay.
  */
 
 /*
@@ -323,6 +324,17 @@ int
 tp_import_cache_batch_due(const struct tp_import_cache *c)
 {
 	return c->batch && c->batch_rows >= BATCH_ROWS;
+}
+
+/* Roll the open batch back (a stream failed half-stored) and restore foreign_keys. */
+void
+tp_import_cache_batch_abort(struct tp_import_cache *c)
+{
+	if (!c->batch)
+		return;
+	c->batch = 0;
+	tp_db_rollback(c->db);
+	tp_db_foreign_keys(c->db, c->batch_fk);
 }
 
 /* Commit the open batch (nothing when none is open) and restore foreign_keys. */

@@ -12,8 +12,8 @@
  * again); it is restored when the cache is freed.
  *
  * A batch (tp_import_cache_batch_begin .. _end) makes the streams imported
- * through the cache share one transaction, each stream a savepoint in it:
- * see import_cache.c for why.
+ * through the cache share one transaction: see import_cache.c and
+ * import.c for why and how a bad stream still leaves nothing.
  */
 #ifndef TP_IMPORT_CACHE_H
 #define TP_IMPORT_CACHE_H
@@ -44,6 +44,8 @@ int tp_import_cache_in_batch(const struct tp_import_cache *c);
 void tp_import_cache_batch_rows(struct tp_import_cache *c, uint64_t rows);
 /* 1 when the batch holds enough rows to be committed (end it, begin another). */
 int tp_import_cache_batch_due(const struct tp_import_cache *c);
+/* Roll the batch back (storing failed half-way); in_batch is 0 afterwards. */
+void tp_import_cache_batch_abort(struct tp_import_cache *c);
 /* Commit the batch (0 when none is open); the cache's free does it too, ignoring errors. */
 int tp_import_cache_batch_end(struct tp_import_cache *c, struct tp_err *err);
 
