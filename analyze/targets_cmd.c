@@ -309,11 +309,12 @@ import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
 	size_t start, end;
 	char site[sizeof(l->v[0].site)];
 	/* Every site's list lands all over the address index: keep it in memory. */
-	long long cache_was = tp_db_cache_bulk(ctx->db);
+	struct tp_db_bulk was;
 
 	memset(&r, 0, sizeof(r));
+	tp_db_bulk_begin(ctx->db, &was);
 	if (tp_db_begin(ctx->db, err) < 0) {
-		tp_db_cache_restore(ctx->db, cache_was);
+		tp_db_bulk_end(ctx->db, &was);
 		return -1;
 	}
 	if (tp_db_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS import_targets ("
@@ -338,12 +339,12 @@ import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
 	    tp_db_exec(ctx->db, "DROP TABLE temp.import_targets", err) < 0 ||
 	    tp_db_commit(ctx->db, err) < 0)
 		goto fail;
-	tp_db_cache_restore(ctx->db, cache_was);
+	tp_db_bulk_end(ctx->db, &was);
 	return 0;
 fail:
 	replace_finalize(&r);
 	tp_db_rollback(ctx->db);
-	tp_db_cache_restore(ctx->db, cache_was);
+	tp_db_bulk_end(ctx->db, &was);
 	return -1;
 }
 

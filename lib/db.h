@@ -69,10 +69,14 @@ int tp_db_prepare(struct tp_db *db, const char *sql, sqlite3_stmt **st, struct t
 
 /* Page cache of a bulk load, in KiB (pages are allocated only when read). */
 #define TP_DB_BULK_CACHE_KIB (1024 * 1024)
-/* Enlarge the page cache for a bulk load; returns the old cache_size. */
-long long tp_db_cache_bulk(struct tp_db *db);
-/* Restore the cache_size tp_db_cache_bulk returned. */
-void tp_db_cache_restore(struct tp_db *db, long long was);
+/* What tp_db_bulk_begin changed. */
+struct tp_db_bulk {
+	long long cache_size, temp_store;
+};
+/* Bulk-load settings (large page cache, journals in memory); the old ones go to was. */
+void tp_db_bulk_begin(struct tp_db *db, struct tp_db_bulk *was);
+/* Restore them. */
+void tp_db_bulk_end(struct tp_db *db, const struct tp_db_bulk *was);
 
 /* Foreign key checks on or off (outside a transaction); returns whether they were on. */
 int tp_db_foreign_keys(struct tp_db *db, int on);

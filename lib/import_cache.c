@@ -51,7 +51,7 @@ struct tp_import_cache {
 	unsigned table_reads;
 	struct cache_site *sites;
 	size_t nsites, last_site;
-	long long cache_size;	/* PRAGMA cache_size before */
+	struct tp_db_bulk bulk;	/* the connection's settings before */
 	int batch;		/* a batch transaction is open (see tp_import_cache_batch_begin) */
 	int batch_fk;		/* PRAGMA foreign_keys before the batch */
 	uint64_t batch_rows;	/* rows stored since the batch last committed */
@@ -80,7 +80,7 @@ tp_import_cache_new(struct tp_db *db)
 	uint64_t share;
 
 	c->db = db;
-	c->cache_size = tp_db_cache_bulk(db);
+	tp_db_bulk_begin(db, &c->bulk);
 	/* max(id) is one index step; count(*) would read every target. */
 	share = (uint64_t)query_int(db, "SELECT max(id) FROM targets") / CACHE_TABLE_SHARE;
 	c->build_after = share > CACHE_TABLE_AFTER ? share : CACHE_TABLE_AFTER;
@@ -94,7 +94,7 @@ tp_import_cache_free(struct tp_import_cache *c)
 	if (c == NULL)
 		return;
 	tp_import_cache_batch_end(c, NULL);
-	tp_db_cache_restore(c->db, c->cache_size);
+	tp_db_bulk_end(c->db, &c->bulk);
 	if (c->table != NULL)
 		munmap(c->table, (c->mask + 1) * sizeof(*c->table));
 	sqlite3_finalize(c->find_target);

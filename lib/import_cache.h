@@ -8,7 +8,7 @@
  * (and without memory for it) each address is one index search.
  *
  * While a cache lives, its connection runs with the page cache of a bulk
- * load (tp_db_cache_bulk: kept across streams, so pages are not read
+ * load (tp_db_bulk_begin: kept across streams, so pages are not read
  * again); it is restored when the cache is freed.
  *
  * A batch (tp_import_cache_batch_begin .. _end) makes the streams imported
