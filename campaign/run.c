@@ -138,6 +138,19 @@ answer_explore(struct campaign *c, struct sched *sc, struct tp_err *err)
 	return 0;
 }
 
+/* Answer the scheduler's question about validate's next set. */
+static int
+answer_validate(struct campaign *c, struct sched *sc, struct tp_err *err)
+{
+	struct validate_choice choice;
+
+	if (validate_choose(c, sc->v, sc->n, sc->validated, &choice, err) < 0)
+		return -1;
+	sched_validated(sc, choice.set != NULL ? choice.sites : NULL, c->conf->explore_size);
+	validate_choice_free(&choice);
+	return 0;
+}
+
 /* Ask the scheduler for steps and carry them out until it is done. */
 static int
 run_schedule(struct campaign *c, struct sched *sc, struct tp_err *err)
@@ -160,6 +173,8 @@ run_schedule(struct campaign *c, struct sched *sc, struct tp_err *err)
 		switch (st.what) {
 		case SCHED_START:
 			rc = start_scenario(c, &sc->v[st.scenario], err);
+			if (rc == 0 && sc->v[st.scenario].validation)
+				rc = validate_record(c, &sc->v[st.scenario], err);
 			c->scenario_index = sc->index;
 			break;
 		case SCHED_SKIP:
@@ -173,6 +188,9 @@ run_schedule(struct campaign *c, struct sched *sc, struct tp_err *err)
 			break;
 		case SCHED_ASK_EXPLORE:
 			rc = answer_explore(c, sc, err);
+			break;
+		case SCHED_ASK_VALIDATE:
+			rc = answer_validate(c, sc, err);
 			break;
 		case SCHED_DONE:
 			return 0;
@@ -219,11 +237,15 @@ print_plan(struct campaign *c, struct scenario *v, size_t n)
 	if (c->conf->chains > 0)
 		printf("  then chains of depth %u: up to %zu more scenarios, chosen from the "
 		    "measured results\n", c->conf->chains, c->conf->nsites * c->conf->chains);
+	if (c->conf->validate > 0)
+		printf("  then up to %u sets of %u sites that the model calls determined, "
+		    "measured to check it\n", c->conf->validate, c->conf->explore_size);
 	if (c->conf->explore > 0)
 		printf("  then up to %u sets of %u sites, each the one predicted with the lowest "
 		    "confidence\n", c->conf->explore, c->conf->explore_size);
 	printf("estimated time: %.0f s\n", plan_estimate(c->conf,
-	    n + c->conf->nsites * c->conf->chains + c->conf->explore, c->ntargets,
+	    n + c->conf->nsites * c->conf->chains + c->conf->validate + c->conf->explore,
+	    c->ntargets,
 	    c->conf->nsites ? c->ntargets / c->conf->nsites : 0));
 }
 

@@ -103,6 +103,7 @@ tp_conf_defaults(struct tp_conf *c)
 	c->chains = 0;
 	c->explore = 0;
 	c->explore_size = 2;
+	c->validate = 0;
 }
 
 /* Free everything c holds and zero it; safe to call twice. */

@@ -68,6 +68,20 @@ const struct tp_migration tp_migrations[] = {
 	  "  campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id),"
 	  "  pruned_us INTEGER NOT NULL,"
 	  "  matrix TEXT NOT NULL);" },
+	/* validate = N: failure sets the model called determined, measured to
+	 * check it; the counts stay NULL until the set was measured. */
+	{ 3,
+	  "CREATE TABLE validations ("
+	  "  id INTEGER PRIMARY KEY,"
+	  "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+	  "  withdrawn TEXT NOT NULL,"
+	  "  chosen TEXT NOT NULL CHECK (chosen IN ('cost', 'random')),"
+	  "  determined INTEGER,"
+	  "  answered INTEGER,"
+	  "  held INTEGER,"
+	  "  exposed_answered INTEGER,"
+	  "  exposed_held INTEGER,"
+	  "  UNIQUE (campaign_id, withdrawn));" },
 };
 
 const size_t tp_migrations_count = sizeof(tp_migrations) / sizeof(tp_migrations[0]);

@@ -1,0 +1,33 @@
+/*
+ * exposure.h: where the prediction model's assumption may break. A target
+ * of failure set S is determined when its known order reaches a site b
+ * outside S; the order was measured with only the sites P before b
+ * withdrawn. Withdrawing the other sites of S (S minus P) may reveal a
+ * route that was hidden behind one of them (BGP path hiding) and move the
+ * target elsewhere. The model knows one kind of such route: a site c's
+ * failover partners, the sites c's own targets went to when c alone was
+ * withdrawn, reach c's upstream networks. A determined target is
+ * "exposed" when a site c of S minus P has a partner outside S other
+ * than b.
+ */
+#ifndef TP_EXPOSURE_H
+#define TP_EXPOSURE_H
+
+#include <stdint.h>
+
+#include "predict_model.h"
+
+/*
+ * Per site index c, at partners + c * md->words, the bit set of c's
+ * failover partners (from the measured single {c} not left out; empty
+ * without one). Free with free().
+ */
+uint64_t *pd_partners(const struct pd_model *md);
+/*
+ * 1 when target t, determined to site b for set (b in its known order,
+ * outside set), is exposed (see above).
+ */
+int pd_exposed(const struct pd_model *md, const uint64_t *partners, const uint64_t *set,
+    long long t, int32_t b);
+
+#endif
