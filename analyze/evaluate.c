@@ -8,7 +8,7 @@
 #include "predict_model.h"
 #include "xalloc.h"
 
-#define EVALUATE_JSON_VERSION 1
+#define EVALUATE_JSON_VERSION 2
 
 /* Raise *max to |a - b| when both are numbers. */
 static void
@@ -225,7 +225,7 @@ result_json(const struct ev_result *r)
 	json_object_set_new(o, "undetermined_answered", json_integer((json_int_t)t->open_answered));
 	json_object_set_new(o, "undetermined_accuracy", mx_json_real(mx_share(
 	    (double)t->open_right, (double)t->open_answered)));
-	json_object_set_new(o, "confidence", mx_json_real(mx_share((double)r->determined,
+	json_object_set_new(o, "determined_share", mx_json_real(mx_share((double)r->determined,
 	    (double)r->targets)));
 	json_object_set_new(o, "max_error", json_real(r->max_error));
 	json_object_set_new(o, "max_weighted_error", json_real(r->max_weighted_error));

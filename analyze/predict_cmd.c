@@ -44,7 +44,7 @@ cmd_predict(struct analyze_ctx *ctx, struct tp_err *err)
 		return -1;
 	pd_calibrate(&cal, &p);
 	if (cal.validations == 0 && !p.measured)
-		log_info("predict", "campaign %lld has no validations: the confidence is not "
+		log_warn("predict", "campaign %lld has no validations: the confidence is not "
 		    "calibrated (the determined share is the model's claim, not a measured "
 		    "rate); set validate in tp.conf", campaign);
 	if (ctx->fmt == TP_FMT_JSON) {

@@ -1,8 +1,8 @@
 /*
  * validate.c: validate's steps in a campaign (validate = N in tp.conf).
- * The choice itself is model/validate_pick.c (pure); this file takes the
- * sets an earlier run of the campaign picked first, stores each pick as a
- * validation, and once its set was measured, stores the outcome: how many
+ * The choice itself is model/validate_pick.c (pure), the table
+ * model/validations.c; this file takes the sets an earlier run of the
+ * campaign picked first, stores each pick as a validation, and once its set was measured, stores the outcome: how many
  * of the targets the model called determined (predicted without the set's
  * own round, as before it ran) replied at the predicted site.
  */
@@ -14,6 +14,7 @@
 #include "failure_set.h"
 #include "log.h"
 #include "predict_model.h"
+#include "validations.h"
 #include "xalloc.h"
 
 /* The configured site indexes of canonical set name into *sites; -1 when one is gone. */
@@ -45,55 +46,24 @@ static int
 earlier_pick(struct campaign *c, const struct scenario *v, size_t n,
     struct validate_choice *choice, struct tp_err *err)
 {
-	sqlite3_stmt *st;
-	int rc;
+	char **sets, **chosen;
+	size_t npicks, i;
 
-	if (tp_db_prepare(c->db, "SELECT withdrawn, chosen FROM validations WHERE "
-	    "campaign_id = ? ORDER BY id", &st, err) < 0)
+	if (validations_picks(c->db, c->id, &sets, &chosen, &npicks, err) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, c->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-
-		if (scenario_find((struct scenario *)v, n, name) != NULL ||
-		    sites_of(c->conf, name, &choice->sites, &choice->k) < 0)
-			continue;
-		choice->set = xstrdup(name);
-		choice->chosen = strcmp((const char *)sqlite3_column_text(st, 1), "random") == 0 ?
-		    "random" : "cost";
-		break;
+	for (i = 0; i < npicks && choice->set == NULL; i++)
+		if (scenario_find((struct scenario *)v, n, sets[i]) == NULL &&
+		    sites_of(c->conf, sets[i], &choice->sites, &choice->k) == 0) {
+			choice->set = xstrdup(sets[i]);
+			choice->chosen = strcmp(chosen[i], "random") == 0 ? "random" : "cost";
+		}
+	for (i = 0; i < npicks; i++) {
+		free(sets[i]);
+		free(chosen[i]);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return tp_err_set(err, "%s: validations: %s", c->db->path, sqlite3_errmsg(c->db->h));
+	free(sets);
+	free(chosen);
 	return 0;
-}
-
-/* Step a prepared write to the validations once and finalize it. */
-static int
-write_step(struct campaign *c, sqlite3_stmt *st, struct tp_err *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return tp_err_set(err, "%s: validations: %s", c->db->path, sqlite3_errmsg(c->db->h));
-	return 0;
-}
-
-/* Store a new pick of this campaign. */
-static int
-store_pick(struct campaign *c, const struct validate_choice *choice, struct tp_err *err)
-{
-	sqlite3_stmt *st;
-
-	if (tp_db_prepare(c->db, "INSERT OR IGNORE INTO validations (campaign_id, withdrawn, "
-	    "chosen) VALUES (?, ?, ?)", &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, c->id);
-	sqlite3_bind_text(st, 2, choice->set, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, choice->chosen, -1, SQLITE_STATIC);
-	return write_step(c, st, err);
 }
 
 /* Validate's pick number index: an earlier run's first, else a new one, stored. */
@@ -128,32 +98,11 @@ validate_choose(struct campaign *c, const struct scenario *v, size_t n, size_t i
 		    "determined, %llu of them exposed to a hidden route", choice->set,
 		    choice->chosen, (unsigned long long)choice->determined,
 		    (unsigned long long)choice->exposed);
-		rc = store_pick(c, choice, err);
+		rc = validations_store_pick(c->db, c->id, choice->set, choice->chosen, err);
 	}
 	free(known);
 	free(names);
 	return rc;
-}
-
-/* Store the outcome of a measured validation set. */
-static int
-store_outcome(struct campaign *c, const char *set, const struct pd_tally *t,
-    struct tp_err *err)
-{
-	sqlite3_stmt *st;
-
-	if (tp_db_prepare(c->db, "UPDATE validations SET determined = ?, answered = ?, held = ?, "
-	    "exposed_answered = ?, exposed_held = ? WHERE campaign_id = ? AND withdrawn = ?",
-	    &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)t->determined);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)(t->answered[0] + t->answered[1]));
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)(t->held[0] + t->held[1]));
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)t->answered[1]);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)t->held[1]);
-	sqlite3_bind_int64(st, 6, c->id);
-	sqlite3_bind_text(st, 7, set, -1, SQLITE_STATIC);
-	return write_step(c, st, err);
 }
 
 /* After a validation set ran: predict it without its own round and store how that held. */
@@ -186,7 +135,7 @@ validate_record(struct campaign *c, const struct scenario *s, struct tp_err *err
 		    (unsigned long long)(t.held[0] + t.held[1]),
 		    (unsigned long long)(t.answered[0] + t.answered[1]),
 		    (unsigned long long)t.held[1], (unsigned long long)t.answered[1]);
-		rc = store_outcome(c, s->name, &t, err);
+		rc = validations_store_outcome(c->db, c->id, s->name, &t, err);
 	}
 	pd_model_free(md);
 	return rc;

@@ -27,26 +27,34 @@ pd_partners(const struct pd_model *md)
 	return partners;
 }
 
-/* 1 when a site of set not before b in t's order has a partner outside set other than b. */
+/*
+ * 1 when a site of set not before b in t's order has a partner outside
+ * set, other than b, that t's order never reached.
+ */
 int
 pd_exposed(const struct pd_model *md, const uint64_t *partners, const uint64_t *set,
     long long t, int32_t b)
 {
 	const int32_t *order = md->order + md->order_off[t];
 	uint64_t *before = xcalloc(md->words, sizeof(uint64_t));
+	uint64_t *reached = xcalloc(md->words, sizeof(uint64_t));
 	size_t j, c, d;
 	int exposed = 0;
 
 	for (j = 0; j < md->order_len[t] && order[j] != b; j++)
 		pd_set_add(before, (size_t)order[j]);
+	for (j = 0; j < md->order_len[t]; j++)
+		pd_set_add(reached, (size_t)order[j]);
 	for (c = 0; c < md->nsites && !exposed; c++) {
 		const uint64_t *p = partners + c * md->words;
 
 		if (!pd_set_has(set, c) || pd_set_has(before, c))
 			continue;
 		for (d = 0; d < md->nsites && !exposed; d++)
-			exposed = pd_set_has(p, d) && !pd_set_has(set, d) && (int32_t)d != b;
+			exposed = pd_set_has(p, d) && !pd_set_has(set, d) && (int32_t)d != b &&
+			    !pd_set_has(reached, d);
 	}
 	free(before);
+	free(reached);
 	return exposed;
 }

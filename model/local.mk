@@ -21,6 +21,7 @@ libmodel_a_SOURCES = \
 	model/predict_model.c model/predict_model.h \
 	model/prune.c model/prune.h \
 	model/set_combination.c model/set_combination.h \
-	model/validate_pick.c model/validate_pick.h
+	model/validate_pick.c model/validate_pick.h \
+	model/validations.c model/validations.h
 
 TP_UNIT_LIBS += libmodel.a
