@@ -353,16 +353,23 @@ Test(predict, evaluate_against_another_campaign)
 	evaluation_free(&ev);
 }
 
-/* explore and explore_size: defaults, values, and out-of-range values refused. */
+/* explore, explore_size and validate: defaults, values, and out-of-range values refused. */
 Test(predict_config, explore_keys, .fini = fixture_cleanup)
 {
-	static const struct { const char *lines; int ok; unsigned explore, size; } rows[] = {
-		{ "", 1, 0, 2 },
-		{ "explore = 5\nexplore_size = 3\n", 1, 5, 3 },
-		{ "explore = -1\n", 0, 0, 0 },
-		{ "explore_size = 0\n", 0, 0, 0 },
-		{ "explore_size = 65\n", 0, 0, 0 },
-		{ "explore = many\n", 0, 0, 0 },
+	static const struct {
+		const char *lines;
+		int ok;
+		unsigned explore, size, validate;
+		const char *key;
+	} rows[] = {
+		{ "", 1, 0, 2, 0, NULL },
+		{ "explore = 5\nexplore_size = 3\nvalidate = 2\n", 1, 5, 3, 2, NULL },
+		{ "explore = -1\n", 0, 0, 0, 0, "explore" },
+		{ "explore_size = 0\n", 0, 0, 0, 0, "explore" },
+		{ "explore_size = 65\n", 0, 0, 0, 0, "explore" },
+		{ "explore = many\n", 0, 0, 0, 0, "explore" },
+		{ "validate = -2\n", 0, 0, 0, 0, "validate" },
+		{ "validate = 100001\n", 0, 0, 0, 0, "validate" },
 	};
 	size_t i;
 
@@ -379,9 +386,10 @@ Test(predict_config, explore_keys, .fini = fixture_cleanup)
 		if (rc == 0) {
 			cr_expect_eq(c.explore, rows[i].explore, "row %zu", i);
 			cr_expect_eq(c.explore_size, rows[i].size, "row %zu", i);
+			cr_expect_eq(c.validate, rows[i].validate, "row %zu", i);
 			tp_conf_free(&c);
 		} else
-			cr_expect(strstr(err.msg, "explore") != NULL, "row %zu: %s", i, err.msg);
+			cr_expect(strstr(err.msg, rows[i].key) != NULL, "row %zu: %s", i, err.msg);
 	}
 }
 
