@@ -1,16 +1,21 @@
 /* exposure.c: which determined predictions a hidden route may break (see exposure.h). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "exposure.h"
 #include "xalloc.h"
 
-/* Every site's failover partners from its measured single. */
-uint64_t *
-pd_partners(const struct pd_model *md)
+/* Every site's failover partners from its measured single, once per model. */
+const uint64_t *
+pd_partners(struct pd_model *md)
 {
-	uint64_t *partners = xcalloc(md->nsites * md->words + 1, sizeof(uint64_t));
-	uint64_t *single = xcalloc(md->words, sizeof(uint64_t));
+	uint64_t *partners, *single;
 	size_t c, i;
+
+	if (md->partners != NULL)
+		return md->partners;
+	partners = xcalloc(md->nsites * md->words + 1, sizeof(uint64_t));
+	single = xcalloc(md->words, sizeof(uint64_t));
 
 	for (c = 0; c < md->nsites; c++) {
 		const struct pd_obs *o;
@@ -24,37 +29,41 @@ pd_partners(const struct pd_model *md)
 		single[c / 64] = 0;
 	}
 	free(single);
+	md->partners = partners;
 	return partners;
 }
 
 /*
  * 1 when a site of set not before b in t's order has a partner outside
- * set, other than b, that t's order never reached.
+ * set, other than b, that t's order never reached: word by word, the
+ * partners minus the set minus the reached sites (b is among those).
  */
 int
 pd_exposed(const struct pd_model *md, const uint64_t *partners, const uint64_t *set,
-    long long t, int32_t b)
+    const size_t *sites, size_t n, long long t, int32_t b, uint64_t *scratch)
 {
 	const int32_t *order = md->order + md->order_off[t];
-	uint64_t *before = xcalloc(md->words, sizeof(uint64_t));
-	uint64_t *reached = xcalloc(md->words, sizeof(uint64_t));
-	size_t j, c, d;
-	int exposed = 0;
+	uint64_t *before = scratch, *reached = scratch + md->words;
+	size_t j, k, w;
 
-	for (j = 0; j < md->order_len[t] && order[j] != b; j++)
-		pd_set_add(before, (size_t)order[j]);
-	for (j = 0; j < md->order_len[t]; j++)
+	memset(scratch, 0, 2 * md->words * sizeof(uint64_t));
+	for (j = 0; j < md->order_len[t]; j++) {
 		pd_set_add(reached, (size_t)order[j]);
-	for (c = 0; c < md->nsites && !exposed; c++) {
-		const uint64_t *p = partners + c * md->words;
-
-		if (!pd_set_has(set, c) || pd_set_has(before, c))
-			continue;
-		for (d = 0; d < md->nsites && !exposed; d++)
-			exposed = pd_set_has(p, d) && !pd_set_has(set, d) && (int32_t)d != b &&
-			    !pd_set_has(reached, d);
+		if (order[j] == b)
+			break;
+		pd_set_add(before, (size_t)order[j]);
 	}
-	free(before);
-	free(reached);
-	return exposed;
+	for (; j < md->order_len[t]; j++)
+		pd_set_add(reached, (size_t)order[j]);
+	pd_set_add(reached, (size_t)b);
+	for (k = 0; k < n; k++) {
+		const uint64_t *p = partners + sites[k] * md->words;
+
+		if (pd_set_has(before, sites[k]))
+			continue;
+		for (w = 0; w < md->words; w++)
+			if (p[w] & ~set[w] & ~reached[w])
+				return 1;
+	}
+	return 0;
 }

@@ -20,14 +20,15 @@
 /*
  * Per site index c, at partners + c * md->words, the bit set of c's
  * failover partners (from the measured single {c} not left out; empty
- * without one). Free with free().
+ * without one). Built once and kept in the model until a leave-out.
  */
-uint64_t *pd_partners(const struct pd_model *md);
+const uint64_t *pd_partners(struct pd_model *md);
 /*
  * 1 when target t, determined to site b for set (b in its known order,
- * outside set), is exposed (see above).
+ * outside set; the set's n site indexes in sites), is exposed (see
+ * above). scratch holds 2 * md->words words.
  */
 int pd_exposed(const struct pd_model *md, const uint64_t *partners, const uint64_t *set,
-    long long t, int32_t b);
+    const size_t *sites, size_t n, long long t, int32_t b, uint64_t *scratch);
 
 #endif

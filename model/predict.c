@@ -278,14 +278,16 @@ target_cmp(const void *a, const void *b)
 static void
 mark_exposed(const struct pd_work *w, struct pd_prediction *p)
 {
-	uint64_t *partners = pd_partners(w->md);
+	const uint64_t *partners = pd_partners(w->md);
+	const struct mx_scenario *s = &p->m.scenarios[0];
+	uint64_t *scratch = xcalloc(2 * w->md->words, sizeof(uint64_t));
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
 		if (p->determined[i] && w->outcome[i] != PD_LOST)
-			p->exposed[i] = (uint8_t)pd_exposed(w->md, partners, w->set, p->target[i],
-			    w->outcome[i]);
-	free(partners);
+			p->exposed[i] = (uint8_t)pd_exposed(w->md, partners, w->set, s->sites,
+			    s->nsites, p->target[i], w->outcome[i], scratch);
+	free(scratch);
 }
 
 /*

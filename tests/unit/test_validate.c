@@ -183,6 +183,29 @@ Test(validate, exposure)
 	pd_prediction_free(&p);
 }
 
+/* Partners come from the singles left in: without cph's, nothing of ams+cph hides behind cph. */
+Test(validate, exposure_follows_leave_out)
+{
+	struct pd_prediction p;
+	size_t i;
+
+	predict("ams+cph", &p);
+	cr_expect(exposed_of(&p, 1));
+	pd_prediction_free(&p);
+	for (i = 0; i < pd_model_nmeasured(md) && strcmp(pd_model_measured(md, i), "cph") != 0; i++)
+		;
+	cr_assert_lt(i, pd_model_nmeasured(md));
+	pd_model_leave_out(md, i);
+	predict("ams+cph", &p);
+	cr_expect(!exposed_of(&p, 1) && !exposed_of(&p, 2));
+	cr_expect(exposed_of(&p, 3) == 0, "3's order is only cph without the single");
+	pd_prediction_free(&p);
+	pd_model_leave_out(md, (size_t)-1);
+	predict("ams+cph", &p);
+	cr_expect(exposed_of(&p, 1));
+	pd_prediction_free(&p);
+}
+
 /*
  * By cost: ams+cph (3 exposed) first; with it known, ber+cph (1 exposed:
  * 4 to ams past cph's partner dub) beats ams+dub (2 determined, none
