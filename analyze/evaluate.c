@@ -127,6 +127,7 @@ add_up(struct ev_result *all, const struct ev_result *r)
 	for (i = 0; i < 2; i++) {
 		all->split.answered[i] += r->split.answered[i];
 		all->split.held[i] += r->split.held[i];
+		all->split.groups[i] += r->split.groups[i];
 	}
 	all->split.determined += r->split.determined;
 	all->split.open_answered += r->split.open_answered;

@@ -69,7 +69,8 @@ const struct tp_migration tp_migrations[] = {
 	  "  pruned_us INTEGER NOT NULL,"
 	  "  matrix TEXT NOT NULL);" },
 	/* validate = N: failure sets the model called determined, measured to
-	 * check it; the counts stay NULL until the set was measured. */
+	 * check it; the counts stay NULL until the set was measured. groups:
+	 * distinct known orders among the answering determined targets. */
 	{ 3,
 	  "CREATE TABLE validations ("
 	  "  id INTEGER PRIMARY KEY,"
@@ -81,6 +82,8 @@ const struct tp_migration tp_migrations[] = {
 	  "  held INTEGER,"
 	  "  exposed_answered INTEGER,"
 	  "  exposed_held INTEGER,"
+	  "  groups INTEGER,"
+	  "  exposed_groups INTEGER,"
 	  "  UNIQUE (campaign_id, withdrawn));" },
 };
 

@@ -10,10 +10,11 @@
 /* z for a two-sided 95% interval. */
 #define WILSON_Z 1.959964
 
-/* Add each target of p: determined ones by exposure, the others apart. */
+/* Add each target of p: determined ones by exposure, the others apart; groups once each. */
 void
 pd_tally_add(const struct pd_prediction *p, const struct pd_obs *o, struct pd_tally *t)
 {
+	uint8_t *seen = xcalloc(2 * (p->ngroups ? p->ngroups : 1), 1);
 	size_t i;
 
 	for (i = 0; i < p->n; i++) {
@@ -23,20 +24,25 @@ pd_tally_add(const struct pd_prediction *p, const struct pd_obs *o, struct pd_ta
 		if (got == PD_LOST)
 			continue;
 		if (p->determined[i]) {
+			uint8_t *g = &seen[2 * p->group[i] + p->exposed[i]];
+
 			t->answered[p->exposed[i]]++;
 			t->held[p->exposed[i]] += p->site[i] == got;
+			t->groups[p->exposed[i]] += !*g;
+			*g = 1;
 		} else {
 			t->open_answered++;
 			t->open_right += p->site[i] == got;
 		}
 	}
+	free(seen);
 }
 
 /* Wilson's score interval. */
 void
-pd_wilson(uint64_t k, uint64_t n, double *lo, double *hi)
+pd_wilson(double ph, double fn, double *lo, double *hi)
 {
-	double z2 = WILSON_Z * WILSON_Z, fn = (double)n, ph = (double)k / fn;
+	double z2 = WILSON_Z * WILSON_Z;
 	double mid = ph + z2 / (2 * fn);
 	double half = WILSON_Z * sqrt(ph * (1 - ph) / fn + z2 / (4 * fn * fn));
 
@@ -65,8 +71,8 @@ read_validations(struct tp_db *db, const struct pd_model *md, struct pd_calibrat
 	int rc;
 
 	if (tp_db_prepare(db, "SELECT withdrawn, determined, answered, held, exposed_answered, "
-	    "exposed_held FROM validations WHERE campaign_id = ? AND answered IS NOT NULL "
-	    "ORDER BY id", &st, err) < 0)
+	    "exposed_held, groups, exposed_groups FROM validations WHERE campaign_id = ? AND "
+	    "answered IS NOT NULL ORDER BY id", &st, err) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, md->campaign);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -84,6 +90,9 @@ read_validations(struct tp_db *db, const struct pd_model *md, struct pd_calibrat
 		t->held[1] += exposed_held;
 		t->answered[0] += answered - exposed_answered;
 		t->held[0] += held - exposed_held;
+		t->groups[1] += (uint64_t)sqlite3_column_int64(st, 7);
+		t->groups[0] += (uint64_t)sqlite3_column_int64(st, 6) -
+		    (uint64_t)sqlite3_column_int64(st, 7);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -131,6 +140,7 @@ pd_held_rate(const struct pd_calibration *cal, int exposed, double *lo, double *
 	const struct pd_tally *v = &cal->validated, *l = &cal->left_out;
 	uint64_t n = v->answered[exposed] + l->answered[exposed];
 	uint64_t k = v->held[exposed] + l->held[exposed];
+	uint64_t g = v->groups[exposed] + l->groups[exposed];
 
 	*lo = *hi = NAN;
 	if (cal->validations == 0)
@@ -138,10 +148,12 @@ pd_held_rate(const struct pd_calibration *cal, int exposed, double *lo, double *
 	if (n == 0) {
 		n = v->answered[0] + v->answered[1] + l->answered[0] + l->answered[1];
 		k = v->held[0] + v->held[1] + l->held[0] + l->held[1];
+		g = v->groups[0] + v->groups[1] + l->groups[0] + l->groups[1];
 	}
 	if (n == 0)
 		return NAN;
-	pd_wilson(k, n, lo, hi);
+	/* The rate by target; its interval by group, the independent trials. */
+	pd_wilson((double)k / (double)n, (double)(g ? g : 1), lo, hi);
 	return (double)k / (double)n;
 }
 

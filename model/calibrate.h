@@ -8,7 +8,9 @@
  * exposed and for other targets apart (a stratum without checks takes
  * both strata's), turns a row's determined share into a calibrated
  * confidence: the expected share of its targets predicted right, counting
- * undetermined targets as wrong, with a 95% Wilson interval. Without any
+ * undetermined targets as wrong, with a 95% Wilson interval. Targets of
+ * one known order in one check move together, so the interval counts
+ * such groups, not targets, as the independent trials. Without any
  * validation there is no calibrated confidence (NAN): the model's own
  * determined share is no measured rate.
  */
@@ -28,6 +30,7 @@ struct pd_tally {
 	uint64_t determined;	/* determined targets, answering or not */
 	uint64_t answered[2];	/* determined targets that answered the round */
 	uint64_t held[2];	/* of them, at the predicted site */
+	uint64_t groups[2];	/* distinct known orders among the answered */
 	uint64_t open_answered;	/* undetermined targets that answered */
 	uint64_t open_right;	/* of them, at the likeliest site */
 };
@@ -40,8 +43,8 @@ struct pd_calibration {
 
 /* Add prediction p's targets, checked against measured round o, to t. */
 void pd_tally_add(const struct pd_prediction *p, const struct pd_obs *o, struct pd_tally *t);
-/* The 95% Wilson score interval of k successes in n (n > 0). */
-void pd_wilson(uint64_t k, uint64_t n, double *lo, double *hi);
+/* The 95% Wilson score interval of rate p over n independent trials (n > 0). */
+void pd_wilson(double p, double n, double *lo, double *hi);
 /*
  * Read the model's campaign's validations and run leave-one-out over its
  * other measured sets of two or more sites (md's left-out scenario is

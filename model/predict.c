@@ -309,6 +309,7 @@ collect(struct pd_work *w, const struct pd_obs *direct, struct pd_prediction *p)
 	p->site = xcalloc(p->n ? p->n : 1, sizeof(int32_t));
 	p->determined = xcalloc(p->n ? p->n : 1, 1);
 	p->exposed = xcalloc(p->n ? p->n : 1, 1);
+	p->group = xcalloc(p->n ? p->n : 1, sizeof(uint32_t));
 	w->outcome = xcalloc(p->n ? p->n : 1, sizeof(int32_t));
 	w->sorted = xcalloc(p->n ? p->n : 1, sizeof(size_t));
 	for (s = 0, i = 0; s < md->nsites; s++)
@@ -425,6 +426,10 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 	for (i = 0; i < p->n; i++) {
 		size_t k = w.sorted[i];
 
+		/* Sorted by order: a new group starts where the order changes. */
+		if (i > 0 && !same_order(md, p->target[k], p->target[w.sorted[i - 1]]))
+			p->ngroups++;
+		p->group[k] = (uint32_t)p->ngroups;
 		if (w.outcome[k] == PD_UNKNOWN) {
 			/* Targets with the same whole order are neighbours: follow once. */
 			if (prev == (size_t)-1 || !same_order(md, p->target[k], p->target[prev]))
@@ -435,6 +440,8 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 			p->site[k] = w.outcome[k];
 		count_target(&w, p, k);
 	}
+	if (p->n > 0)
+		p->ngroups++;
 	finish_rows(&w, p);
 	rc = 0;
 done:
@@ -463,5 +470,6 @@ pd_prediction_free(struct pd_prediction *p)
 	free(p->site);
 	free(p->determined);
 	free(p->exposed);
+	free(p->group);
 	memset(p, 0, sizeof(*p));
 }

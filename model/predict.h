@@ -81,6 +81,13 @@ struct pd_prediction {
 	int32_t *site;			/* predicted site (the likeliest when not determined) */
 	uint8_t *determined;
 	uint8_t *exposed;		/* determined, and exposed to a hidden route (exposure.h) */
+	/*
+	 * Targets with the same known order (a client network, as far as the
+	 * measurements tell) share a group, 0 .. ngroups - 1: they are one
+	 * observation, not many, when a rate is measured.
+	 */
+	uint32_t *group;
+	size_t ngroups;
 	uint64_t ndetermined;
 };
 

@@ -40,16 +40,18 @@ validations_store_outcome(struct tp_db *db, long long campaign, const char *set,
 	sqlite3_stmt *st;
 
 	if (tp_db_prepare(db, "UPDATE validations SET determined = ?, answered = ?, held = ?, "
-	    "exposed_answered = ?, exposed_held = ? WHERE campaign_id = ? AND withdrawn = ?",
-	    &st, err) < 0)
+	    "exposed_answered = ?, exposed_held = ?, groups = ?, exposed_groups = ? WHERE "
+	    "campaign_id = ? AND withdrawn = ?", &st, err) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)t->determined);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)(t->answered[0] + t->answered[1]));
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)(t->held[0] + t->held[1]));
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)t->answered[1]);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)t->held[1]);
-	sqlite3_bind_int64(st, 6, campaign);
-	sqlite3_bind_text(st, 7, set, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)(t->groups[0] + t->groups[1]));
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)t->groups[1]);
+	sqlite3_bind_int64(st, 8, campaign);
+	sqlite3_bind_text(st, 9, set, -1, SQLITE_STATIC);
 	return write_step(db, st, err);
 }
 

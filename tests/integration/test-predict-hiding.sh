@@ -98,10 +98,10 @@ else
 fi
 SECOND=$(campaign -j list | jq '.[0].campaign')
 rows=$(sqlite3 "$DB" "SELECT withdrawn, chosen, determined, answered, held, exposed_answered,
-    exposed_held FROM validations WHERE campaign_id = $SECOND ORDER BY id")
+    exposed_held, groups, exposed_groups FROM validations WHERE campaign_id = $SECOND ORDER BY id")
 first=$(head -1 <<<"$rows")
-if [[ $first == "ams+cph|cost|48|48|16|48|16" ]]; then
-	pass "predict-hiding validate picks ams+cph by cost and finds the violation (16 of 48 held: n1 only)"
+if [[ $first == "ams+cph|cost|48|48|16|48|16|2|2" ]]; then
+	pass "predict-hiding validate picks ams+cph by cost and finds the violation (16 of 48 held: n1 only; 2 groups, x and n1)"
 else
 	fail "predict-hiding validate picks ams+cph and finds the violation" "rows: $rows"
 fi

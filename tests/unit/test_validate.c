@@ -125,17 +125,18 @@ row_of(const struct pd_prediction *p, const char *from)
 	return NULL;
 }
 
-/* Store a validation's outcome for campaign 1. */
+/* Store a validation's outcome for campaign 1; groups are the targets' distinct orders. */
 static void
-validation(const char *set, int answered, int held, int exposed_answered, int exposed_held)
+validation(const char *set, int answered, int held, int exposed_answered, int exposed_held,
+    int groups, int exposed_groups)
 {
 	char sql[512];
 	struct tp_err err;
 
 	snprintf(sql, sizeof(sql), "INSERT INTO validations (campaign_id, withdrawn, chosen, "
-	    "determined, answered, held, exposed_answered, exposed_held) VALUES (1, '%s', "
-	    "'cost', %d, %d, %d, %d, %d)", set, answered, answered, held, exposed_answered,
-	    exposed_held);
+	    "determined, answered, held, exposed_answered, exposed_held, groups, exposed_groups) "
+	    "VALUES (1, '%s', 'cost', %d, %d, %d, %d, %d, %d, %d)", set, answered, answered, held,
+	    exposed_answered, exposed_held, groups, exposed_groups);
 	cr_assert_eq(tp_db_exec(db, sql, &err), 0, "%s", err.msg);
 }
 
@@ -280,13 +281,13 @@ Test(validate, wilson_interval)
 {
 	double lo, hi;
 
-	pd_wilson(1, 3, &lo, &hi);
+	pd_wilson(1.0 / 3, 3, &lo, &hi);
 	cr_expect_float_eq(lo, 0.061492, 1e-5);
 	cr_expect_float_eq(hi, 0.792340, 1e-5);
-	pd_wilson(2, 2, &lo, &hi);
+	pd_wilson(1, 2, &lo, &hi);
 	cr_expect_float_eq(lo, 0.342380, 1e-5);
 	cr_expect_float_eq(hi, 1, 1e-12);
-	pd_wilson(3, 5, &lo, &hi);
+	pd_wilson(0.6, 5, &lo, &hi);
 	cr_expect_float_eq(lo, 0.230724, 1e-5);
 	cr_expect_float_eq(hi, 0.882379, 1e-5);
 	pd_wilson(0, 4, &lo, &hi);
@@ -314,11 +315,12 @@ Test(validate, no_validations_no_confidence)
 }
 
 /*
- * ams+cph validated: 1 of 3 held, all exposed; ams+dub: 2 of 2 held, none
- * exposed. Leave-one-out of ams+ber and cph+dub determines nothing. Then
- * in ber+cph, row ber (4, exposed) is 1/3 with Wilson(1, 3), row cph (3,
- * not exposed) 1, the whole set (1/3 + 1) / 2; ber+dub (4 unexposed) is 1
- * with Wilson(2, 2).
+ * ams+cph validated: 1 of 3 held, all exposed, in 2 groups (1 and 2 share
+ * their order); ams+dub: 2 of 2 held, none exposed, 1 group. Leave-one-out
+ * of ams+ber and cph+dub determines nothing. Then in ber+cph, row ber (4,
+ * exposed) is 1/3 with Wilson(1/3 over 2 groups), row cph (3, not exposed)
+ * 1, the whole set (1/3 + 1) / 2; ber+dub (4 unexposed) is 1 with
+ * Wilson(1 over 1 group).
  */
 Test(validate, calibrated_rows)
 {
@@ -326,8 +328,8 @@ Test(validate, calibrated_rows)
 	struct pd_prediction p;
 	const struct pd_row *r;
 
-	validation("ams+cph", 3, 1, 3, 1);
-	validation("ams+dub", 2, 2, 0, 0);
+	validation("ams+cph", 3, 1, 3, 1, 2, 2);
+	validation("ams+dub", 2, 2, 0, 0, 1, 0);
 	calibration(&cal);
 	cr_assert_eq(cal.validations, 2);
 	cr_expect_eq(cal.left_out.answered[0] + cal.left_out.answered[1], 0);
@@ -337,17 +339,17 @@ Test(validate, calibrated_rows)
 	cr_expect_eq(p.validations, 2);
 	r = row_of(&p, "ber");
 	cr_expect_float_eq(r->confidence, 1.0 / 3, 1e-9);
-	cr_expect_float_eq(r->confidence_low, 0.061492, 1e-5);
-	cr_expect_float_eq(r->confidence_high, 0.792340, 1e-5);
+	cr_expect_float_eq(r->confidence_low, 0.045255, 1e-5);
+	cr_expect_float_eq(r->confidence_high, 0.840618, 1e-5);
 	cr_expect_float_eq(row_of(&p, "cph")->confidence, 1, 1e-9);
 	cr_expect_float_eq(row_of(&p, "ber+cph")->confidence, 2.0 / 3, 1e-9);
-	cr_expect_float_eq(row_of(&p, "ber+cph")->confidence_low, (0.061492 + 0.342380) / 2, 1e-5);
+	cr_expect_float_eq(row_of(&p, "ber+cph")->confidence_low, (0.045255 + 0.206549) / 2, 1e-5);
 	pd_prediction_free(&p);
 	predict("ber+dub", &p);
 	pd_calibrate(&cal, &p);
 	r = row_of(&p, "ber");
 	cr_expect_float_eq(r->confidence, 1, 1e-9);
-	cr_expect_float_eq(r->confidence_low, 0.342380, 1e-5);
+	cr_expect_float_eq(r->confidence_low, 0.206549, 1e-5);
 	cr_expect(isnan(row_of(&p, "dub")->confidence));	/* no targets */
 	pd_prediction_free(&p);
 }
@@ -363,7 +365,7 @@ Test(validate, empty_stratum_and_undetermined)
 	struct pd_prediction p;
 	double lo, hi;
 
-	validation("ams+cph", 3, 1, 3, 1);
+	validation("ams+cph", 3, 1, 3, 1, 2, 2);
 	calibration(&cal);
 	cr_expect_float_eq(pd_held_rate(&cal, 0, &lo, &hi), 1.0 / 3, 1e-9);
 	predict("ams+dub", &p);
@@ -385,7 +387,7 @@ Test(validate, measured_set_is_not_discounted)
 	struct pd_calibration cal;
 	struct pd_prediction p;
 
-	validation("ams+cph", 3, 1, 3, 1);
+	validation("ams+cph", 3, 1, 3, 1, 2, 2);
 	calibration(&cal);
 	predict("ams+ber", &p);
 	pd_calibrate(&cal, &p);
@@ -410,6 +412,7 @@ Test(validate, evaluate_splits_determined)
 	cr_assert_lt(i, ev.n);
 	cr_expect_eq(ev.scenarios[i].split.answered[1], 3);
 	cr_expect_eq(ev.scenarios[i].split.held[1], 1);
+	cr_expect_eq(ev.scenarios[i].split.groups[1], 2, "1 and 2 share their order; 3");
 	cr_expect_eq(ev.scenarios[i].split.open_answered, 0);
 	cr_expect_eq(ev.all.split.answered[0] + ev.all.split.answered[1], 3);
 	cr_expect_eq(ev.all.split.open_answered, 4);
@@ -432,8 +435,8 @@ Test(validate, explore_weighs_determined_by_violation_rate)
 
 	cr_assert_eq(explore_pick(md, NULL, names, 4, 2, known, 6, &ch, &err), 0, "%s", err.msg);
 	cr_expect_null(ch.set);	/* every pair is determined */
-	validation("ber+cph", 2, 0, 2, 0);
-	validation("ber+dub", 1, 1, 0, 0);
+	validation("ber+cph", 2, 0, 2, 0, 2, 2);
+	validation("ber+dub", 1, 1, 0, 0, 1, 0);
 	calibration(&cal);
 	cr_assert_eq(explore_pick(md, &cal, names, 4, 2, known, 6, &ch, &err), 0, "%s", err.msg);
 	cr_assert_not_null(ch.set);
