@@ -14,6 +14,7 @@
 #include "failure_set.h"
 #include "log.h"
 #include "predict_model.h"
+#include "schedule.h"
 #include "validations.h"
 #include "xalloc.h"
 
@@ -139,4 +140,40 @@ validate_record(struct campaign *c, const struct scenario *s, struct tp_err *err
 	}
 	pd_model_free(md);
 	return rc;
+}
+
+/* Answer the scheduler's question about validate's next set. */
+int
+validate_answer(struct campaign *c, struct sched *sc, struct tp_err *err)
+{
+	struct validate_choice choice;
+
+	if (validate_choose(c, sc->v, sc->n, sc->validated, &choice, err) < 0)
+		return -1;
+	sched_validated(sc, choice.set != NULL ? choice.sites : NULL, c->conf->explore_size);
+	validate_choice_free(&choice);
+	return 0;
+}
+
+/*
+ * Store the outcome of every validation set that has a result and none
+ * stored yet (marked done in the scenario). Main thread, after the lanes
+ * reported their results.
+ */
+int
+validate_record_finished(struct campaign *c, struct sched *sc, struct tp_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n; i++) {
+		struct scenario *s = &sc->v[i];
+
+		if (s->validation != 1 || (strcmp(s->status, "done") != 0 &&
+		    strcmp(s->status, "unconverged") != 0))
+			continue;
+		if (validate_record(c, s, err) < 0)
+			return -1;
+		s->validation = 2;
+	}
+	return 0;
 }

@@ -68,10 +68,13 @@ const struct tp_migration tp_migrations[] = {
 	  "  campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id),"
 	  "  pruned_us INTEGER NOT NULL,"
 	  "  matrix TEXT NOT NULL);" },
+	/* Lanes: the [lane NAME] a scenario ran on (NULL before lanes). */
+	{ 3,
+	  "ALTER TABLE scenarios ADD COLUMN lane TEXT;" },
 	/* validate = N: failure sets the model called determined, measured to
 	 * check it; the counts stay NULL until the set was measured. groups:
 	 * distinct known orders among the answering determined targets. */
-	{ 3,
+	{ 4,
 	  "CREATE TABLE validations ("
 	  "  id INTEGER PRIMARY KEY,"
 	  "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
