@@ -26,3 +26,6 @@ EXTRA_DIST += bench/run-scale
 
 # bench/run-html: the HTML report of a synthetic 100-site campaign (bench-analyze-gen).
 EXTRA_DIST += bench/run-html
+
+# bench/run-prediction: calibrated confidence on hiding, held-out accuracy on regional (testbed, root).
+EXTRA_DIST += bench/run-prediction

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "error.h"
 #include "explore_pick.h"
+#include "validate_pick.h"
 #include "import_cache.h"
 #include "plan.h"
 #include "stop.h"
@@ -193,6 +194,18 @@ void progress_done(struct campaign *c);
 /* explore.c: explore's next choice, from the model of this campaign's results. */
 int explore_choose(struct campaign *c, const struct scenario *v, size_t n,
     struct explore_choice *choice, struct tp_err *err);
+
+/*
+ * validate.c: validate's pick number index (an earlier run's first), stored
+ * as a validation; and, once its set ran, the outcome of that validation.
+ */
+int validate_choose(struct campaign *c, const struct scenario *v, size_t n, size_t index,
+    struct validate_choice *choice, struct tp_err *err);
+int validate_record(struct campaign *c, const struct scenario *s, struct tp_err *err);
+struct sched;
+/* Answer SCHED_ASK_VALIDATE; store the outcomes of validation sets measured since. */
+int validate_answer(struct campaign *c, struct sched *sc, struct tp_err *err);
+int validate_record_finished(struct campaign *c, struct sched *sc, struct tp_err *err);
 
 /* publish.c: write tp.conf's report_html, if set; -1 (logged) when it cannot. */
 int publish_report(struct campaign *c);

@@ -24,7 +24,8 @@ libcampaign_a_SOURCES = \
 	campaign/show.c \
 	campaign/site_exec.c campaign/site_exec.h \
 	campaign/state.c \
-	campaign/stop.c campaign/stop.h
+	campaign/stop.c campaign/stop.h \
+	campaign/validate.c
 
 sbin_PROGRAMS += tp-campaign
 tp_campaign_SOURCES = campaign/main.c
