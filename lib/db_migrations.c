@@ -68,6 +68,9 @@ const struct tp_migration tp_migrations[] = {
 	  "  campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id),"
 	  "  pruned_us INTEGER NOT NULL,"
 	  "  matrix TEXT NOT NULL);" },
+	/* Lanes: the [lane NAME] a scenario ran on (NULL before lanes). */
+	{ 3,
+	  "ALTER TABLE scenarios ADD COLUMN lane TEXT;" },
 };
 
 const size_t tp_migrations_count = sizeof(tp_migrations) / sizeof(tp_migrations[0]);
