@@ -31,4 +31,4 @@ EXTRA_DIST += bench/run-html
 noinst_PROGRAMS += bench/bench-lane-changes
 bench_bench_lane_changes_SOURCES = bench/bench_lane_changes.c
 bench_bench_lane_changes_LDADD = $(TP_LIBS)
-EXTRA_DIST += bench/poll-lanes bench/estimate-300
+EXTRA_DIST += bench/run-campaign bench/poll-lanes bench/estimate-300
