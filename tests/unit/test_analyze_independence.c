@@ -75,21 +75,11 @@ static const char *fixture_sql =
 
 static struct tp_db *db;
 
-/*
- * A fresh database holding the fixture above; the scenarios' lane column
- * is added when the schema has none yet.
- */
+/* A fresh database holding the fixture above. */
 static void
 setup(void)
 {
-	struct tp_err err;
-
-	db = fixture_db("ind.db", "");
-	if (fixture_query(db->h, "SELECT count(*) FROM pragma_table_info('scenarios') "
-	    "WHERE name = 'lane'") == 0)
-		cr_assert_eq(tp_db_exec(db, "ALTER TABLE scenarios ADD COLUMN lane TEXT", &err), 0,
-		    "%s", err.msg);
-	cr_assert_eq(tp_db_exec(db, fixture_sql, &err), 0, "%s", err.msg);
+	db = fixture_db("ind.db", fixture_sql);
 }
 
 /* Close and remove it. */
