@@ -50,7 +50,7 @@ static const struct command commands[] = {
 	    "predict each measured set from the rest; accuracy" },
 	  cmd_evaluate, AO_CAMPAIGN | AO_COMPARE, 0, 0, 0 },
 	{ { "report", "[--campaign ID] [--compare ID] [--threshold POINTS]",
-	    "catchments, capacity check, changes since an earlier campaign" },
+	    "catchments, capacity check, changes since an earlier campaign, lane independence" },
 	  cmd_report, AO_CAMPAIGN | AO_COMPARE | AO_THRESHOLD, 0, 0, 0 },
 	{ { "policy", "[--campaign ID] [--scenario A+B]", "Traffic Manager policy JSON" },
 	  cmd_policy, AO_CAMPAIGN | AO_SCENARIO, 0, 0, 0 },

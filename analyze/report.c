@@ -6,6 +6,7 @@
 
 #include "analyze.h"
 #include "campaign_pick.h"
+#include "independence.h"
 #include "load_model.h"
 #include "report.h"
 #include "xalloc.h"
@@ -204,6 +205,7 @@ report_build(const struct failover_matrix *now, const struct failover_matrix *th
 	r->capacity = capacity_table(now, conf);
 	r->changes = then != NULL ? changes_table(now, then, threshold) : NULL;
 	r->predictions = NULL;
+	r->independence = NULL;
 }
 
 /* Free the tables. */
@@ -214,6 +216,7 @@ report_free(struct report *r)
 	tp_table_free(r->capacity);
 	tp_table_free(r->changes);
 	tp_table_free(r->predictions);
+	tp_table_free(r->independence);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -234,6 +237,8 @@ report_json(const struct report *r, const struct failover_matrix *now,
 		json_object_set_new(o, "changes", tp_table_json(r->changes));
 	if (r->predictions != NULL)
 		json_object_set_new(o, "predictions", tp_table_json(r->predictions));
+	if (r->independence != NULL)
+		json_object_set_new(o, "independence", tp_table_json(r->independence));
 	return o;
 }
 
@@ -252,6 +257,24 @@ print_section(FILE *f, enum tp_format fmt, const char *title, const struct tp_ta
 		fputs("  (none)\n", f);
 	else
 		tp_table_print(t, f, fmt);
+}
+
+/*
+ * The lanes' independence table of campaign into r when it ran two lanes or
+ * more; a pruned campaign (no replies left) shows every lane unchecked.
+ */
+static int
+add_independence(struct analyze_ctx *ctx, long long campaign, struct report *r,
+    struct tp_err *err)
+{
+	struct independence ind;
+
+	if (independence_check(ctx->db, campaign, ctx->threshold, &ind, err) < 0)
+		return -1;
+	if (ind.n > 1)
+		r->independence = independence_table(&ind);
+	independence_free(&ind);
+	return 0;
 }
 
 /* tp-analyze report [--campaign ID] [--compare ID] [--threshold POINTS] */
@@ -277,7 +300,11 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 	report_build(&now, ctx->compare ? &then : NULL, ctx->conf, ctx->threshold, &r);
 	if ((r.predictions = report_predictions(ctx->db, &now, &validations, err)) == NULL) {
 		report_free(&r);
-		goto done;
+		goto done_then;
+	}
+	if (add_independence(ctx, campaign, &r, err) < 0) {
+		report_free(&r);
+		goto done_then;
 	}
 	if (ctx->fmt == TP_FMT_JSON) {
 		j = report_json(&r, &now, ctx->compare ? &then : NULL);
@@ -298,11 +325,17 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 		    "site, not measured (%s)", validations > 0 ? "confidence calibrated by "
 		    "validations" : "no validations: confidence not calibrated");
 		print_section(ctx->out, ctx->fmt, title, r.predictions, 0);
+		if (r.independence != NULL) {
+			snprintf(title, sizeof(title), "Lane independence (control replies during "
+			    "other lanes' scenarios; dependent above %g%% moved)", ctx->threshold);
+			print_section(ctx->out, ctx->fmt, title, r.independence, 0);
+		}
 	}
 	report_free(&r);
+	rc = 0;
+done_then:
 	if (ctx->compare != 0)
 		matrix_free(&then);
-	rc = 0;
 done:
 	matrix_free(&now);
 	return rc;
