@@ -269,6 +269,9 @@ sched_pull(struct campaign *c, struct lanes *L, struct sched *sc, int *waiting, 
 		case SCHED_ASK_EXPLORE:
 			rc = sched_answer_explore(c, sc, err);
 			break;
+		case SCHED_ASK_VALIDATE:
+			rc = validate_answer(c, sc, err);
+			break;
 		case SCHED_WAIT:
 			*waiting = 1;
 			return 0;
@@ -413,8 +416,14 @@ lanes_run(struct campaign *c, struct sched *sc, struct tp_err *err)
 			rc = -1;
 			break;
 		}
-		if (reaped > 0)
+		if (reaped > 0) {
 			waiting = 0;	/* a result came in: the scheduler may decide now */
+			pthread_mutex_unlock(&L->mu);
+			rc = validate_record_finished(c, sc, err);
+			pthread_mutex_lock(&L->mu);
+			if (rc < 0)
+				break;
+		}
 		if (campaign_stop) {
 			rc = tp_err_set(err, "stopped by a signal");
 			break;
@@ -449,6 +458,8 @@ lanes_run(struct campaign *c, struct sched *sc, struct tp_err *err)
 			lanes_wait(L, INFINITY);
 	}
 	pthread_mutex_unlock(&L->mu);
+	if (rc == 0)
+		rc = validate_record_finished(c, sc, err);
 	return rc;
 }
 

@@ -339,6 +339,7 @@ jobs_loop(struct prober *pr)
 	int idle = 1, rc = -1;
 
 	memset(&lr, 0, sizeof(lr));
+	rate_limit_start(&rl, pr->o->rate);
 	while (!jobs_stop) {
 		now = rate_limit_now_ns();
 		if (idle) {
@@ -354,7 +355,7 @@ jobs_loop(struct prober *pr)
 		if (lr.eof && pr->q.n == 0)
 			break;
 		if (idle)
-			rate_limit_start(&rl, pr->o->rate);
+			rate_limit_resume(&rl);
 		k = rate_limit_wait(&rl, batch);
 		for (i = 0, idle = 0; i < k && !idle; i++) {
 			rc = job_queue_next(&pr->q, rate_limit_now_ns(), &j, &dst, &wait_ns);
