@@ -128,18 +128,6 @@ lanes_hold(struct campaign *c, struct tp_err *err)
 	return 0;
 }
 
-/* The longest a scenario is expected to hold its withdrawal (see lanes.h). */
-double
-lanes_hold_estimate(const struct campaign *c)
-{
-	const struct tp_conf *conf = c->conf;
-	unsigned rate = conf->rate / (conf->nlanes ? conf->nlanes : 1);
-	double hold = (double)conf->settle + conf->converge_timeout + conf->listen_grace +
-	    (double)c->ntargets / (rate ? rate : 1);
-
-	return pacing_hold(&conf->pacing, hold);
-}
-
 /* A lane's thread: run its scenario, then say so. */
 static void *
 worker_main(void *arg)
@@ -389,7 +377,7 @@ lanes_new(struct campaign *c, struct tp_err *err)
 	L->arms = xcalloc(conf->nsites + 1, sizeof(*L->arms));
 	L->state = xcalloc(conf->nlanes + 1, sizeof(*L->state));
 	L->w = xcalloc(conf->nlanes + 1, sizeof(*L->w));
-	L->hold = lanes_hold_estimate(c);
+	L->hold = plan_hold_estimate(c->conf, c->ntargets);
 	c->lanes = L;
 	for (i = 0; i < conf->nlanes; i++)
 		if (worker_init(c, L, i, err) < 0)

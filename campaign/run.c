@@ -116,12 +116,12 @@ preflight(struct campaign *c, struct tp_err *err)
 		return tp_err_prefix(err, "preflight");
 	if (round_listeners_check(c, err) < 0)
 		return tp_err_prefix(err, "preflight");
-	if (c->conf->deadman <= lanes_hold_estimate(c))
+	if (c->conf->deadman <= plan_hold_estimate(c->conf, c->ntargets))
 		return tp_err_set(err, "preflight: deadman %u s is not longer than a scenario may "
 		    "hold its withdrawal (%.0f s: settle + converge_timeout + listen_grace + a "
 		    "round of %zu targets at %u probes/s per lane, at least min_change_interval); "
 		    "BIRD would re-announce mid-scenario: raise deadman", c->conf->deadman,
-		    lanes_hold_estimate(c), c->ntargets, c->conf->rate /
+		    plan_hold_estimate(c->conf, c->ntargets), c->ntargets, c->conf->rate /
 		    (unsigned)c->conf->nlanes);
 	return 0;
 }

@@ -140,7 +140,6 @@ Test(campaign_lanes, deadman_gate)
 /* The hold estimate: converging and a round at the lane's rate, at least min_change_interval. */
 Test(campaign_lanes, hold_estimate)
 {
-	struct campaign c;
 	struct tp_conf tc;
 	struct tp_err err;
 
@@ -150,13 +149,10 @@ Test(campaign_lanes, hold_estimate)
 	    "[lane one]\ntest_ranges = 192.0.2.16/28\nsource4 = 192.0.2.17\nprotocols = p1\n"
 	    "[lane two]\ntest_ranges = 192.0.2.32/28\nsource4 = 192.0.2.33\nprotocols = p2\n",
 	    &tc, &err), 0, "%s", err.msg);
-	memset(&c, 0, sizeof(c));
-	c.conf = &tc;
-	c.ntargets = 5000;
 	/* 10 + 100 + 2 + 5000 targets at 1000/2 per lane = 10 s */
-	cr_assert_float_eq(lanes_hold_estimate(&c), 122, 1e-9);
+	cr_assert_float_eq(plan_hold_estimate(&tc, 5000), 122, 1e-9);
 	tc.pacing.min_change_interval = 600;
-	cr_assert_float_eq(lanes_hold_estimate(&c), 600, 1e-9);
+	cr_assert_float_eq(plan_hold_estimate(&tc, 5000), 600, 1e-9);
 	tp_conf_free(&tc);
 	fixture_cleanup();
 }
