@@ -37,6 +37,7 @@ tp_analyze_LDADD = libanalyze.a libmodel.a $(TP_LIBS) $(GVC_LIBS)
 TP_UNIT_LIBS += libanalyze.a $(GVC_LIBS)
 tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_analyze_matrix.c \
+	tests/unit/test_split.c \
 	tests/unit/test_analyze_html.c \
 	tests/unit/test_analyze_targets.c \
 	tests/unit/test_analyze_cli.c \

@@ -17,6 +17,7 @@ libmodel_a_SOURCES = \
 	model/matrix_rows.c \
 	model/predict.c model/predict.h \
 	model/predict_model.c model/predict_model.h \
-	model/prune.c model/prune.h
+	model/prune.c model/prune.h \
+	model/round_landing.c model/round_landing.h
 
 TP_UNIT_LIBS += libmodel.a

@@ -1,0 +1,209 @@
+/*
+ * test_split.c: probe methods and flows in the store, and split targets in
+ * the failover matrix: the schema step that gives replies a method and a
+ * flow (upgraded from the schema before it, data kept), and a campaign
+ * whose targets answer several flows each, some at two sites.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+
+#include "db.h"
+#include "db_migrations.h"
+#include "fixture.h"
+#include "matrix.h"
+#include "matrix_archive.h"
+#include "matrix_output.h"
+#include "output.h"
+
+TestSuite(split, .fini = fixture_cleanup);
+
+/* The schema version the flows step brings a database to. */
+static int
+flows_version(void)
+{
+	size_t i;
+
+	for (i = 0; i < tp_migrations_count; i++)
+		if (strstr(tp_migrations[i].sql, "responses_flows") != NULL)
+			return tp_migrations[i].version;
+	cr_assert_fail("no migration adds the flows");
+	return -1;
+}
+
+/*
+ * A database at the schema just before the flows step, holding a reply,
+ * upgraded: the reply keeps its fields and reads as icmp, flow 0; a second
+ * flow of the same target and round can then be stored, a repeat of a
+ * flow cannot, and targets have a method.
+ */
+Test(split, upgrade_keeps_replies_as_icmp_flow_0)
+{
+	const char *path = fixture_path("old.db");
+	struct tp_err err = { "" };
+	sqlite3 *h = NULL;
+	int v = flows_version();
+
+	cr_assert_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    NULL), SQLITE_OK);
+	cr_assert_eq(tp_db_migrate(h, v - 1, path, &err), 0, "%s", err.msg);
+	cr_assert_eq(sqlite3_exec(h,
+	    "INSERT INTO sites (id, name) VALUES (1, 'AKL'), (2, 'CHC');"
+	    "INSERT INTO targets (id, addr, family) VALUES (1, X'C6120001', 4);"
+	    "INSERT INTO rounds (id, kind) VALUES (1, 'baseline');"
+	    "INSERT INTO responses (round_id, target_id, site_id, rtt_us, ttl, received_us)"
+	    " VALUES (1, 1, 2, 1500, 61, 77);", NULL, NULL, NULL), SQLITE_OK);
+	cr_assert_eq(tp_db_migrate(h, v, path, &err), 0, "%s", err.msg);
+	cr_expect_eq((long long)fixture_query(h, "SELECT count(*) FROM responses WHERE "
+	    "round_id = 1 AND target_id = 1 AND site_id = 2 AND rtt_us = 1500 AND ttl = 61 "
+	    "AND received_us = 77 AND method = 'icmp' AND flow = 0"), 1);
+	cr_expect_eq(sqlite3_exec(h, "INSERT INTO responses (round_id, target_id, site_id, "
+	    "received_us, method, flow) VALUES (1, 1, 1, 78, 'tcp:80', 1)", NULL, NULL, NULL),
+	    SQLITE_OK, "a second flow of one target in one round is stored");
+	cr_expect_neq(sqlite3_exec(h, "INSERT INTO responses (round_id, target_id, site_id, "
+	    "received_us, flow) VALUES (1, 1, 1, 79, 1)", NULL, NULL, NULL), SQLITE_OK,
+	    "a flow is stored once per round");
+	cr_expect_eq(sqlite3_exec(h, "UPDATE targets SET method = 'tcp:80'", NULL, NULL, NULL),
+	    SQLITE_OK);
+	cr_expect_eq((long long)fixture_query(h, "SELECT count(*) FROM responses"), 2);
+	sqlite3_close(h);
+	/* A normal open of the upgraded file is the newest schema. */
+	tp_db_close(fixture_db_open(path, 0));
+}
+
+/*
+ * Sites A 1, B 2, C 3. Targets 1-4 listed at A, weights 1 2 3 4, three
+ * flows each.
+ * Baseline round 1: 1 2 3 at A (all flows); 4: A A B (split, most at A).
+ * Scenario "A", round 2:
+ *   1: B B B; 2: B B C (split, 2/3 B, 1/3 C); 3: B C (one flow lost,
+ *   split, 1/2 each, B first); 4: no reply (lost).
+ * So by count: B 1 + 2/3 + 1/2 = 13/6, C 1/3 + 1/2 = 5/6, lost 1 of 4,
+ * split 2 of 4; by weight (10): B 1 + 4/3 + 3/2 = 23/6, C 2/3 + 3/2 = 13/6,
+ * lost 4, split 5. Whole targets (to[]): B 3 (3's tie goes to its first).
+ */
+static const char *split_sql =
+    "INSERT INTO sites (id, name) VALUES (1, 'A'), (2, 'B'), (3, 'C');"
+    "INSERT INTO targets (id, addr, family, site_id, weight) VALUES"
+    " (1, X'C6120001', 4, 1, 1), (2, X'C6120002', 4, 1, 2), (3, X'C6120003', 4, 1, 3),"
+    " (4, X'C6120004', 4, 1, 4);"
+    "INSERT INTO campaigns (id, started_us, status) VALUES (1, 1, 'done');"
+    "INSERT INTO scenarios (id, campaign_id, withdrawn) VALUES (1, 1, 'A');"
+    "INSERT INTO rounds (id, campaign_id, scenario_id, kind, status) VALUES"
+    " (1, 1, NULL, 'baseline', 'complete'), (2, 1, 1, 'scenario', 'complete');"
+    "INSERT INTO responses (round_id, target_id, site_id, received_us, method, flow) VALUES"
+    " (1, 1, 1, 0, 'tcp:80', 0), (1, 1, 1, 0, 'tcp:80', 1), (1, 1, 1, 0, 'tcp:80', 2),"
+    " (1, 2, 1, 0, 'tcp:80', 0), (1, 2, 1, 0, 'tcp:80', 1), (1, 2, 1, 0, 'tcp:80', 2),"
+    " (1, 3, 1, 0, 'icmp', 0), (1, 3, 1, 0, 'icmp', 1), (1, 3, 1, 0, 'icmp', 2),"
+    " (1, 4, 1, 0, 'tcp:80', 0), (1, 4, 2, 0, 'tcp:80', 1), (1, 4, 1, 0, 'tcp:80', 2),"
+    " (2, 1, 2, 0, 'tcp:80', 0), (2, 1, 2, 0, 'tcp:80', 1), (2, 1, 2, 0, 'tcp:80', 2),"
+    " (2, 2, 2, 0, 'tcp:80', 0), (2, 2, 3, 0, 'tcp:80', 1), (2, 2, 2, 0, 'tcp:80', 2),"
+    " (2, 3, 2, 0, 'icmp', 0), (2, 3, 3, 0, 'icmp', 2);";
+
+/* Check the one row of the split fixture's matrix m. */
+static void
+expect_split_row(const struct failover_matrix *m)
+{
+	const struct mx_row *r;
+	long b = mx_site_index(m, "B"), c = mx_site_index(m, "C");
+
+	cr_assert_eq(m->nrows, 1);
+	r = &m->rows[0];
+	cr_expect_eq(r->responsive, 4, "target 4, split in the baseline, is A's");
+	cr_expect_eq(r->answered, 3);
+	cr_expect_eq(r->split, 2);
+	cr_expect_float_eq(r->split_weight, 5, 1e-9);
+	cr_expect_float_eq(mx_to(r, (size_t)b), 13.0 / 6, 1e-9);
+	cr_expect_float_eq(mx_to(r, (size_t)c), 5.0 / 6, 1e-9);
+	cr_expect_float_eq(r->to_weight[b], 23.0 / 6, 1e-9);
+	cr_expect_float_eq(r->to_weight[c], 13.0 / 6, 1e-9);
+	cr_expect_eq(r->to[b], 3);
+	cr_expect_eq(r->to[c], 0);
+}
+
+Test(split, matrix_counts_split_targets_by_their_shares)
+{
+	struct tp_db *db = fixture_db("s.db", split_sql);
+	struct failover_matrix m;
+	struct tp_err err;
+
+	cr_assert_eq(matrix_build(db, 1, NULL, &m, &err), 0, "%s", err.msg);
+	expect_split_row(&m);
+	matrix_free(&m);
+	tp_db_close(db);
+}
+
+/* The JSON: fractional targets under "to", "split" beside "lost". */
+Test(split, matrix_json_has_split_beside_lost)
+{
+	struct tp_db *db = fixture_db("s.db", split_sql);
+	struct failover_matrix m;
+	struct tp_err err;
+	json_t *j, *row;
+
+	cr_assert_eq(matrix_build(db, 1, NULL, &m, &err), 0, "%s", err.msg);
+	j = matrix_json(&m);
+	row = json_array_get(json_object_get(j, "scenarios"), 0);
+	cr_expect_float_eq(json_number_value(json_object_get(json_object_get(json_object_get(
+	    row, "to"), "C"), "targets")), 5.0 / 6, 1e-9);
+	cr_expect_float_eq(json_real_value(json_object_get(json_object_get(json_object_get(
+	    row, "to"), "B"), "share")), 13.0 / 24, 1e-9);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(row, "split"),
+	    "targets")), 2);
+	cr_expect_float_eq(json_real_value(json_object_get(json_object_get(row, "split"),
+	    "share")), 0.5, 1e-9);
+	cr_expect_float_eq(json_real_value(json_object_get(json_object_get(row, "split"),
+	    "weighted_share")), 0.5, 1e-9);
+	cr_expect_float_eq(json_real_value(json_object_get(json_object_get(row, "lost"),
+	    "share")), 0.25, 1e-9);
+	json_decref(j);
+	matrix_free(&m);
+	tp_db_close(db);
+}
+
+/* The table: a split column after lost, by count and by weight. */
+Test(split, matrix_table_has_a_split_column)
+{
+	struct tp_db *db = fixture_db("s.db", split_sql);
+	struct failover_matrix m;
+	struct tp_table *t;
+	struct tp_err err;
+	json_t *j, *row;
+
+	cr_assert_eq(matrix_build(db, 1, NULL, &m, &err), 0, "%s", err.msg);
+	t = matrix_table(&m, 1, 0);
+	j = tp_table_json(t);
+	row = json_array_get(j, 0);
+	cr_expect_float_eq(json_number_value(json_object_get(row, "split")), 0.5, 1e-9);
+	cr_expect_float_eq(json_number_value(json_object_get(row, "C")), 5.0 / 24, 1e-9);
+	json_decref(j);
+	tp_table_free(t);
+	t = matrix_table(&m, 0, 0);
+	j = tp_table_json(t);
+	cr_expect_float_eq(json_number_value(json_object_get(json_array_get(j, 0), "B")),
+	    23.0 / 60, 1e-9);
+	json_decref(j);
+	tp_table_free(t);
+	matrix_free(&m);
+	tp_db_close(db);
+}
+
+/* A matrix kept by retention reads back with its split counts and shares. */
+Test(split, archived_matrix_keeps_split_shares)
+{
+	struct tp_db *db = fixture_db("s.db", split_sql);
+	struct failover_matrix m;
+	struct tp_err err;
+
+	cr_assert_eq(matrix_build(db, 1, NULL, &m, &err), 0, "%s", err.msg);
+	cr_assert_eq(matrix_archive_save(db, &m, &err), 0, "%s", err.msg);
+	matrix_free(&m);
+	cr_assert_eq(tp_db_exec(db, "DELETE FROM responses", &err), 0, "%s", err.msg);
+	cr_assert_eq(matrix_archive_load(db, 1, NULL, &m, &err), 1, "%s", err.msg);
+	expect_split_row(&m);
+	matrix_free(&m);
+	tp_db_close(db);
+}
