@@ -18,6 +18,7 @@
 #include "matrix_archive.h"
 #include "matrix_output.h"
 #include "output.h"
+#include "predict.h"
 
 TestSuite(split, .fini = fixture_cleanup);
 
@@ -205,5 +206,54 @@ Test(split, archived_matrix_keeps_split_shares)
 	cr_assert_eq(matrix_archive_load(db, 1, NULL, &m, &err), 1, "%s", err.msg);
 	expect_split_row(&m);
 	matrix_free(&m);
+	tp_db_close(db);
+}
+
+/*
+ * Prediction: sites A B C, targets 1 2 at A. Scenario "A": 1 -> B on every
+ * flow, 2 -> B and C (split). Predicting A+C: 1's order A B reaches B,
+ * outside the set, so it is determined; 2's order ends at the split, so
+ * it is not: A's row has confidence 1/2. Were 2 not split (all flows to
+ * B) both would be determined.
+ */
+static const char *predict_sql =
+    "INSERT INTO sites (id, name) VALUES (1, 'A'), (2, 'B'), (3, 'C');"
+    "INSERT INTO targets (id, addr, family, site_id, weight) VALUES"
+    " (1, X'C6120001', 4, 1, 1), (2, X'C6120002', 4, 1, 1);"
+    "INSERT INTO campaigns (id, started_us, status) VALUES (1, 1, 'done');"
+    "INSERT INTO scenarios (id, campaign_id, withdrawn) VALUES (1, 1, 'A');"
+    "INSERT INTO rounds (id, campaign_id, scenario_id, kind, status) VALUES"
+    " (1, 1, NULL, 'baseline', 'complete'), (2, 1, 1, 'scenario', 'complete');"
+    "INSERT INTO responses (round_id, target_id, site_id, received_us, flow) VALUES"
+    " (1, 1, 1, 0, 0), (1, 1, 1, 0, 1), (1, 2, 1, 0, 0), (1, 2, 1, 0, 1),"
+    " (2, 1, 2, 0, 0), (2, 1, 2, 0, 1), (2, 2, 2, 0, 0), (2, 2, 3, 0, 1);";
+
+/* The confidence of A's row when A+C is predicted from the database db. */
+static double
+confidence_of_a(struct tp_db *db)
+{
+	struct pd_model *md;
+	struct pd_prediction p;
+	struct tp_err err;
+	double c;
+
+	cr_assert_eq(pd_model_load(db, 1, &md, &err), 0, "%s", err.msg);
+	cr_assert_eq(pd_predict(md, "A+C", &p, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(p.m.rows[0].from, "A");
+	c = p.rows[0].confidence;
+	pd_prediction_free(&p);
+	pd_model_free(md);
+	return c;
+}
+
+Test(split, prediction_is_less_sure_of_split_targets)
+{
+	struct tp_db *db = fixture_db("p.db", predict_sql);
+	struct tp_err err;
+
+	cr_expect_float_eq(confidence_of_a(db), 0.5, 1e-9);
+	cr_assert_eq(tp_db_exec(db, "UPDATE responses SET site_id = 2 WHERE round_id = 2",
+	    &err), 0, "%s", err.msg);
+	cr_expect_float_eq(confidence_of_a(db), 1.0, 1e-9, "no split, both determined");
 	tp_db_close(db);
 }
