@@ -8,9 +8,12 @@
 #include "config.h"
 #include "records.h"
 
-#define RECORD_MAX_FIELDS 8
+#define RECORD_MAX_FIELDS 11
+/* Fields of a reply line in version 1 and in version 2. */
+#define REPLY_FIELDS_V1 7
+#define REPLY_FIELDS 10
 
-/* Write "tp-records 1". */
+/* Write "tp-records VERSION". */
 void
 tp_records_write_header(FILE *f)
 {
@@ -19,18 +22,22 @@ tp_records_write_header(FILE *f)
 
 /* Write one accepted reply. */
 void
-tp_records_write_reply(FILE *f, uint32_t round, const char *site, const struct tp_addr *a,
-    int64_t rtt_us, int ttl, int64_t received_us)
+tp_records_write_reply(FILE *f, const struct tp_record *r)
 {
-	char addr[TP_ADDR_STRLEN];
+	char addr[TP_ADDR_STRLEN], local[TP_ADDR_STRLEN], rtt[24];
 
-	tp_addr_format(a, addr, sizeof(addr));
-	if (rtt_us < 0)
-		fprintf(f, "reply %" PRIu32 " %s %s - %d %" PRId64 "\n", round, site, addr, ttl,
-		    received_us);
+	tp_addr_format(&r->addr, addr, sizeof(addr));
+	if (r->local.family == 0)
+		strcpy(local, "-");
 	else
-		fprintf(f, "reply %" PRIu32 " %s %s %" PRId64 " %d %" PRId64 "\n", round, site, addr,
-		    rtt_us, ttl, received_us);
+		tp_addr_format(&r->local, local, sizeof(local));
+	if (r->rtt_us < 0)
+		strcpy(rtt, "-");
+	else
+		snprintf(rtt, sizeof(rtt), "%" PRId64, r->rtt_us);
+	fprintf(f, "reply %" PRIu32 " %s %s %s %d %" PRId64 " %s %s %u\n", r->round, r->site,
+	    addr, rtt, r->ttl, r->received_us, local, r->method[0] ? r->method : "icmp",
+	    r->flow);
 }
 
 /* Write the closing counts of a listener's round. */
@@ -107,14 +114,43 @@ parse_round_site(char **f, struct tp_record *r, struct tp_err *err)
 	return 0;
 }
 
-/* Parse a reply line's fields (already split). */
+/* 1 when s names a probe method (see records.h). */
+int
+tp_method_valid(const char *s)
+{
+	int64_t port;
+
+	if (strcmp(s, "icmp") == 0)
+		return 1;
+	return strncmp(s, "tcp:", 4) == 0 && parse_int(s + 4, 1, 65535, &port) == 0 &&
+	    s[4] != '-' && s[4] != '0';
+}
+
+/* Parse the LOCAL METHOD FLOW fields of a version 2 reply line. */
+static int
+parse_reply_v2(char **f, struct tp_record *r, struct tp_err *err)
+{
+	int64_t v;
+
+	if (strcmp(f[7], "-") != 0 && tp_addr_parse(f[7], &r->local, err) < 0)
+		return tp_err_prefix(err, "bad local address");
+	if (strlen(f[8]) >= sizeof(r->method) || !tp_method_valid(f[8]))
+		return tp_err_set(err, "bad method \"%.32s\"", f[8]);
+	strcpy(r->method, f[8]);
+	if (parse_int(f[9], 0, TP_FLOW_MAX, &v) < 0)
+		return tp_err_set(err, "bad flow \"%.32s\"", f[9]);
+	r->flow = (unsigned)v;
+	return 0;
+}
+
+/* Parse a reply line's fields (already split): version 2, or version 1 without the last three. */
 static int
 parse_reply(char **f, int n, struct tp_record *r, struct tp_err *err)
 {
 	int64_t v;
 
-	if (n != 7)
-		return tp_err_set(err, "reply line has %d fields, want 7", n);
+	if (n != REPLY_FIELDS && n != REPLY_FIELDS_V1)
+		return tp_err_set(err, "reply line has %d fields, want %d", n, REPLY_FIELDS);
 	if (parse_round_site(f, r, err) < 0)
 		return -1;
 	if (tp_addr_parse(f[3], &r->addr, err) < 0)
@@ -128,6 +164,9 @@ parse_reply(char **f, int n, struct tp_record *r, struct tp_err *err)
 	r->ttl = (int)v;
 	if (parse_int(f[6], 0, INT64_MAX, &r->received_us) < 0)
 		return tp_err_set(err, "bad receive time \"%s\"", f[6]);
+	strcpy(r->method, "icmp");
+	if (n == REPLY_FIELDS && parse_reply_v2(f, r, err) < 0)
+		return -1;
 	r->kind = TP_REC_REPLY;
 	return 0;
 }
@@ -204,9 +243,10 @@ tp_record_parse(const char *line, struct tp_record *r, struct tp_err *err)
 
 		if (n != 2 || parse_int(f[1], 0, INT32_MAX, &v) < 0)
 			return tp_err_set(err, "malformed header");
-		if (v != TP_RECORDS_VERSION)
-			return tp_err_set(err, "record stream version %" PRId64
-			    " is not supported (this program reads version %d)", v, TP_RECORDS_VERSION);
+		if (v < TP_RECORDS_VERSION_MIN || v > TP_RECORDS_VERSION)
+			return tp_err_set(err, "record stream version %" PRId64 " is not supported "
+			    "(this program reads versions %d to %d)", v, TP_RECORDS_VERSION_MIN,
+			    TP_RECORDS_VERSION);
 		r->kind = TP_REC_HEADER;
 		r->version = (int)v;
 		return 0;

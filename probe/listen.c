@@ -85,6 +85,30 @@ listen_on_signal(int sig)
 	listen_stop = 1;
 }
 
+/* Fill a record of kind with the round and site. */
+static void
+record_init(struct tp_record *r, enum tp_record_kind kind, const struct listen_opts *o)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->version = TP_RECORDS_VERSION;
+	r->round = o->round;
+	snprintf(r->site, sizeof(r->site), "%s", o->site);
+}
+
+/* Fill a reply record from an accepted reply. */
+static void
+record_from_reply(struct tp_record *r, const struct listen_opts *o, const struct tally_reply *t)
+{
+	record_init(r, TP_REC_REPLY, o);
+	r->addr = t->addr;
+	r->local = t->local;
+	r->rtt_us = t->rtt_us;
+	r->ttl = t->ttl;
+	r->received_us = t->received_us;
+	strcpy(r->method, "icmp");
+}
+
 /* Judge one captured frame (the pcap callback). */
 static void
 listen_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -99,8 +123,10 @@ listen_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 		return;
 	l->last_accept_us = tp_mono_us();
 	if (l->out != NULL) {
-		tp_records_write_reply(l->out, l->o->round, l->o->site, &r.addr, r.rtt_us,
-		    r.ttl, r.received_us);
+		struct tp_record rec;
+
+		record_from_reply(&rec, l->o, &r);
+		tp_records_write_reply(l->out, &rec);
 		return;
 	}
 	if (l->nkept == l->capkept) {
@@ -249,16 +275,6 @@ loop_live(pcap_t *p, struct listener *l, struct tp_err *err)
 	return 0;
 }
 
-/* Fill a record of kind with the round and site. */
-static void
-record_init(struct tp_record *r, enum tp_record_kind kind, const struct listen_opts *o)
-{
-	memset(r, 0, sizeof(*r));
-	r->kind = kind;
-	r->version = TP_RECORDS_VERSION;
-	r->round = o->round;
-	snprintf(r->site, sizeof(r->site), "%s", o->site);
-}
 
 /* Import the kept replies and the end line into the database in one transaction. */
 static int
@@ -283,11 +299,7 @@ listen_import(struct tp_db *db, struct listener *l, const struct listen_stats *s
 	if (tp_importer_add(imp, &r, err) < 0)
 		goto fail;
 	for (i = 0; i < l->nkept; i++) {
-		record_init(&r, TP_REC_REPLY, l->o);
-		r.addr = l->kept[i].addr;
-		r.rtt_us = l->kept[i].rtt_us;
-		r.ttl = l->kept[i].ttl;
-		r.received_us = l->kept[i].received_us;
+		record_from_reply(&r, l->o, &l->kept[i]);
 		if (tp_importer_add(imp, &r, err) < 0)
 			goto fail;
 	}

@@ -60,6 +60,7 @@ reply_tally_frame(struct reply_tally *t, int dlt, const uint8_t *frame, size_t c
 	t->accepted++;
 	memset(out, 0, sizeof(*out));
 	out->addr = r.src;
+	out->local = r.dst;
 	out->ttl = r.ttl;
 	out->received_us = received_us;
 	out->rtt_us = -1;

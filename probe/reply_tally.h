@@ -33,6 +33,7 @@ struct reply_tally {
 /* An accepted reply, as it is recorded. */
 struct tally_reply {
 	struct tp_addr addr;
+	struct tp_addr local;	/* the test address it was sent to */
 	int64_t rtt_us;		/* -1 unless the payload came back intact */
 	int ttl;
 	int64_t received_us;

@@ -52,8 +52,7 @@ write_record(const struct tp_record *r, char *buf, size_t len)
 	if (r->kind == TP_REC_HEADER)
 		tp_records_write_header(f);
 	else if (r->kind == TP_REC_REPLY)
-		tp_records_write_reply(f, r->round, r->site, &r->addr, r->rtt_us, r->ttl,
-		    r->received_us);
+		tp_records_write_reply(f, r);
 	else
 		tp_records_write_end(f, r->round, r->site, r->accepted, r->rejected,
 		    r->duplicates, r->drops);
@@ -79,6 +78,9 @@ check_line(const char *line)
 		return;
 	if (r.kind == TP_REC_REPLY && r.addr.family != AF_INET && r.addr.family != AF_INET6)
 		abort();
+	/* The writer writes the current version, whichever version was read. */
+	if (r.kind == TP_REC_HEADER)
+		r.version = TP_RECORDS_VERSION;
 	memset(buf, 0, sizeof(buf));
 	write_record(&r, buf, sizeof(buf));
 	if (tp_record_parse(buf, &again, &err) < 0 || memcmp(&r, &again, sizeof(r)) != 0)

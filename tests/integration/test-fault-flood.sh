@@ -83,10 +83,10 @@ for s in $SITES; do
 done
 for s in $SITES; do
 	for _ in $(seq 100); do
-		grep -q '^tp-records 1$' "$WORK/rec-$s.txt" 2>/dev/null && break
+		grep -q '^tp-records 2$' "$WORK/rec-$s.txt" 2>/dev/null && break
 		sleep 0.05
 	done
-	grep -q '^tp-records 1$' "$WORK/rec-$s.txt" || { echo "FAIL setup: listener at $s did not start"; exit 1; }
+	grep -q '^tp-records 2$' "$WORK/rec-$s.txt" || { echo "FAIL setup: listener at $s did not start"; exit 1; }
 done
 
 # The flood: 10 x RATE, as many passes as last the real round plus 1.5 s.

@@ -101,7 +101,7 @@ start_listener() {
 	LPID=$!		# tb exec execs: this is tp-probe itself
 	PIDS+=("$LPID")
 	for i in $(seq 100); do
-		grep -q '^tp-records 1$' "$WORK/rec-$name.txt" 2>/dev/null && return 0
+		grep -q '^tp-records 2$' "$WORK/rec-$name.txt" 2>/dev/null && return 0
 		kill -0 "$LPID" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -203,10 +203,10 @@ head -c 24 "$HERE/../fixtures/pcap/replies-any.pcap" >&"$FIFO_W"
 RPID=$!
 PIDS+=("$RPID")
 for _ in $(seq 100); do
-	grep -q '^tp-records 1$' "$WORK/rec-replay.txt" 2>/dev/null && break
+	grep -q '^tp-records 2$' "$WORK/rec-replay.txt" 2>/dev/null && break
 	sleep 0.05
 done
-if grep -q '^tp-records 1$' "$WORK/rec-replay.txt"; then
+if grep -q '^tp-records 2$' "$WORK/rec-replay.txt"; then
 	check_dropped "listen --read-pcap --user nobody" "$RPID" 0
 else
 	fail "listen --read-pcap" "did not start: $(head -c 300 "$WORK/err-replay.txt")"

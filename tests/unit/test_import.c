@@ -166,7 +166,7 @@ Test(import, corruption_keeps_nothing)
 		{ "tp-records 1\nreply 7 AKL 198.18.0.1 1 999 1\n", "s:2: bad TTL" },
 		{ "tp-records 1\nreply 7 AKL 198.18.0.1 1 60 1\ngarbage\n", "s:3:" },
 		{ "reply 7 AKL 198.18.0.1 1 60 1\n", "s:1: not a record stream" },
-		{ "tp-records 2\n", "s:1:" },
+		{ "tp-records 3\n", "s:1: record stream version 3" },
 		{ "# only a comment\n", "empty stream" },
 	};
 	struct tp_import_stats s;
