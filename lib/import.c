@@ -102,7 +102,8 @@ tp_importer_begin_cached(struct tp_import_cache *cache, struct tp_db *db,
 	foreign_keys_set(db, 0);
 	if (tp_db_prepare(db, "SELECT 1 FROM rounds WHERE id = ?", &imp->find_round, err) < 0 ||
 	    tp_db_prepare(db, "INSERT OR IGNORE INTO responses (round_id, target_id, site_id, "
-	    "rtt_us, ttl, received_us) VALUES (?, ?, ?, ?, ?, ?)", &imp->insert, err) < 0) {
+	    "rtt_us, ttl, received_us, method, flow) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    &imp->insert, err) < 0) {
 		importer_free(imp);
 		return NULL;
 	}
@@ -208,6 +209,8 @@ importer_reply(struct tp_importer *imp, const struct tp_record *r, struct tp_err
 		sqlite3_bind_int64(st, 4, r->rtt_us);
 	sqlite3_bind_int(st, 5, r->ttl);
 	sqlite3_bind_int64(st, 6, r->received_us);
+	sqlite3_bind_text(st, 7, r->method[0] != '\0' ? r->method : "icmp", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, (int)r->flow);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return import_fail(imp, "storing a response", err);
 	if (sqlite3_changes(imp->db->h) > 0)

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "db_migrations.h"
 #include "fixture.h"
+#include "import.h"
 #include "matrix.h"
 #include "matrix_archive.h"
 #include "matrix_output.h"
@@ -255,5 +256,40 @@ Test(split, prediction_is_less_sure_of_split_targets)
 	cr_assert_eq(tp_db_exec(db, "UPDATE responses SET site_id = 2 WHERE round_id = 2",
 	    &err), 0, "%s", err.msg);
 	cr_expect_float_eq(confidence_of_a(db), 1.0, 1e-9, "no split, both determined");
+	tp_db_close(db);
+}
+
+/*
+ * A version 2 stream whose target answers three flows, two at B and one
+ * at C: all three are stored with their method and flow, a repeated flow
+ * is a duplicate, and the matrix of the round counts the target split.
+ */
+Test(split, import_keeps_every_flow_with_its_method)
+{
+	static const char stream[] =
+	    "tp-records 2\n"
+	    "reply 2 B 198.18.0.2 100 61 1000 192.0.2.1 tcp:80 0\n"
+	    "reply 2 C 198.18.0.2 100 61 1001 192.0.2.1 tcp:80 1\n"
+	    "reply 2 B 198.18.0.2 100 61 1002 192.0.2.1 tcp:80 2\n"
+	    "reply 2 B 198.18.0.2 100 61 1003 192.0.2.1 tcp:80 2\n"
+	    "reply 2 B 198.18.0.1 100 61 1004 192.0.2.1 icmp 0\n"
+	    "end 2 B 5 0 0 0\n";
+	struct tp_db *db = fixture_db("s.db", split_sql);
+	struct tp_import_stats s;
+	struct tp_err err;
+	FILE *f = fmemopen((void *)stream, sizeof(stream) - 1, "r");
+
+	cr_assert_eq(tp_db_exec(db, "DELETE FROM responses WHERE round_id = 2", &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(tp_import_stream(db, f, "stream", &s, &err), 0, "%s", err.msg);
+	fclose(f);
+	cr_expect_eq(s.inserted, 4);
+	cr_expect_eq(s.duplicates, 1);
+	cr_expect_eq((long long)fixture_query(db->h, "SELECT count(*) FROM responses WHERE "
+	    "round_id = 2 AND target_id = 2 AND method = 'tcp:80'"), 3);
+	cr_expect_eq((long long)fixture_query(db->h, "SELECT site_id FROM responses WHERE "
+	    "round_id = 2 AND target_id = 2 AND flow = 1"), 3);
+	cr_expect_eq((long long)fixture_query(db->h, "SELECT count(*) FROM responses WHERE "
+	    "round_id = 2 AND target_id = 1 AND method = 'icmp' AND flow = 0"), 1);
 	tp_db_close(db);
 }
