@@ -25,6 +25,7 @@ libanalyze_a_SOURCES = \
 	analyze/predict_output.c \
 	analyze/prune_cmd.c \
 	analyze/report.c analyze/report.h \
+	analyze/responsiveness.c analyze/responsiveness.h \
 	analyze/share_text.h \
 	analyze/target_select.c analyze/target_select.h \
 	analyze/targets_cmd.c analyze/targets_import.h

@@ -19,6 +19,7 @@ struct report {
 	struct tp_table *catchments;
 	struct tp_table *capacity;
 	struct tp_table *changes;	/* NULL without an earlier campaign */
+	struct tp_table *responsiveness;	/* per site and method (responsiveness.h); may be NULL */
 };
 
 /*

@@ -20,6 +20,7 @@
 #include "matrix_output.h"
 #include "output.h"
 #include "predict.h"
+#include "responsiveness.h"
 
 TestSuite(split, .fini = fixture_cleanup);
 
@@ -291,5 +292,48 @@ Test(split, import_keeps_every_flow_with_its_method)
 	    "round_id = 2 AND target_id = 2 AND flow = 1"), 3);
 	cr_expect_eq((long long)fixture_query(db->h, "SELECT count(*) FROM responses WHERE "
 	    "round_id = 2 AND target_id = 1 AND method = 'icmp' AND flow = 0"), 1);
+	tp_db_close(db);
+}
+
+/*
+ * Responsiveness in the split fixture's baseline (round 1), with a fifth
+ * target at A that never answers and one at B: A has 5 targets, 1 answered
+ * icmp, 3 tcp:80, 1 silent; B 1 target, silent.
+ */
+Test(split, responsiveness_per_site_and_method)
+{
+	struct tp_db *db = fixture_db("s.db", split_sql);
+	struct tp_table *t;
+	struct tp_err err;
+	size_t methods;
+	json_t *j, *a, *b;
+
+	cr_assert_eq(tp_db_exec(db, "INSERT INTO targets (id, addr, family, site_id, weight) "
+	    "VALUES (5, X'C6120005', 4, 1, 1), (6, X'C6120006', 4, 2, 1)", &err), 0, "%s", err.msg);
+	cr_assert_not_null(t = responsiveness_table(db, 1, 0, &methods, &err), "%s", err.msg);
+	cr_expect_eq(methods, 2);
+	j = tp_table_json(t);
+	cr_assert_eq(json_array_size(j), 2);
+	a = json_array_get(j, 0);
+	b = json_array_get(j, 1);
+	cr_expect_str_eq(json_string_value(json_object_get(a, "site")), "A");
+	cr_expect_eq(json_integer_value(json_object_get(a, "targets")), 5);
+	cr_expect_eq(json_integer_value(json_object_get(a, "icmp")), 1);
+	cr_expect_eq(json_integer_value(json_object_get(a, "tcp:80")), 3);
+	cr_expect_eq(json_integer_value(json_object_get(a, "silent")), 1);
+	cr_expect_eq(json_integer_value(json_object_get(a, "responsive")), 4);
+	cr_expect_str_eq(json_string_value(json_object_get(b, "site")), "B");
+	cr_expect_eq(json_integer_value(json_object_get(b, "silent")), 1);
+	cr_expect(json_is_null(json_object_get(b, "icmp")), "no B target answered icmp");
+	json_decref(j);
+	tp_table_free(t);
+	cr_assert_not_null(t = responsiveness_table(db, 1, 1, NULL, &err), "%s", err.msg);
+	j = tp_table_json(t);
+	cr_expect_float_eq(json_real_value(json_object_get(json_array_get(j, 0), "tcp:80")), 0.6,
+	    1e-9);
+	cr_expect_float_eq(json_real_value(json_object_get(json_array_get(j, 0), "responsive")),
+	    0.8, 1e-9);
+	json_decref(j);
+	tp_table_free(t);
 	tp_db_close(db);
 }
