@@ -1,8 +1,7 @@
-# campaign/pacing: the lane pacing model and the lane scheduler, pure
-# functions that tp-campaign will use for lanes (issue 12).
+# campaign/pacing: the lane scheduler over lib/pacing.c's damping model,
+# pure functions that tp-campaign's lane driver uses.
 noinst_LIBRARIES += libpacing.a
 libpacing_a_SOURCES = \
-	campaign/pacing.c campaign/pacing.h \
 	campaign/lane_schedule.c campaign/lane_schedule.h
 
 TP_UNIT_LIBS += libpacing.a

@@ -103,6 +103,7 @@ tp_conf_defaults(struct tp_conf *c)
 	c->chains = 0;
 	c->explore = 0;
 	c->explore_size = 2;
+	pacing_defaults(&c->pacing);
 }
 
 /* Free everything c holds and zero it; safe to call twice. */
@@ -126,6 +127,9 @@ tp_conf_free(struct tp_conf *c)
 	for (i = 0; i < c->nsites; i++)
 		site_free(&c->sites[i]);
 	free(c->sites);
+	for (i = 0; i < c->nlanes; i++)
+		lane_free(&c->lanes[i]);
+	free(c->lanes);
 	tp_name_index_free(c->site_index);
 	memset(c, 0, sizeof(*c));
 }
@@ -161,4 +165,23 @@ int
 tp_conf_has_family(const struct tp_conf *c, int family)
 {
 	return (family == AF_INET ? c->source4.family : c->source6.family) == family;
+}
+
+/* 1 when the lane measures the family: it has a probe source for it. */
+int
+tp_lane_has_family(const struct tp_lane_conf *l, int family)
+{
+	return (family == AF_INET ? l->source4.family : l->source6.family) == family;
+}
+
+/* The lane called name, or NULL. */
+const struct tp_lane_conf *
+tp_conf_lane(const struct tp_conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nlanes; i++)
+		if (strcmp(c->lanes[i].name, name) == 0)
+			return &c->lanes[i];
+	return NULL;
 }

@@ -6,6 +6,7 @@
 
 #include "addr.h"
 #include "error.h"
+#include "pacing.h"
 
 struct tp_name_index;
 
@@ -19,6 +20,37 @@ struct tp_site_conf {
 	char *interface;	/* capture interface for tp-probe listen; default "any" */
 	double capacity;	/* load the site can take, in weight units; 0 = unknown */
 	int line;		/* line of the section header, for messages */
+	int protocols_line;	/* line of its protocols key; 0 = the default */
+};
+
+/* A lane's protocols.SITE line: other protocol names at one site. */
+struct tp_lane_override {
+	char *site;
+	char **protocols;
+	size_t nprotocols;
+	int line;
+};
+
+/*
+ * One lane (a [lane NAME] section, or "default" made of the [campaign]
+ * keys): test prefixes measured one scenario at a time, apart from the
+ * other lanes, with their own anycast sources and BIRD protocols.
+ */
+struct tp_lane_conf {
+	char *name;
+	struct tp_prefix *test_ranges;
+	size_t ntest_ranges;
+	struct tp_addr source4;	/* family 0: the lane measures no IPv4 */
+	struct tp_addr source6;	/* family 0: the lane measures no IPv6 */
+	char **protocols;	/* the protocols key; NULL when absent */
+	size_t nprotocols;
+	struct tp_lane_override *overrides;
+	size_t noverrides;
+	/* Per site index: the protocols that originate this lane there. */
+	char ***site_protocols;
+	size_t *site_nprotocols;
+	int line;		/* line of the section header; 0 for "default" */
+	int ranges_line, source4_line, source6_line, protocols_line;	/* 0 = not set */
 };
 
 /* What a campaign does when a listener dies mid-round (listener_failure). */
@@ -62,8 +94,11 @@ struct tp_conf {
 	unsigned explore_size;	/* sites in each of them; default 2 */
 	unsigned retain_days;	/* forget targets and replies older than this; 0 = keep */
 	char *report_html;	/* HTML report written at the end of each campaign; NULL = none */
+	struct pacing_params pacing;	/* min_change_interval and damping_* */
 	struct tp_site_conf *sites;
 	size_t nsites;
+	struct tp_lane_conf *lanes;	/* at least one once loaded */
+	size_t nlanes;
 	struct tp_name_index *site_index;	/* sites by name (tp_conf_load fills it) */
 };
 
@@ -86,5 +121,9 @@ int tp_name_valid(const char *s);
 int tp_conf_in_test_ranges(const struct tp_conf *c, const struct tp_prefix *p);
 /* 1 when the config measures this family (AF_INET, AF_INET6): it has a source for it. */
 int tp_conf_has_family(const struct tp_conf *c, int family);
+/* 1 when the lane measures this family: it has a source for it. */
+int tp_lane_has_family(const struct tp_lane_conf *l, int family);
+/* The lane called name, or NULL. */
+const struct tp_lane_conf *tp_conf_lane(const struct tp_conf *c, const char *name);
 
 #endif

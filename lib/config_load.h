@@ -16,6 +16,7 @@
 enum conf_section {
 	SEC_CAMPAIGN,
 	SEC_SITE,
+	SEC_LANE,
 };
 
 enum conf_type {
@@ -55,12 +56,13 @@ struct conf_load {
 	char *buf;		/* getline buffer */
 	size_t bufsize;
 	int line;		/* line last handed to inih */
-	enum { IN_NONE, IN_CAMPAIGN, IN_SITE, IN_BAD } in;
+	enum { IN_NONE, IN_CAMPAIGN, IN_SITE, IN_LANE, IN_BAD } in;
 	int key_line[CONF_MAX_KEYS];	/* campaign keys: line where set, 0 = not set */
-	int site_key_line[CONF_MAX_KEYS];	/* the same for the current site */
+	int site_key_line[CONF_MAX_KEYS];	/* the same for the current site or lane */
 	int err_line;		/* first error, 0 = none */
 	struct tp_err err;
 	size_t sites_cap;	/* room in c->sites */
+	size_t lanes_cap;	/* room in c->lanes */
 	size_t sets_len, sets_cap;	/* c->sets's length and room, once appended to */
 };
 
@@ -79,5 +81,23 @@ char *trim(char *s);
 void free_strings(char **v, size_t n);
 /* A new [site NAME] section's defaults. */
 void site_defaults(struct tp_site_conf *s, const char *name, int line);
+/* Line where [campaign] key name was set, or 0. */
+int conf_key_line(const struct conf_load *ld, const char *name);
+
+/* config_lanes.c: the [lane NAME] sections. */
+/* Start a [lane NAME] section (text: what follows "lane" in the header). */
+void lane_section_begin(struct conf_load *ld, char *text);
+/* A protocols.SITE = NAMES line of the current lane; 0 after an error. */
+int lane_override_set(struct conf_load *ld, const char *key, const char *value);
+/* Remember the line of a lane key the handler just stored. */
+void lane_key_seen(struct conf_load *ld, const char *key);
+/*
+ * Once the file is read: the lanes checked against each other, the sites
+ * and the [campaign] keys; without lane sections, lane "default" made of
+ * the [campaign] keys. Also pacing and the dead-man against the hold.
+ */
+void lanes_check(struct conf_load *ld);
+/* Free one lane. */
+void lane_free(struct tp_lane_conf *l);
 
 #endif

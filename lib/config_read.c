@@ -3,9 +3,10 @@
  *
  * inih does the key = value parsing. Its line source is our own reader,
  * which counts lines (so every message can name FILE:LINE), strips leading
- * blanks (so an indented key is never taken as a continuation line), rejects
- * lines too long for inih's buffer, and notices section headers, so that a
- * [site NAME] without keys still counts. Every key is one row of conf_keys;
+ * blanks (so an indented key is never taken as a continuation line), reads
+ * lines too long for inih's buffer itself, and notices section headers, so
+ * that a [site NAME] without keys still counts. The [lane NAME] sections
+ * are config_lanes.c's. Every key is one row of conf_keys;
  * the row says where its value goes and how it is checked.
  */
 #include <errno.h>
@@ -27,6 +28,8 @@
 	{ SEC_CAMPAIGN, key, type, offsetof(struct tp_conf, field), 0, min, max, NULL }
 #define SK(key, type, field, min, max) \
 	{ SEC_SITE, key, type, offsetof(struct tp_site_conf, field), 0, min, max, NULL }
+#define LK(key, type, field) \
+	{ SEC_LANE, key, type, offsetof(struct tp_lane_conf, field), 0, 0, 0, NULL }
 
 static const struct conf_key conf_keys[] = {
 	CK("database",		T_PATH,		database,		0, 0),
@@ -60,6 +63,13 @@ static const struct conf_key conf_keys[] = {
 	CK("explore_size",	T_UINT,		explore_size,		1, 64),
 	CK("retain_days",	T_UINT,		retain_days,		0, 36500),
 	CK("report_html",	T_PATH,		report_html,		0, 0),
+	CK("min_change_interval", T_DOUBLE,	pacing.min_change_interval, 0, 1e7),
+	CK("damping_penalty",	T_DOUBLE,	pacing.penalty_withdraw, 0, 1e6),
+	CK("damping_announce_penalty", T_DOUBLE, pacing.penalty_announce, 0, 1e6),
+	CK("damping_half_life",	T_DOUBLE,	pacing.half_life,	1, 1e7),
+	CK("damping_suppress",	T_DOUBLE,	pacing.suppress,	1, 1e7),
+	CK("damping_reuse",	T_DOUBLE,	pacing.reuse,		1, 1e7),
+	CK("damping_ceiling",	T_DOUBLE,	pacing.ceiling,		1, 1e7),
 	{ SEC_CAMPAIGN, "listener_failure", T_CHOICE, offsetof(struct tp_conf, listener_failure),
 	    0, 0, 0, "stop continue" },
 	SK("exec",		T_STRING,	exec,			0, 0),
@@ -68,9 +78,20 @@ static const struct conf_key conf_keys[] = {
 	    offsetof(struct tp_site_conf, nprotocols), 0, 0, NULL },
 	SK("interface",		T_IFNAME,	interface,		0, 0),
 	SK("capacity",		T_DOUBLE,	capacity,		0, 1e15),
+	{ SEC_LANE, "test_ranges", T_PREFIXES, offsetof(struct tp_lane_conf, test_ranges),
+	    offsetof(struct tp_lane_conf, ntest_ranges), 0, 0, NULL },
+	LK("source4",		T_ADDR4,	source4),
+	LK("source6",		T_ADDR6,	source6),
+	{ SEC_LANE, "protocols", T_NAMES, offsetof(struct tp_lane_conf, protocols),
+	    offsetof(struct tp_lane_conf, nprotocols), 0, 0, NULL },
 };
 
 #define NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
+/* The longest line read (inih's own buffer takes 200; longer ones are read here). */
+#define CONF_MAX_LINE 4096
+
+static int conf_handler(void *user, const char *section, const char *name,
+    const char *value);
 
 /* The key lines of struct conf_load hold a slot per row. */
 _Static_assert(NKEYS <= CONF_MAX_KEYS, "raise CONF_MAX_KEYS");
@@ -89,10 +110,15 @@ conf_section_begin(struct conf_load *ld, char *text)
 		ld->in = IN_CAMPAIGN;
 		return;
 	}
+	if (strncmp(text, "lane", 4) == 0 && (text[4] == '\0' || text[4] == ' ' ||
+	    text[4] == '\t')) {
+		lane_section_begin(ld, text + 4);
+		return;
+	}
 	if (strncmp(text, "site", 4) != 0 || (text[4] != '\0' && text[4] != ' ' &&
 	    text[4] != '\t')) {
-		conf_fail(ld, ld->line, "[%.60s]: unknown section; use [campaign] or "
-		    "[site NAME]", text);
+		conf_fail(ld, ld->line, "[%.60s]: unknown section; use [campaign], "
+		    "[site NAME] or [lane NAME]", text);
 		return;
 	}
 	name = trim(text + 4);
@@ -123,6 +149,36 @@ conf_section_begin(struct conf_load *ld, char *text)
 }
 
 /*
+ * A line too long for inih's buffer (an ssh exec prefix with options, a
+ * lane with many ranges), read here the way inih reads a short one:
+ * "key = value" or "key : value", a ';' after a blank starts a comment.
+ */
+static void
+conf_long_line(struct conf_load *ld, char *s)
+{
+	char *eq, *key, *value, *c;
+
+	s[strcspn(s, "\r\n")] = '\0';
+	if (*s == ';' || *s == '#')
+		return;
+	if (*s == '[' || (eq = strpbrk(s, "=:")) == NULL) {
+		conf_fail(ld, ld->line, "syntax error: expected [section], key = value or a "
+		    "comment");
+		return;
+	}
+	*eq = '\0';
+	key = trim(s);
+	value = eq + 1;
+	for (c = value; (c = strchr(c, ';')) != NULL; c++)
+		if (c > value && (c[-1] == ' ' || c[-1] == '\t')) {
+			*c = '\0';
+			break;
+		}
+	value = trim(value);
+	conf_handler(ld, "", key, value);
+}
+
+/*
  * inih's line source: hands over one line, without its leading blanks, and
  * keeps count. A header line starts its section here.
  */
@@ -145,9 +201,12 @@ conf_reader(char *str, int num, void *stream)
 	}
 	while (*s == ' ' || *s == '\t')
 		s++;
-	if (strlen(s) + 1 >= (size_t)num) {
-		conf_fail(ld, ld->line, "line longer than %d characters", num - 3);
+	if (strlen(s) > CONF_MAX_LINE) {
+		conf_fail(ld, ld->line, "line longer than %d characters", CONF_MAX_LINE);
 		s = "";
+	} else if (strlen(s) + 1 >= (size_t)num) {
+		conf_long_line(ld, s);
+		s = "";		/* read here: inih gets an empty line */
 	}
 	if (*s == '[' && (end = strchr(s, ']')) != NULL) {
 		char *text = xstrdup(s + 1);
@@ -182,6 +241,13 @@ conf_handler(void *user, const char *section, const char *name, const char *valu
 		base = (char *)ld->c;
 		lines = ld->key_line;
 		break;
+	case IN_LANE:
+		if (strncmp(name, "protocols.", 10) == 0)
+			return lane_override_set(ld, name, value);
+		want = SEC_LANE;
+		base = (char *)&ld->c->lanes[ld->c->nlanes - 1];
+		lines = ld->site_key_line;
+		break;
 	case IN_SITE:
 	default:
 		want = SEC_SITE;
@@ -194,19 +260,24 @@ conf_handler(void *user, const char *section, const char *name, const char *valu
 			break;
 	if (i == NKEYS)
 		return conf_fail(ld, ld->line, "%s: unknown key in [%s]; see tp.conf(5)",
-		    name, want == SEC_CAMPAIGN ? "campaign" : "site NAME");
+		    name, want == SEC_CAMPAIGN ? "campaign" : want == SEC_SITE ? "site NAME" :
+		    "lane NAME");
 	if (lines[i] != 0 && conf_keys[i].type == T_SETS)
 		return append_sets(ld, &conf_keys[i], base, value);
 	if (lines[i] != 0)
 		return conf_fail(ld, ld->line, "%s: set twice (first on line %d)",
 		    name, lines[i]);
 	lines[i] = ld->line;
+	if (want == SEC_SITE && strcmp(name, "protocols") == 0)
+		ld->c->sites[ld->c->nsites - 1].protocols_line = ld->line;
+	if (want == SEC_LANE)
+		lane_key_seen(ld, name);
 	return conf_set(ld, &conf_keys[i], base, value);
 }
 
 /* Line where campaign key name was set, or 0. */
-static int
-key_line(const struct conf_load *ld, const char *name)
+int
+conf_key_line(const struct conf_load *ld, const char *name)
 {
 	size_t i;
 
@@ -237,7 +308,7 @@ check_sites_known(struct conf_load *ld, const char *key, const char *value)
 			continue;	/* refused with its line already */
 		for (j = 0; ok && j < set.n; j++)
 			if (tp_conf_site(ld->c, set.names[j]) == NULL)
-				ok = conf_fail(ld, key_line(ld, key), "%s: no [site %s] "
+				ok = conf_fail(ld, conf_key_line(ld, key), "%s: no [site %s] "
 				    "in this file", key, set.names[j]);
 		failure_set_free(&set);
 	}
@@ -257,7 +328,7 @@ check_source(struct conf_load *ld, struct tp_addr *source, const char *key)
 {
 	struct tp_prefix p;
 	size_t i;
-	int line = key_line(ld, key), covered = 0;
+	int line = conf_key_line(ld, key), covered = 0;
 
 	for (i = 0; i < ld->c->ntest_ranges; i++)
 		if (ld->c->test_ranges[i].addr.family == source->family)
@@ -269,7 +340,7 @@ check_source(struct conf_load *ld, struct tp_addr *source, const char *key)
 	p.addr = *source;
 	p.len = source->family == AF_INET ? 32 : 128;
 	if (!tp_conf_in_test_ranges(ld->c, &p))
-		conf_fail(ld, line ? line : key_line(ld, "test_ranges"),
+		conf_fail(ld, line ? line : conf_key_line(ld, "test_ranges"),
 		    "%s: not inside test_ranges", key);
 }
 
@@ -279,7 +350,6 @@ conf_check(struct conf_load *ld)
 {
 	struct tp_conf *c = ld->c;
 	size_t i;
-	int line;
 
 	for (i = 0; i < c->nsites; i++)
 		if (c->sites[i].bird_socket == NULL)
@@ -287,29 +357,23 @@ conf_check(struct conf_load *ld)
 			    "[site %s]; give the path of BIRD's control socket "
 			    "at the site", c->sites[i].name);
 	if (c->prober != NULL && tp_conf_site(c, c->prober) == NULL)
-		conf_fail(ld, key_line(ld, "prober"), "prober: no [site %s] in this "
+		conf_fail(ld, conf_key_line(ld, "prober"), "prober: no [site %s] in this "
 		    "file", c->prober);
 	if (c->prober == NULL && c->nsites > 0)
 		c->prober = xstrdup(c->sites[0].name);
 	if (c->min_announcing < 1)
-		conf_fail(ld, key_line(ld, "min_announcing"),
+		conf_fail(ld, conf_key_line(ld, "min_announcing"),
 		    "min_announcing: must be at least 1");
 	check_sites_known(ld, "single", c->single);
 	check_sites_known(ld, "sets", c->sets);
-	check_source(ld, &c->source4, "source4");
-	check_source(ld, &c->source6, "source6");
-	if (c->source4.family == 0 && c->source6.family == 0)
-		conf_fail(ld, key_line(ld, "test_ranges"), "test_ranges: no range of "
-		    "either family");
-	if (c->deadman <= c->settle + c->converge_timeout) {
-		if ((line = key_line(ld, "deadman")) == 0 &&
-		    (line = key_line(ld, "converge_timeout")) == 0)
-			line = key_line(ld, "settle");
-		conf_fail(ld, line,
-		    "deadman: %u s is not longer than settle + converge_timeout "
-		    "(%u s); BIRD would re-announce in the middle of a scenario",
-		    c->deadman, c->settle + c->converge_timeout);
+	if (c->nlanes == 0) {
+		check_source(ld, &c->source4, "source4");
+		check_source(ld, &c->source6, "source6");
+		if (c->source4.family == 0 && c->source6.family == 0)
+			conf_fail(ld, conf_key_line(ld, "test_ranges"), "test_ranges: no range "
+			    "of either family");
 	}
+	lanes_check(ld);
 }
 
 /*

@@ -133,6 +133,16 @@ cookie_payload(const struct tp_key *key, uint32_t round, const struct tp_addr *d
 	cookie_mac(key, round, dst, send_us, out + COOKIE_OFF_MAC);
 }
 
+/* The round a payload names, when it carries the magic. */
+int
+cookie_payload_round(const uint8_t *payload, size_t len, uint32_t *round)
+{
+	if (payload == NULL || len < TP_PAYLOAD_LEN || memcmp(payload, TP_PAYLOAD_MAGIC, 4) != 0)
+		return 0;
+	*round = get_be32(payload + COOKIE_OFF_ROUND);
+	return 1;
+}
+
 /* Judge a reply from src: forged, id/seq only, or fully verified with its send time. */
 enum tp_verdict
 cookie_verify(const struct tp_key *key, uint32_t round,

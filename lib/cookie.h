@@ -32,6 +32,12 @@ void cookie_idseq(const struct tp_key *key, uint32_t round, const struct tp_addr
 void cookie_payload(const struct tp_key *key, uint32_t round, const struct tp_addr *dst,
     uint64_t send_us, uint8_t out[TP_PAYLOAD_LEN]);
 /*
+ * The round a reply's payload names (len bytes, may be 0): 1 with *round
+ * set when it starts with the magic, else 0. Not verified: cookie_verify
+ * with that round says whether it is ours.
+ */
+int cookie_payload_round(const uint8_t *payload, size_t len, uint32_t *round);
+/*
  * Check a reply from src (the probe's destination) for round: its id, seq
  * and payload (len bytes, may be 0). On TP_REPLY_FULL *send_us is the
  * probe's send time.

@@ -21,4 +21,20 @@
 /* Probes per second: tp-probe send without -R, tp.conf without rate. */
 #define TP_DEFAULT_RATE		10000
 
+/*
+ * Pacing of a lane's prefix (tp.conf min_change_interval and damping_*):
+ * PEERING's rule of at most one change every 10 minutes, and route-flap
+ * damping as RFC 2439 models it with the RIPE-580 / RFC 7196 figures:
+ * 1000 per withdrawal (and per re-advertisement, as Juniper counts it),
+ * suppress at 6000, reuse at 750, half-life 15 minutes. The campaign keeps
+ * its model at or under the ceiling, half the suppress threshold.
+ */
+#define TP_DEFAULT_MIN_CHANGE_INTERVAL	600
+#define TP_DEFAULT_DAMPING_PENALTY	1000
+#define TP_DEFAULT_DAMPING_ANNOUNCE_PENALTY 1000
+#define TP_DEFAULT_DAMPING_HALF_LIFE	900
+#define TP_DEFAULT_DAMPING_SUPPRESS	6000
+#define TP_DEFAULT_DAMPING_REUSE	750
+#define TP_DEFAULT_DAMPING_CEILING	3000
+
 #endif

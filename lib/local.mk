@@ -6,6 +6,7 @@ libtp_a_SOURCES = \
 	lib/command.c lib/command.h \
 	lib/cookie.c lib/cookie.h \
 	lib/config.c lib/config.h lib/config_load.h lib/config_read.c lib/config_value.c \
+	lib/config_lanes.c \
 	lib/db.c lib/db.h lib/db_rows.c lib/db_file.c lib/db_file.h lib/db_migrations.c lib/db_migrations.h \
 	lib/db_readonly.c lib/db_readonly.h \
 	lib/decompress.c lib/decompress.h \
@@ -19,6 +20,7 @@ libtp_a_SOURCES = \
 	lib/log.c lib/log.h \
 	lib/name_index.c lib/name_index.h \
 	lib/output.c lib/output.h \
+	lib/pacing.c lib/pacing.h \
 	lib/records.c lib/records.h \
 	lib/targets.c lib/targets.h \
 	lib/xalloc.c lib/xalloc.h
@@ -27,6 +29,7 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_addr.c \
 	tests/unit/test_command.c \
 	tests/unit/test_config.c \
+	tests/unit/test_config_lanes.c \
 	tests/unit/test_cookie.c \
 	tests/unit/test_db.c \
 	tests/unit/test_db_rows.c \

@@ -12,7 +12,7 @@
 #define ADDR_SET_START 1024
 
 /* Hash an address (family and all 16 bytes). */
-static size_t
+size_t
 addr_hash(const struct tp_addr *a)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ a->family, w;
@@ -30,7 +30,7 @@ addr_hash(const struct tp_addr *a)
 }
 
 /* 1 when two addresses are the same. */
-static int
+int
 addr_same(const struct tp_addr *a, const struct tp_addr *b)
 {
 	return a->family == b->family && memcmp(a->bytes, b->bytes, 16) == 0;

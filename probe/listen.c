@@ -87,20 +87,21 @@ listen_on_signal(int sig)
 
 /* Fill a record of kind with the round and site. */
 static void
-record_init(struct tp_record *r, enum tp_record_kind kind, const struct listen_opts *o)
+record_init(struct tp_record *r, enum tp_record_kind kind, uint32_t round, const char *site)
 {
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
 	r->version = TP_RECORDS_VERSION;
-	r->round = o->round;
-	snprintf(r->site, sizeof(r->site), "%s", o->site);
+	r->round = round;
+	snprintf(r->site, sizeof(r->site), "%s", site);
 }
 
-/* Fill a reply record from an accepted reply. */
-static void
-record_from_reply(struct tp_record *r, const struct listen_opts *o, const struct tally_reply *t)
+/* Fill a reply record of round at site from an accepted reply. */
+void
+listen_record_reply(struct tp_record *r, uint32_t round, const char *site,
+    const struct tally_reply *t)
 {
-	record_init(r, TP_REC_REPLY, o);
+	record_init(r, TP_REC_REPLY, round, site);
 	r->addr = t->addr;
 	r->local = t->local;
 	r->rtt_us = t->rtt_us;
@@ -125,7 +126,7 @@ listen_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	if (l->out != NULL) {
 		struct tp_record rec;
 
-		record_from_reply(&rec, l->o, &r);
+		listen_record_reply(&rec, l->o->round, l->o->site, &r);
 		tp_records_write_reply(l->out, &rec);
 		return;
 	}
@@ -295,15 +296,15 @@ listen_import(struct tp_db *db, struct listener *l, const struct listen_stats *s
 	imp = tp_importer_begin_cached(NULL, db, &bind, db->path, err);
 	if (imp == NULL)
 		return -1;
-	record_init(&r, TP_REC_HEADER, l->o);
+	record_init(&r, TP_REC_HEADER, l->o->round, l->o->site);
 	if (tp_importer_add(imp, &r, err) < 0)
 		goto fail;
 	for (i = 0; i < l->nkept; i++) {
-		record_from_reply(&r, l->o, &l->kept[i]);
+		listen_record_reply(&r, l->o->round, l->o->site, &l->kept[i]);
 		if (tp_importer_add(imp, &r, err) < 0)
 			goto fail;
 	}
-	record_init(&r, TP_REC_END, l->o);
+	record_init(&r, TP_REC_END, l->o->round, l->o->site);
 	r.accepted = st->accepted;
 	r.rejected = st->rejected;
 	r.duplicates = st->duplicates;
@@ -321,12 +322,38 @@ fail:
 	return -1;
 }
 
+/* 1 once SIGINT or SIGTERM arrived. */
+int
+listen_stopping(void)
+{
+	return listen_stop != 0;
+}
+
+/* Open the capture with its filter, then keep only what capturing needs. */
+pcap_t *
+listen_capture_open(const struct listen_opts *o, int *dlt, struct tp_err *err)
+{
+	pcap_t *p = listen_open(o, dlt, err);
+
+	if (p == NULL)
+		return NULL;
+	/* The key is read and the capture open: keep only CAP_NET_RAW, or
+	 * nothing at all to replay a file. */
+	if (o->drop_privileges && privdrop(o->user, o->read_pcap ? PRIVDROP_KEEP_NONE :
+	    PRIVDROP_KEEP_NET_RAW, err) < 0) {
+		pcap_close(p);
+		return NULL;
+	}
+	return p;
+}
+
 /* Catch SIGINT and SIGTERM without restarting system calls. */
-static void
+void
 listen_signals(void)
 {
 	struct sigaction sa;
 
+	listen_stop = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = listen_on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -347,6 +374,8 @@ listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
 	int64_t t0 = tp_mono_us();
 	int rc = -1;
 
+	if (o->multi_round)
+		return listen_multi_run(o, out, st, err);
 	memset(st, 0, sizeof(*st));
 	memset(&l, 0, sizeof(l));
 	l.o = o;
@@ -355,16 +384,9 @@ listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
 		return -1;
 	if (o->db_path != NULL && tp_db_open(o->db_path, 0, &db, err) < 0)
 		return -1;
-	p = listen_open(o, &l.dlt, err);
+	p = listen_capture_open(o, &l.dlt, err);
 	if (p == NULL)
 		goto out;
-	/* The key is read and the capture open: keep only CAP_NET_RAW, or
-	 * nothing at all to replay a file. */
-	if (o->drop_privileges && privdrop(o->user, o->read_pcap ? PRIVDROP_KEEP_NONE :
-	    PRIVDROP_KEEP_NET_RAW, err) < 0) {
-		pcap_close(p);
-		goto out;
-	}
 	l.out = db == NULL ? out : NULL;
 	reply_tally_init(&l.tally, &key, o->round, o->ranges, o->nranges);
 	listen_signals();

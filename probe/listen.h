@@ -30,6 +30,8 @@ struct listen_opts {
 	double duration;		/* seconds; 0 = no limit */
 	double until_idle;		/* seconds without an accepted reply; 0 = no limit */
 	int stop_on_eof;		/* stop when standard input reaches its end */
+	int multi_round;		/* rounds opened and closed by commands on stdin */
+	double grace;			/* multi-round: seconds from close to end line */
 	int quiet;
 	enum tp_format format;		/* summary format (stderr) */
 };
@@ -37,6 +39,8 @@ struct listen_opts {
 struct listen_stats {
 	uint64_t packets;	/* frames the filter passed */
 	uint64_t accepted, rejected, duplicates, ignored, with_rtt;
+	uint64_t rounds;	/* multi-round: rounds served */
+	uint64_t stale;		/* multi-round: rejected, naming a round not open */
 	uint64_t drops;		/* pcap_stats: dropped by the kernel or the interface */
 	double seconds;
 };
@@ -47,6 +51,23 @@ void listen_opts_defaults(struct listen_opts *o);
 int listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err);
 /* The BPF filter for echo replies to the test ranges, into buf. */
 int listen_filter(const struct listen_opts *o, char *buf, size_t len, struct tp_err *err);
+/* Fill a reply record of round at site from an accepted reply. */
+struct tp_record;
+struct tally_reply;
+void listen_record_reply(struct tp_record *r, uint32_t round, const char *site,
+    const struct tally_reply *t);
+/*
+ * Open the capture (or the saved file) with the filter, and drop
+ * privileges as the options say; NULL with a reason.
+ */
+struct pcap;
+struct pcap *listen_capture_open(const struct listen_opts *o, int *dlt, struct tp_err *err);
+/* Catch SIGINT and SIGTERM: listen_stopping() turns 1. */
+void listen_signals(void);
+int listen_stopping(void);
+/* Capture with rounds opened and closed on stdin (listen_control.h); records go to out. */
+int listen_multi_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
+    struct tp_err *err);
 /* Capture (or replay) until done; records go to out unless o->db_path is set. */
 int listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
     struct tp_err *err);

@@ -21,7 +21,10 @@ const char listen_usage[] =
     "usage: tp-probe listen [-hjq] [-c config] [-k keyfile] [-i interface] -r round\n"
     "                       -s site [-t range] [--duration seconds]\n"
     "                       [--until-idle seconds] [--user name] [--db database]\n"
-    "                       [--read-pcap file] [--stop-on-eof]\n";
+    "                       [--read-pcap file] [--stop-on-eof]\n"
+    "       tp-probe listen --multi-round [-hjq] [-c config] [-k keyfile]\n"
+    "                       [-i interface] -s site [-t range] [--grace seconds]\n"
+    "                       [--duration seconds] [--user name] [--read-pcap file]\n";
 
 /* Defaults: interface "any", the default key, the default test ranges. */
 void
@@ -57,6 +60,7 @@ listen_apply_config(struct listen_opts *o, const char *path, struct tp_err *err)
 
 enum {
 	OPT_DURATION = 256, OPT_IDLE, OPT_USER, OPT_DB, OPT_READ_PCAP, OPT_STOP_ON_EOF,
+	OPT_MULTI, OPT_GRACE,
 };
 
 static const struct option listen_longopts[] = {
@@ -75,8 +79,24 @@ static const struct option listen_longopts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "read-pcap", required_argument, NULL, OPT_READ_PCAP },
 	{ "stop-on-eof", no_argument, NULL, OPT_STOP_ON_EOF },
+	{ "multi-round", no_argument, NULL, OPT_MULTI },
+	{ "grace", required_argument, NULL, OPT_GRACE },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* The options --multi-round takes: rounds come from stdin, records go to stdout. */
+static int
+listen_check_multi(const struct listen_opts *o, struct tp_err *err)
+{
+	if (o->have_round)
+		return tp_err_set(err, "--multi-round takes its rounds from stdin: drop --round");
+	if (o->db_path != NULL || o->until_idle > 0 || o->stop_on_eof)
+		return tp_err_set(err, "--multi-round cannot take --db, --until-idle or "
+		    "--stop-on-eof (end of input ends it)");
+	if (o->site == NULL)
+		return tp_err_set(err, "--site is required: the site this listener runs at");
+	return 0;
+}
 
 /* Parse the listen command line into o; 1 when help was printed, -1 on error. */
 int
@@ -155,6 +175,13 @@ listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 		case OPT_STOP_ON_EOF:
 			o->stop_on_eof = 1;
 			break;
+		case OPT_MULTI:
+			o->multi_round = 1;
+			break;
+		case OPT_GRACE:
+			if (opt_seconds("--grace", optarg, &o->grace, err) < 0)
+				return -1;
+			break;
 		case ':':
 			return tp_err_set(err, "option %s needs a value", argv[optind - 1]);
 		default:
@@ -164,6 +191,10 @@ listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 	}
 	if (optind != argc)
 		return tp_err_set(err, "unexpected argument \"%s\"", argv[optind]);
+	if (o->multi_round)
+		return listen_check_multi(o, err);
+	if (o->grace > 0)
+		return tp_err_set(err, "--grace needs --multi-round");
 	if (!o->have_round)
 		return tp_err_set(err, "--round is required: the round whose replies to accept");
 	if (o->site == NULL)
@@ -179,12 +210,21 @@ listen_print_summary(const struct listen_opts *o, const struct listen_stats *st)
 		"site", "round", "accepted", "rejected", "duplicates", "ignored", "with_rtt",
 		"pcap_drops", "seconds",
 	};
+	static const char *const multi_cols[] = {
+		"site", "rounds", "accepted", "rejected", "duplicates", "ignored", "with_rtt",
+		"pcap_drops", "seconds", "stale",
+	};
 	struct tp_table *t;
 
-	t = tp_table_new(sizeof(cols) / sizeof(cols[0]), cols);
+	if (o->multi_round)
+		t = tp_table_new(sizeof(multi_cols) / sizeof(multi_cols[0]), multi_cols);
+	else
+		t = tp_table_new(sizeof(cols) / sizeof(cols[0]), cols);
 	tp_table_row(t);
 	tp_table_str(t, 0, o->site);
-	tp_table_int(t, 1, o->round);
+	tp_table_int(t, 1, o->multi_round ? (long long)st->rounds : o->round);
+	if (o->multi_round)
+		tp_table_int(t, 9, (long long)st->stale);
 	tp_table_int(t, 2, (long long)st->accepted);
 	tp_table_int(t, 3, (long long)st->rejected);
 	tp_table_int(t, 4, (long long)st->duplicates);

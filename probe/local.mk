@@ -6,6 +6,9 @@ libprobe_a_SOURCES = \
 	probe/keygen.c \
 	probe/listen.c probe/listen.h \
 	probe/listen_cmd.c \
+	probe/listen_control.c probe/listen_control.h \
+	probe/listen_multi.c \
+	probe/listen_rounds.c probe/listen_rounds.h \
 	probe/opt_parse.c probe/opt_parse.h \
 	probe/permute.c probe/permute.h \
 	probe/privdrop.c probe/privdrop.h \
@@ -14,7 +17,10 @@ libprobe_a_SOURCES = \
 	probe/reply_decode.c probe/reply_decode.h \
 	probe/reply_tally.c probe/reply_tally.h \
 	probe/send.c probe/send.h \
-	probe/send_cmd.c
+	probe/send_cmd.c \
+	probe/send_jobs.c probe/send_jobs.h \
+	probe/send_jobs_run.c \
+	probe/dest_spacing.c probe/dest_spacing.h
 
 sbin_PROGRAMS += tp-probe
 tp_probe_SOURCES = probe/main.c

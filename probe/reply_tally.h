@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "addr_set.h"
 #include "keyfile.h"
+#include "reply_decode.h"
 
 enum tally_result {
 	TALLY_ACCEPTED,		/* ours, first from this target: record it */
@@ -33,7 +34,7 @@ struct reply_tally {
 /* An accepted reply, as it is recorded. */
 struct tally_reply {
 	struct tp_addr addr;
-	struct tp_addr local;	/* the test address it was sent to */
+	struct tp_addr local;	/* the test address the reply was sent to */
 	int64_t rtt_us;		/* -1 unless the payload came back intact */
 	int ttl;
 	int64_t received_us;
@@ -44,6 +45,14 @@ void reply_tally_init(struct reply_tally *t, const struct tp_key *key, uint32_t 
 /* Judge one frame of link type dlt captured at received_us; fill *out when accepted. */
 enum tally_result reply_tally_frame(struct reply_tally *t, int dlt, const uint8_t *frame,
     size_t caplen, int64_t received_us, struct tally_reply *out);
+/*
+ * Judge a decoded reply whose destination is known to be a test range:
+ * cookie for t's round, then the seen-set; fill *out when accepted.
+ */
+enum tally_result reply_tally_judge(struct reply_tally *t, const struct reply_info *r,
+    int64_t received_us, struct tally_reply *out);
+/* 1 when a lies inside one of the prefixes. */
+int reply_tally_in(const struct tp_prefix *ranges, size_t n, const struct tp_addr *a);
 void reply_tally_free(struct reply_tally *t);
 
 #endif

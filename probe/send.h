@@ -33,6 +33,8 @@ struct send_opts {
 	const char *user;		/* drop root to this user; NULL = PRIVDROP_DEFAULT_USER */
 	int drop_privileges;		/* the program (not a test) runs it: drop root */
 	struct tp_addr source4, source6;
+	int jobs;			/* job mode: rounds and targets from stdin (send_jobs_run.c) */
+	double min_gap;			/* job mode: seconds between two probes to one address */
 };
 
 struct send_stats {
@@ -47,6 +49,8 @@ struct send_stats {
 void send_opts_defaults(struct send_opts *o);
 /* Parse the send command line into o; 1 when help was printed, -1 on error. */
 int send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err);
+/* Job mode: serve the jobs on stdin under one rate until its end (send_jobs_run.c). */
+int send_jobs_run(const struct send_opts *o, struct tp_err *err);
 /* Read the targets and send; the counts land in st. */
 int send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err);
 

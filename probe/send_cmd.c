@@ -17,12 +17,16 @@
 #include "output.h"
 #include "probe_cmd.h"
 #include "send.h"
+#include "send_jobs.h"
 
 const char send_usage[] =
     "usage: tp-probe send [-hjqn] [-c config] [-k keyfile] [-x exclude] -r round\n"
     "                     [-R pps] [--repeat n] [--gap seconds] [--seed n] [--ttl n]\n"
     "                     [--source4 addr] [--source6 addr] [--db database [--site name]]\n"
-    "                     [--user name] [file]\n";
+    "                     [--user name] [file]\n"
+    "       tp-probe send --jobs [-hjqn] [-c config] [-k keyfile] [-x exclude]\n"
+    "                     [-R pps] [--min-gap seconds] [--seed n] [--ttl n]\n"
+    "                     [--user name]\n";
 
 /* Defaults: rate 10000, one pass, gap 1 s, TTL 64, the documented sources and paths. */
 void
@@ -35,6 +39,7 @@ send_opts_defaults(struct send_opts *o)
 	o->repeat = 1;
 	o->gap = 1;
 	o->ttl = 64;
+	o->min_gap = SEND_JOBS_MIN_GAP;
 	o->format = TP_FMT_TEXT;
 	tp_addr_parse(TP_DEFAULT_SOURCE4, &o->source4, NULL);
 	tp_addr_parse(TP_DEFAULT_SOURCE6, &o->source6, NULL);
@@ -59,7 +64,7 @@ send_apply_config(struct send_opts *o, const char *path, struct tp_err *err)
 
 enum {
 	OPT_REPEAT = 256, OPT_GAP, OPT_SEED, OPT_TTL, OPT_SOURCE4, OPT_SOURCE6, OPT_DB,
-	OPT_SITE, OPT_DRY_RUN, OPT_FORGE, OPT_USER,
+	OPT_SITE, OPT_DRY_RUN, OPT_FORGE, OPT_USER, OPT_JOBS, OPT_MIN_GAP,
 };
 
 static const struct option send_longopts[] = {
@@ -81,10 +86,23 @@ static const struct option send_longopts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "site", required_argument, NULL, OPT_SITE },
 	{ "user", required_argument, NULL, OPT_USER },
+	{ "jobs", no_argument, NULL, OPT_JOBS },
+	{ "min-gap", required_argument, NULL, OPT_MIN_GAP },
 	/* Testing only (not in the man page): forge echo replies from the targets. */
 	{ "forge-replies", no_argument, NULL, OPT_FORGE },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* What --jobs does not take: rounds, targets and sources come with each job. */
+static int
+send_check_jobs(int argc, const struct send_opts *o, struct tp_err *err)
+{
+	if (o->have_round || optind != argc || o->db_path != NULL || o->forge_replies ||
+	    o->repeat != 1)
+		return tp_err_set(err, "--jobs reads rounds, sources and targets from stdin: "
+		    "drop --round, --db, --repeat, --forge-replies and the target file");
+	return 0;
+}
 
 /* Parse the send command line into o; 1 when help was printed, -1 on error. */
 int
@@ -171,6 +189,13 @@ send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
 		case OPT_USER:
 			o->user = optarg;
 			break;
+		case OPT_JOBS:
+			o->jobs = 1;
+			break;
+		case OPT_MIN_GAP:
+			if (opt_seconds("--min-gap", optarg, &o->min_gap, err) < 0)
+				return -1;
+			break;
 		case ':':
 			return tp_err_set(err, "option %s needs a value", argv[optind - 1]);
 		default:
@@ -178,6 +203,8 @@ send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
 			    argv[optind - 1]);
 		}
 	}
+	if (o->jobs)
+		return send_check_jobs(argc, o, err);
 	if (!o->have_round)
 		return tp_err_set(err, "--round is required: the round id the cookies carry");
 	if (optind < argc - 1)
@@ -241,6 +268,13 @@ cmd_send(int argc, char **argv)
 		return 2;
 	}
 	o.drop_privileges = 1;
+	if (o.jobs) {
+		if (send_jobs_run(&o, &err) < 0) {
+			log_error("send", "%s", err.msg);
+			return 1;
+		}
+		return 0;
+	}
 	if (send_run(&o, &st, &err) < 0) {
 		log_error("send", "%s", err.msg);
 		return 1;

@@ -132,3 +132,28 @@ fixture_read(const char *path)
 	fclose(f);
 	return buf;
 }
+
+/* Load text as tp.conf (written into fixture_dir()). */
+int
+fixture_conf_load(const char *text, struct tp_conf *c, struct tp_err *err)
+{
+	return tp_conf_load(fixture_write("tp.conf", text), c, err);
+}
+
+/* An address as text, for comparisons. */
+const char *
+fixture_addr(const struct tp_addr *a)
+{
+	static char buf[TP_ADDR_STRLEN];
+
+	return tp_addr_format(a, buf, sizeof(buf));
+}
+
+/* A prefix as text, for comparisons. */
+const char *
+fixture_prefix(const struct tp_prefix *p)
+{
+	static char buf[TP_PREFIX_STRLEN];
+
+	return tp_prefix_format(p, buf, sizeof(buf));
+}

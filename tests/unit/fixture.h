@@ -5,6 +5,8 @@
 #include <stddef.h>
 
 
+#include "addr.h"
+#include "config.h"
 #include "db.h"
 
 /* A fresh temporary folder for this test (removed by fixture_cleanup). */
@@ -24,6 +26,11 @@ char *fixture_read(const char *path);
 struct tp_db;
 /* A new database called name inside fixture_dir(), holding the rows of sql. */
 struct tp_db *fixture_db(const char *name, const char *sql);
+/* Load text as tp.conf (written into fixture_dir()); returns tp_conf_load's result. */
+int fixture_conf_load(const char *text, struct tp_conf *c, struct tp_err *err);
+/* An address or prefix as text, in a static buffer, for comparisons. */
+const char *fixture_addr(const struct tp_addr *a);
+const char *fixture_prefix(const struct tp_prefix *p);
 /* Remove fixture_dir() and everything in it. */
 void fixture_cleanup(void);
 

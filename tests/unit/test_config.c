@@ -9,31 +9,6 @@
 #include "config.h"
 #include "fixture.h"
 
-/* Load text as a config file; returns tp_conf_load's result. */
-static int
-load_text(const char *text, struct tp_conf *c, struct tp_err *err)
-{
-	return tp_conf_load(fixture_write("tp.conf", text), c, err);
-}
-
-/* Format an address for comparisons. */
-static const char *
-fmt_addr(const struct tp_addr *a)
-{
-	static char buf[TP_ADDR_STRLEN];
-
-	return tp_addr_format(a, buf, sizeof(buf));
-}
-
-/* Format a prefix for comparisons. */
-static const char *
-fmt_prefix(const struct tp_prefix *p)
-{
-	static char buf[TP_PREFIX_STRLEN];
-
-	return tp_prefix_format(p, buf, sizeof(buf));
-}
-
 static const char full_conf[] =
     "# a full file\n"
     "[campaign]\n"
@@ -78,16 +53,16 @@ Test(config, full_file, .fini = fixture_cleanup)
 	struct tp_err err = { "" };
 	const struct tp_site_conf *s;
 
-	cr_assert_eq(load_text(full_conf, &c, &err), 0, "%s", err.msg);
+	cr_assert_eq(fixture_conf_load(full_conf, &c, &err), 0, "%s", err.msg);
 	cr_assert_str_eq(c.path, fixture_path("tp.conf"));
 	cr_assert_str_eq(c.database, "/srv/tp/tp.db");
 	cr_assert_str_eq(c.key_file, "/srv/tp/probe.key");
 	cr_assert_str_eq(c.exclude, "/srv/tp/exclude.conf");
 	cr_assert_str_eq(c.bindir, "/opt/tp/bin");
 	cr_assert_eq(c.ntest_ranges, 3);
-	cr_assert_str_eq(fmt_prefix(&c.test_ranges[2]), "198.51.100.0/24");
-	cr_assert_str_eq(fmt_addr(&c.source4), "198.51.100.9");
-	cr_assert_str_eq(fmt_addr(&c.source6), "2001:db8:ffff::53");
+	cr_assert_str_eq(fixture_prefix(&c.test_ranges[2]), "198.51.100.0/24");
+	cr_assert_str_eq(fixture_addr(&c.source4), "198.51.100.9");
+	cr_assert_str_eq(fixture_addr(&c.source6), "2001:db8:ffff::53");
 	cr_assert_str_eq(c.prober, "wlg");
 	cr_assert_eq(c.rate, 25000);
 	cr_assert_eq(c.min_announcing, 1);
@@ -143,10 +118,10 @@ assert_defaults(const struct tp_conf *c)
 	cr_assert_str_eq(c->bindir, "");
 	cr_assert_null(c->metrics_file);
 	cr_assert_eq(c->ntest_ranges, 2);
-	cr_assert_str_eq(fmt_prefix(&c->test_ranges[0]), "192.0.2.0/24");
-	cr_assert_str_eq(fmt_prefix(&c->test_ranges[1]), "2001:db8:ffff::/48");
-	cr_assert_str_eq(fmt_addr(&c->source4), "192.0.2.1");
-	cr_assert_str_eq(fmt_addr(&c->source6), "2001:db8:ffff::1");
+	cr_assert_str_eq(fixture_prefix(&c->test_ranges[0]), "192.0.2.0/24");
+	cr_assert_str_eq(fixture_prefix(&c->test_ranges[1]), "2001:db8:ffff::/48");
+	cr_assert_str_eq(fixture_addr(&c->source4), "192.0.2.1");
+	cr_assert_str_eq(fixture_addr(&c->source6), "2001:db8:ffff::1");
 	cr_assert_eq(c->rate, 10000);
 	cr_assert_eq(c->min_announcing, 2);
 	cr_assert_eq(c->deadman, 900);
@@ -182,7 +157,7 @@ Test(config, defaults_applied, .fini = fixture_cleanup)
 	struct tp_conf c;
 	struct tp_err err = { "" };
 
-	cr_assert_eq(load_text("[campaign]\n[site syd]\nbird_socket = /b\n"
+	cr_assert_eq(fixture_conf_load("[campaign]\n[site syd]\nbird_socket = /b\n"
 	    "[site mel]\nbird_socket = /c\n", &c, &err), 0, "%s", err.msg);
 	assert_defaults(&c);
 	cr_assert_eq(c.nsites, 2);
@@ -197,6 +172,11 @@ struct bad_conf {
 };
 
 #define SITES "[site akl]\nbird_socket = /a\n[site wlg]\nbird_socket = /w\n"
+
+/* A line past the reader's 4096 characters. */
+#define X64 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define X1K X64 X64 X64 X64 X64 X64 X64 X64 X64 X64 X64 X64 X64 X64 X64 X64
+#define LONG_LINE "[campaign]\nbindir = /" X1K X1K X1K X1K "\n"
 
 static const struct bad_conf bad_confs[] = {
 	{ "[campaign]\nrate = 5\nratee = 5\n", "3: ratee: unknown key in [campaign]" },
@@ -236,7 +216,10 @@ static const struct bad_conf bad_confs[] = {
 	{ "[campaign]\nsets = akl+akl\n" SITES, "2: sets: site akl twice in one set" },
 	{ "[campaign]\nsets = akl+syd\n" SITES, "2: sets: no [site syd] in this file" },
 	{ "[campaign]\nsets = akl+\"wlg\"\n" SITES, "2: sets: bad site name \"\"wlg\"\"" },
-	{ "[campaign]\ndeadman = 100\n", "2: deadman: 100 s is not longer than settle + converge_timeout (310 s)" },
+	{ "[campaign]\ndeadman = 100\n", "2: deadman: 100 s is not longer than min_change_interval (600 s)" },
+	{ "[campaign]\ndeadman = 300\nmin_change_interval = 10\n", "2: deadman: 300 s is not longer than settle + converge_timeout (310 s)" },
+	{ "[campaign]\nmin_change_interval = 5\ndamping_ceiling = 1500\n", "3: damping_ceiling 1500: one withdrawal and announcement" },
+	{ "[campaign]\ndamping_reuse = 7000\n", "2: damping_reuse 7000: must be above 0 and below damping_suppress" },
 	{ "[campaign]\nconverge_timeout = 2000\n", "2: deadman: 900 s is not longer" },
 	{ "[campaign]\nchains = 65\n", "2: chains: 65 is out of range (0 to 64)" },
 	{ "[campaign]\ndatabase =\n", "2: database: empty; give a path" },
@@ -256,8 +239,7 @@ static const struct bad_conf bad_confs[] = {
 	{ "[site akl]\nbird_socket = /a\ncapacity = inf\n", "3: capacity: \"inf\" is not a number" },
 	{ "[campaign]\nrate = 5\njust some words\n", "3: syntax error" },
 	{ "[campaign\nrate = 5\n", "1: syntax error" },
-	{ "[campaign]\nbindir = /xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
-	  "2: line longer than" },
+	{ LONG_LINE, "2: line longer than 4096 characters" },
 	/* an error in a line comes before checks made after the whole file */
 	{ "[site akl]\n[campaign]\nrate = 0\n", "3: rate: 0 is out of range" },
 	{ "[campaign]\nrate = 0\nrate = 1\n", "2: rate: 0 is out of range" },
@@ -272,7 +254,7 @@ Test(config, errors_name_line_and_key, .fini = fixture_cleanup)
 		struct tp_conf c;
 		struct tp_err err = { "" };
 		char want[512];
-		int rc = load_text(bad_confs[i].text, &c, &err);
+		int rc = fixture_conf_load(bad_confs[i].text, &c, &err);
 
 		cr_assert_eq(rc, -1, "case %zu (%s) loaded", i, bad_confs[i].msg);
 		snprintf(want, sizeof(want), "%s:%s", fixture_path("tp.conf"),
@@ -290,7 +272,7 @@ Test(config, indentation_and_comments, .fini = fixture_cleanup)
 	struct tp_conf c;
 	struct tp_err err = { "" };
 
-	cr_assert_eq(load_text("; top\n[campaign]\n  rate = 7\n\t# note\n"
+	cr_assert_eq(fixture_conf_load("; top\n[campaign]\n  rate = 7\n\t# note\n"
 	    "\tsettle = 3\n", &c, &err), 0, "%s", err.msg);
 	cr_assert_eq(c.rate, 7);
 	cr_assert_eq(c.settle, 3);
@@ -314,7 +296,7 @@ Test(config, metrics_file, .fini = fixture_cleanup)
 	struct tp_conf c;
 	struct tp_err err = { "" };
 
-	cr_assert_eq(load_text("[campaign]\nmetrics_file = /var/lib/node/tp.prom\n", &c, &err), 0,
+	cr_assert_eq(fixture_conf_load("[campaign]\nmetrics_file = /var/lib/node/tp.prom\n", &c, &err), 0,
 	    "%s", err.msg);
 	cr_expect_str_eq(c.metrics_file, "/var/lib/node/tp.prom");
 	tp_conf_free(&c);
@@ -390,12 +372,12 @@ Test(config, sets_over_several_lines_add_up, .fini = fixture_cleanup)
 	struct tp_conf c;
 	struct tp_err err;
 
-	cr_assert_eq(load_text("[campaign]\nsets = akl+chc, chc+syd\nrate = 7\nsets = akl+syd\n"
+	cr_assert_eq(fixture_conf_load("[campaign]\nsets = akl+chc, chc+syd\nrate = 7\nsets = akl+syd\n"
 	    "sets =\n[site akl]\nbird_socket = /a\n[site chc]\nbird_socket = /c\n"
 	    "[site syd]\nbird_socket = /s\n", &c, &err), 0, "%s", err.msg);
 	cr_assert_str_eq(c.sets, "akl+chc, chc+syd, akl+syd");
 	tp_conf_free(&c);
-	cr_assert_eq(load_text("[campaign]\nsets = akl+chc\nsets = akl+nowhere\n"
+	cr_assert_eq(fixture_conf_load("[campaign]\nsets = akl+chc\nsets = akl+nowhere\n"
 	    "[site akl]\nbird_socket = /a\n[site chc]\nbird_socket = /c\n", &c, &err), -1);
 	cr_assert_not_null(strstr(err.msg, "nowhere"), "%s", err.msg);
 }

@@ -1,6 +1,7 @@
 /* pacing.c: the route-flap damping model of one lane's prefix (see pacing.h). */
 #include <math.h>
 
+#include "defaults.h"
 #include "pacing.h"
 
 /* Slack for floating-point rounding when a computed time meets a limit. */
@@ -10,13 +11,13 @@
 void
 pacing_defaults(struct pacing_params *p)
 {
-	p->penalty_withdraw = 1000;
-	p->penalty_announce = 1000;
-	p->suppress = 6000;
-	p->reuse = 750;
-	p->half_life = 900;
-	p->ceiling = 3000;
-	p->min_change_interval = 600;
+	p->penalty_withdraw = TP_DEFAULT_DAMPING_PENALTY;
+	p->penalty_announce = TP_DEFAULT_DAMPING_ANNOUNCE_PENALTY;
+	p->suppress = TP_DEFAULT_DAMPING_SUPPRESS;
+	p->reuse = TP_DEFAULT_DAMPING_REUSE;
+	p->half_life = TP_DEFAULT_DAMPING_HALF_LIFE;
+	p->ceiling = TP_DEFAULT_DAMPING_CEILING;
+	p->min_change_interval = TP_DEFAULT_MIN_CHANGE_INTERVAL;
 }
 
 /* The factor the figure of merit keeps after dt seconds. */
@@ -33,15 +34,15 @@ pacing_check(const struct pacing_params *p, struct tp_err *err)
 	double flap;
 
 	if (!(p->half_life > 0))
-		return tp_err_set(err, "damping half-life: must be more than 0 s");
+		return tp_err_set(err, "damping_half_life: must be more than 0 s");
 	if (!(p->penalty_withdraw >= 0 && p->penalty_announce >= 0 &&
 	    p->penalty_withdraw + p->penalty_announce > 0))
-		return tp_err_set(err, "damping penalties: must not be negative, nor both 0");
+		return tp_err_set(err, "damping_penalty, damping_announce_penalty: must not be negative, nor both 0");
 	if (!(p->reuse > 0 && p->reuse < p->suppress))
-		return tp_err_set(err, "damping reuse %g: must be above 0 and below suppress %g",
+		return tp_err_set(err, "damping_reuse %g: must be above 0 and below damping_suppress %g",
 		    p->reuse, p->suppress);
 	if (!(p->ceiling < p->suppress))
-		return tp_err_set(err, "damping_ceiling %g: must be below suppress %g",
+		return tp_err_set(err, "damping_ceiling %g: must be below damping_suppress %g",
 		    p->ceiling, p->suppress);
 	if (!(p->min_change_interval >= 0))
 		return tp_err_set(err, "min_change_interval: must not be negative");
