@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "db.h"
+#include "config.h"
 #include "db_migrations.h"
 #include "fixture.h"
 #include "import.h"
@@ -20,6 +21,7 @@
 #include "matrix_output.h"
 #include "output.h"
 #include "predict.h"
+#include "probe_methods.h"
 #include "responsiveness.h"
 
 TestSuite(split, .fini = fixture_cleanup);
@@ -336,4 +338,48 @@ Test(split, responsiveness_per_site_and_method)
 	json_decref(j);
 	tp_table_free(t);
 	tp_db_close(db);
+}
+
+#define CONF_SITE "[site akl]\nbird_socket = /a\n"
+
+/* probe_methods and probes_per_target: defaults, a good list, and refusals naming the line. */
+Test(split, config_methods_and_flows)
+{
+	static const struct {
+		const char *text, *error;
+	} bad[] = {
+		{ "[campaign]\nprobe_methods = icmp udp:53\n" CONF_SITE,
+		    "2: probe_methods: \"udp:53\" is not a probe method" },
+		{ "[campaign]\nprobe_methods = tcp:0\n" CONF_SITE, "\"tcp:0\" is not a probe method" },
+		{ "[campaign]\nprobe_methods = icmp, icmp\n" CONF_SITE, "icmp is listed twice" },
+		{ "[campaign]\nprobe_methods = ,\n" CONF_SITE, "no method" },
+		{ "[campaign]\nprobes_per_target = 0\n" CONF_SITE, "2: probes_per_target" },
+		{ "[campaign]\nprobes_per_target = 17\n" CONF_SITE, "2: probes_per_target" },
+	};
+	struct tp_conf c;
+	struct tp_methods m;
+	struct tp_err err;
+	char why[128];
+	size_t i;
+
+	cr_assert_eq(fixture_conf_load(CONF_SITE, &c, &err), 0, "%s", err.msg);
+	cr_expect_eq(c.probes_per_target, 1);
+	cr_assert_eq(tp_methods_parse(c.probe_methods, &m, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(m.n, 1);
+	cr_expect_str_eq(m.name[0], "icmp");
+	tp_conf_free(&c);
+	cr_assert_eq(fixture_conf_load("[campaign]\nprobe_methods = icmp tcp:80,tcp:443\n"
+	    "probes_per_target = 3\n" CONF_SITE, &c, &err), 0, "%s", err.msg);
+	cr_expect_eq(c.probes_per_target, 3);
+	cr_assert_eq(tp_methods_parse(c.probe_methods, &m, why, sizeof(why)), 0, "%s", why);
+	cr_expect_eq(m.n, 3);
+	cr_expect_str_eq(m.name[1], "tcp:80");
+	cr_expect_eq(tp_methods_index(&m, "tcp:443"), 2);
+	tp_conf_free(&c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(fixture_conf_load(bad[i].text, &c, &err), -1, "%s", bad[i].text);
+		cr_expect(strstr(err.msg, bad[i].error) != NULL, "%s: got %s", bad[i].error,
+		    err.msg);
+		tp_conf_free(&c);
+	}
 }
