@@ -9,6 +9,7 @@ libcampaign_a_SOURCES = \
 	campaign/execute.c \
 	campaign/explore.c \
 	campaign/metrics.c campaign/metrics.h \
+	campaign/methods.c campaign/methods.h \
 	campaign/metrics_file.c \
 	campaign/plan.c campaign/plan.h \
 	campaign/progress.c \
@@ -30,5 +31,6 @@ tp_campaign_LDADD = libcampaign.a libanalyze.a libmodel.a $(TP_LIBS) $(GVC_LIBS)
 
 TP_UNIT_LIBS += libcampaign.a
 tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_campaign_schedule.c \
-	tests/unit/test_site_exec.c tests/unit/test_campaign_metrics.c
+	tests/unit/test_site_exec.c tests/unit/test_campaign_metrics.c \
+	tests/unit/test_campaign_methods.c
 EXTRA_DIST += tests/fixtures/metrics

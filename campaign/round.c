@@ -15,6 +15,7 @@
 #include "campaign.h"
 #include "import.h"
 #include "log.h"
+#include "methods.h"
 #include "output.h"
 #include "site_exec.h"
 #include "xalloc.h"
@@ -64,11 +65,15 @@ listener_start(struct campaign *c, size_t i, uint32_t round, struct listener *l,
     struct tp_err *err)
 {
 	const struct tp_site_conf *site = &c->conf->sites[i];
+	struct tp_methods m;
 	char rbuf[16];
-	const char *args[] = { "listen", "-c", c->conf_path, "-q", "-r", rbuf, "-s", site->name,
-		"-i", site->interface ? site->interface : "any", "--stop-on-eof", NULL };
+	const char *args[12 + 2 * TP_METHODS_MAX] = { "listen", "-c", c->conf_path, "-q", "-r",
+		rbuf, "-s", site->name, "-i", site->interface ? site->interface : "any",
+		"--stop-on-eof" };
 
 	snprintf(rbuf, sizeof(rbuf), "%u", round);
+	methods_of(c, &m);
+	methods_listen_args(c, &m, args + 11);
 	memset(l, 0, sizeof(*l));
 	if (site_spawn(c->conf, site, PROBE, args, 1, 1, &l->proc, err) < 0)
 		return tp_err_prefix(err, "site %s: listener", site->name);
@@ -170,20 +175,24 @@ targets_text(const struct round_target *t, size_t n, size_t *len)
 	return buf;
 }
 
-/* Run the sender at the prober site while draining the listeners. */
+/* Run the sender at the prober site with method index method while draining the listeners. */
 static int
 send_targets(struct campaign *c, struct listener *ls, size_t nl, uint32_t round,
-    const struct round_target *t, size_t n, struct tp_err *err)
+    const struct round_target *t, size_t n, size_t method, struct tp_err *err)
 {
 	const struct tp_site_conf *prober = tp_conf_site(c->conf, c->conf->prober);
 	struct site_proc sender;
 	struct sink out = { 0 };
-	char rbuf[16], *feed;
-	const char *args[] = { "send", "-c", c->conf_path, "-q", "-r", rbuf, "-", NULL };
-	size_t feed_len, fed = 0;
+	struct tp_methods m;
+	char rbuf[16], flows[16], *feed;
+	const char *args[12] = { "send", "-c", c->conf_path, "-q", "-r", rbuf };
+	size_t feed_len, fed = 0, k;
 	int status;
 
 	snprintf(rbuf, sizeof(rbuf), "%u", round);
+	methods_of(c, &m);
+	k = 6 + methods_send_args(c, &m, method, flows, sizeof(flows), args + 6);
+	args[k] = "-";
 	if (site_spawn(c->conf, prober, PROBE, args, 1, 1, &sender, err) < 0)
 		return tp_err_prefix(err, "prober %s", prober->name);
 	feed = targets_text(t, n, &feed_len);
@@ -320,6 +329,51 @@ import_streams(struct campaign *c, struct listener *ls, size_t nl, struct round_
 	return 0;
 }
 
+/* Wait the grace time for late replies, then note every reply address so far. */
+static void
+listeners_answered(struct campaign *c, struct listener *ls, size_t nl,
+    struct methods_answered *a)
+{
+	int64_t until = tp_mono_us() + (int64_t)c->conf->listen_grace * 1000000;
+	size_t i;
+
+	while (tp_mono_us() < until && !campaign_stop)
+		poll_listeners(ls, nl, 100);
+	a->n = 0;
+	for (i = 0; i < nl; i++)
+		methods_answered_scan(a, ls[i].out.buf, ls[i].out.len);
+}
+
+/*
+ * Send each method its targets (methods.h); in a fallback round (the
+ * baseline) the targets still silent after one method get the next.
+ */
+static int
+send_by_method(struct campaign *c, struct listener *ls, size_t nl, uint32_t round,
+    const struct round_target *t, size_t n, int fallback, struct tp_err *err)
+{
+	struct round_target *sel = xcalloc(n ? n : 1, sizeof(*sel));
+	struct methods_answered answered = { 0 };
+	struct tp_methods m;
+	size_t i, k;
+	int rc = 0;
+
+	methods_of(c, &m);
+	for (i = 0; i < m.n && rc == 0; i++) {
+		if (fallback && i > 0)
+			listeners_answered(c, ls, nl, &answered);
+		k = methods_pick(t, n, i, fallback, &answered, sel);
+		if (fallback && i > 0)
+			log_info("round", "round %u: %zu targets silent to %s; probing them with %s",
+			    round, k, m.name[i - 1], m.name[i]);
+		if (k > 0)
+			rc = send_targets(c, ls, nl, round, sel, k, i, err);
+	}
+	methods_answered_free(&answered);
+	free(sel);
+	return rc;
+}
+
 /* Measure once: listeners everywhere, the sender at the prober, import, close the round. */
 int
 round_run(struct campaign *c, long long scenario_id, const char *kind,
@@ -338,7 +392,8 @@ round_run(struct campaign *c, long long scenario_id, const char *kind,
 		if (listener_start(c, started, (uint32_t)out->round_id, &ls[started], err) < 0)
 			goto stop;
 	if (listeners_ready(c, ls, started, err) < 0 ||
-	    send_targets(c, ls, started, (uint32_t)out->round_id, targets, n, err) < 0)
+	    send_by_method(c, ls, started, (uint32_t)out->round_id, targets, n,
+	    strcmp(kind, "baseline") == 0, err) < 0)
 		goto stop;
 	out->sent = n;
 	rc = 0;
