@@ -346,8 +346,10 @@ state_round_sites(struct campaign *c, long long round_id, const struct round_tar
 		site_of[i] = 0;
 	}
 	qsort(slots, n, sizeof(*slots), cmp_slot);
-	if (tp_db_prepare(c->db, "SELECT target_id, site_id FROM responses WHERE round_id = ?",
-	    &st, err) < 0) {
+	/* A target's first flow, as its baseline site (state_targets_load): flow
+	 * f of a target takes the same path each round while routes hold. */
+	if (tp_db_prepare(c->db, "SELECT target_id, site_id, min(flow) FROM responses "
+	    "WHERE round_id = ? GROUP BY target_id", &st, err) < 0) {
 		free(slots);
 		return -1;
 	}
