@@ -9,7 +9,7 @@ EXTRA_DIST += bench/README.md bench/run-exclude
 noinst_PROGRAMS += bench/bench-analyze-gen
 bench_bench_analyze_gen_SOURCES = bench/bench_analyze_gen.c bench/bench_gen.c bench/bench_gen.h
 EXTRA_DIST += bench/run-analyze
-EXTRA_DIST += bench/run-probe
+EXTRA_DIST += bench/run-probe bench/run-tcp
 
 # bench/run-logs: a synthetic combined log for targets import --format combined.
 noinst_PROGRAMS += bench/bench-logs-gen

@@ -38,8 +38,15 @@ struct round_target {
 	int method;		/* index in probe_methods of the method it answered; 0 = the first */
 };
 
+struct lanes;
+
 struct campaign {
 	const struct tp_conf *conf;
+	/* The lane this copy measures on, and its probe rate (see lanes.h). */
+	const struct tp_lane_conf *lane;
+	size_t lane_index;
+	unsigned rate;
+	struct lanes *lanes;		/* shared by the lanes' copies; NULL before they run */
 	char *conf_path;		/* absolute, passed to the programs at the sites */
 	struct tp_db *db;
 	long long id;
@@ -87,7 +94,12 @@ int bgp_announce(struct campaign *c, const struct scenario *s, struct tp_err *er
 /* Re-announce every site in the ledger; -1 if any site could not be. */
 int bgp_restore_all(struct campaign *c);
 
-/* round.c: one measurement round. */
+/*
+ * round.c: one measurement round, the round interface: measure these
+ * targets on lane c->lane (its test ranges, its sources; targets of a
+ * family the lane has no source for are left out) at c->rate probes per
+ * second, and say what came back.
+ */
 struct round_outcome {
 	long long round_id;
 	size_t sent;
@@ -109,6 +121,8 @@ int state_campaign_finish(struct campaign *c, const char *status);
 int state_scenario_ensure(struct campaign *c, struct scenario *s, struct tp_err *err);
 int state_scenario_set(struct campaign *c, const struct scenario *s, const char *status,
     long long converge_ms);
+/* Record the lane the scenario runs on. */
+int state_scenario_lane(struct campaign *c, const struct scenario *s);
 long long state_round_new(struct campaign *c, long long scenario_id, const char *kind,
     struct tp_err *err);
 int state_round_finish(struct campaign *c, long long round_id, int complete);
@@ -153,6 +167,16 @@ struct converge_verdict converge_judge(const long long *now, const long long *pr
  */
 int converge_back(const long long *now, const long long *baseline, size_t m, double tolerance,
     size_t *back);
+
+/*
+ * lanes.c: run the scheduler's scenarios over the lanes, one per lane at a
+ * time, lanes at once, paced (see lanes.h for the hooks bgp.c and
+ * execute.c call).
+ */
+struct sched;
+int lanes_run(struct campaign *c, struct sched *sc, struct tp_err *err);
+/* Re-announce every lane's withdrawn sites; -1 if any could not be. */
+int lanes_restore_all(struct campaign *c);
 
 /* progress.c: the status line and log lines of a running campaign. */
 void progress_phase(struct campaign *c, const char *scenario, const char *phase);

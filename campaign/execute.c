@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "campaign.h"
+#include "lanes.h"
 #include "methods.h"
 #include "log.h"
 #include "xalloc.h"
@@ -24,7 +25,10 @@ scenario_has_site(const struct campaign *c, const struct scenario *s, long long 
 	return 0;
 }
 
-/* Withdraw, converge, measure, announce, wait for the catchment to return. */
+/*
+ * Withdraw, converge, measure, hold the withdrawal for min_change_interval
+ * (pacing), announce, wait for the catchment to return.
+ */
 int
 execute_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)
 {
@@ -51,6 +55,8 @@ execute_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)
 		    "left aborted and the campaign goes on (listener_failure = continue)", s->name,
 		    o.lost_site);
 	}
+	if (lanes_hold(c, err) < 0)
+		goto out;
 	progress_phase(c, s->name, "announcing");
 	if (bgp_announce(c, s, err) < 0)
 		goto out;

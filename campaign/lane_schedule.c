@@ -53,6 +53,22 @@ lane_schedule_next(const struct pacing_params *p, const struct lane_scenario *s,
 	return 1;
 }
 
+/* 1 when a dead-man switch armed by another lane would expire mid-scenario. */
+int
+lane_deadman_blocks(const struct lane_site_arm *arms, const size_t *sites, size_t n,
+    double now, double hold, double deadman)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const struct lane_site_arm *a = &arms[sites[k]];
+
+		if (a->withdrawn > 0 && a->armed_at + deadman <= now + hold)
+			return 1;
+	}
+	return 0;
+}
+
 /* Free what lane_estimate allocated. */
 void
 lane_estimate_free(struct lane_estimate *e)

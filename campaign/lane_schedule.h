@@ -50,6 +50,27 @@ int lane_schedule_next(const struct pacing_params *p, const struct lane_scenario
     const struct lane_state *lanes, size_t nlanes, double now, double hold,
     struct lane_decision *d);
 
+/*
+ * One site's dead-man switch as the lanes share it. BIRD has one per
+ * daemon: the first lane to withdraw at a site arms it (armed_at), later
+ * lanes cannot re-arm it (that would announce the first lane's prefix),
+ * and it is confirmed only once no lane is withdrawn there.
+ */
+struct lane_site_arm {
+	unsigned withdrawn;	/* lanes withdrawn at the site now */
+	double armed_at;	/* when the first of them armed the switch */
+};
+
+/*
+ * 1 when withdrawing the n sites now and holding them up to hold seconds
+ * would outlast a dead-man switch (deadman seconds) that another lane armed
+ * at one of them: BIRD would re-announce mid-scenario. Wait until those
+ * sites are announced on every lane (the switch is confirmed, then armed
+ * afresh).
+ */
+int lane_deadman_blocks(const struct lane_site_arm *arms, const size_t *sites, size_t n,
+    double now, double hold, double deadman);
+
 /* A campaign's estimated schedule. */
 struct lane_estimate {
 	double *start;		/* per scenario: withdrawal time (s from the start) */

@@ -8,10 +8,12 @@ libcampaign_a_SOURCES = \
 	campaign/converge.c \
 	campaign/execute.c \
 	campaign/explore.c \
+	campaign/lanes.c campaign/lanes.h \
 	campaign/metrics.c campaign/metrics.h \
 	campaign/methods.c campaign/methods.h \
 	campaign/metrics_file.c \
 	campaign/plan.c campaign/plan.h \
+	campaign/plan_show.c \
 	campaign/progress.c \
 	campaign/publish.c \
 	campaign/round.c \
@@ -27,7 +29,7 @@ tp_campaign_SOURCES = campaign/main.c
 # publish.c writes the HTML report of analyze/ (html_report.h): the one
 # place where tp-campaign stands on libanalyze.
 tp_campaign_CPPFLAGS = $(MODEL_CPPFLAGS)
-tp_campaign_LDADD = libcampaign.a libanalyze.a libmodel.a $(TP_LIBS) $(GVC_LIBS)
+tp_campaign_LDADD = libcampaign.a libpacing.a libanalyze.a libmodel.a $(TP_LIBS) $(GVC_LIBS) -lpthread
 
 TP_UNIT_LIBS += libcampaign.a
 tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_campaign_schedule.c \

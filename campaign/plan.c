@@ -197,23 +197,34 @@ scenarios_free(struct scenario *v, size_t n)
 }
 
 /*
- * Seconds: a baseline over every target, then per scenario the settle time,
- * two convergence samples, the scenario round over its catchment (plus the
- * control sample: control_per_site of every other site, at most
- * control_share of the targets) and the same again to see the catchment come back.
+ * Seconds one change takes to settle (settle, then two convergence
+ * samples) and one scenario's round takes (its catchment plus the control
+ * sample: control_per_site of every other site, at most control_share of
+ * the targets), at rate probes per second.
+ */
+void
+plan_step_seconds(const struct tp_conf *conf, unsigned rate, size_t ntargets, size_t catchment,
+    double *converge, double *round)
+{
+	double r = rate ? rate : 100000.0;
+	double round_overhead = conf->listen_grace + 1.0;
+	double sample = conf->sample_size / r + round_overhead;
+	double control = conf->control_share * (double)ntargets;
+	double per_site = (double)conf->control_per_site * (conf->nsites ? conf->nsites - 1 : 0);
+
+	*converge = conf->settle + 2 * (conf->sample_interval + sample);
+	*round = (catchment + (per_site < control ? per_site : control)) / r + round_overhead;
+}
+
+/*
+ * Seconds on one lane: a baseline over every target, then per scenario a
+ * change settling, its round, and the announcement settling.
  */
 double
 plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets, size_t catchment)
 {
-	double rate = conf->rate ? conf->rate : 100000.0;
-	double round_overhead = conf->listen_grace + 1.0;
-	double sample = conf->sample_size / rate + round_overhead;
-	double control = conf->control_share * (double)ntargets;
-	double per_site = (double)conf->control_per_site * (conf->nsites ? conf->nsites - 1 : 0);
-	double scenario_round = (catchment + (per_site < control ? per_site : control)) / rate +
-	    round_overhead;
-	double per_scenario = 2 * conf->settle + 4 * (conf->sample_interval + sample) +
-	    scenario_round;
+	double converge, round, r = conf->rate ? conf->rate : 100000.0;
 
-	return ntargets / rate + round_overhead + nscenarios * per_scenario;
+	plan_step_seconds(conf, conf->rate, ntargets, catchment, &converge, &round);
+	return ntargets / r + conf->listen_grace + 1.0 + nscenarios * (2 * converge + round);
 }

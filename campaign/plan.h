@@ -30,7 +30,10 @@ struct scenario scenario_make(const struct tp_conf *conf, const size_t *sites, s
 struct scenario *scenario_find(struct scenario *v, size_t n, const char *name);
 void scenario_clear(struct scenario *s);
 void scenarios_free(struct scenario *v, size_t n);
-/* Rough seconds a campaign of n scenarios over ntargets will take. */
+/* Seconds one change takes to settle, and one scenario round, at rate probes/s. */
+void plan_step_seconds(const struct tp_conf *conf, unsigned rate, size_t ntargets,
+    size_t catchment, double *converge, double *round);
+/* Rough seconds a campaign of n scenarios over ntargets will take on one lane. */
 double plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets,
     size_t catchment);
 

@@ -15,8 +15,10 @@ progress_phase(struct campaign *c, const char *scenario, const char *phase)
 	double per = c->scenario_index > 0 ? elapsed / c->scenario_index : 0;
 	double eta = per * (c->scenario_total - c->scenario_index);
 
-	log_info("campaign", "[%zu/%zu] %s: %s", c->scenario_index + 1 > c->scenario_total ?
-	    c->scenario_total : c->scenario_index + 1, c->scenario_total, scenario, phase);
+	log_info("campaign", "[%zu/%zu] %s%s%s: %s", c->scenario_index + 1 > c->scenario_total ?
+	    c->scenario_total : c->scenario_index + 1, c->scenario_total,
+	    c->conf->nlanes > 1 && c->lane != NULL ? c->lane->name : "",
+	    c->conf->nlanes > 1 && c->lane != NULL ? " " : "", scenario, phase);
 	if (!isatty(STDERR_FILENO) || log_get_level() < TP_LOG_WARN || log_get_level() >= TP_LOG_INFO)
 		return;
 	fprintf(stderr, "\r\033[K[%zu/%zu] %s: %s (%dm%02ds elapsed", c->scenario_index + 1 >

@@ -59,26 +59,46 @@ sink_read(struct sink *s, int fd)
 	s->buf[s->len] = '\0';
 }
 
-/* Start tp-probe listen at site i. */
+/* Start tp-probe listen at site i, capturing replies to c's lane's test ranges only. */
 static int
 listener_start(struct campaign *c, size_t i, uint32_t round, struct listener *l,
     struct tp_err *err)
 {
 	const struct tp_site_conf *site = &c->conf->sites[i];
+	const struct tp_lane_conf *lane = c->lane;
 	struct tp_methods m;
-	char rbuf[16];
-	const char *args[12 + 2 * TP_METHODS_MAX] = { "listen", "-c", c->conf_path, "-q", "-r",
-		rbuf, "-s", site->name, "-i", site->interface ? site->interface : "any",
-		"--stop-on-eof" };
+	size_t k, n = 0, nranges = lane != NULL ? lane->ntest_ranges : 0;
+	char rbuf[16], (*ranges)[TP_PREFIX_STRLEN] = xcalloc(nranges + 1, TP_PREFIX_STRLEN);
+	const char **args = xcalloc(16 + 2 * nranges + 2 * TP_METHODS_MAX, sizeof(char *));
+	int rc = 0;
 
 	snprintf(rbuf, sizeof(rbuf), "%u", round);
+	args[n++] = "listen";
+	args[n++] = "-c";
+	args[n++] = c->conf_path;
+	args[n++] = "-q";
+	args[n++] = "-r";
+	args[n++] = rbuf;
+	args[n++] = "-s";
+	args[n++] = site->name;
+	args[n++] = "-i";
+	args[n++] = site->interface ? site->interface : "any";
+	for (k = 0; k < nranges; k++) {
+		args[n++] = "-t";
+		args[n++] = tp_prefix_format(&lane->test_ranges[k], ranges[k], TP_PREFIX_STRLEN);
+	}
 	methods_of(c, &m);
-	methods_listen_args(c, &m, args + 11);
+	n += methods_listen_args(c, &m, args + n);
+	args[n++] = "--stop-on-eof";
+	args[n] = NULL;
 	memset(l, 0, sizeof(*l));
 	if (site_spawn(c->conf, site, PROBE, args, 1, 1, &l->proc, err) < 0)
-		return tp_err_prefix(err, "site %s: listener", site->name);
-	fcntl(fileno(l->proc.out), F_SETFL, O_NONBLOCK);
-	return 0;
+		rc = tp_err_prefix(err, "site %s: listener", site->name);
+	else
+		fcntl(fileno(l->proc.out), F_SETFL, O_NONBLOCK);
+	free(args);
+	free(ranges);
+	return rc;
 }
 
 /*
@@ -158,14 +178,22 @@ listeners_ready(struct campaign *c, struct listener *ls, size_t nl, struct tp_er
 	}
 }
 
-/* The targets as "ADDR\n" lines, the sender's input. */
+/*
+ * The targets as "ADDR\n" lines, the sender's input: those of the families
+ * c's lane has a source for (*sent counts them).
+ */
 static char *
-targets_text(const struct round_target *t, size_t n, size_t *len)
+targets_text(const struct campaign *c, const struct round_target *t, size_t n, size_t *len,
+    size_t *sent)
 {
 	char *buf = xmalloc(n * (TP_ADDR_STRLEN + 1) + 1);
 	size_t i, off = 0;
 
+	*sent = 0;
 	for (i = 0; i < n; i++) {
+		if (c->lane != NULL && !tp_lane_has_family(c->lane, t[i].addr.family))
+			continue;
+		(*sent)++;
 		tp_addr_format(&t[i].addr, buf + off, TP_ADDR_STRLEN);
 		off += strlen(buf + off);
 		buf[off++] = '\n';
@@ -175,27 +203,49 @@ targets_text(const struct round_target *t, size_t n, size_t *len)
 	return buf;
 }
 
-/* Run the sender at the prober site with method index method while draining the listeners. */
+/*
+ * Run the sender at the prober site with method index method while
+ * draining the listeners: from c's lane's sources, at c->rate.
+ */
 static int
 send_targets(struct campaign *c, struct listener *ls, size_t nl, uint32_t round,
-    const struct round_target *t, size_t n, size_t method, struct tp_err *err)
+    const struct round_target *t, size_t n, size_t method, size_t *sent, struct tp_err *err)
 {
 	const struct tp_site_conf *prober = tp_conf_site(c->conf, c->conf->prober);
+	const struct tp_lane_conf *lane = c->lane;
 	struct site_proc sender;
 	struct sink out = { 0 };
 	struct tp_methods m;
-	char rbuf[16], flows[16], *feed;
-	const char *args[12] = { "send", "-c", c->conf_path, "-q", "-r", rbuf };
-	size_t feed_len, fed = 0, k;
+	char rbuf[16], ratebuf[16], src4[TP_ADDR_STRLEN], src6[TP_ADDR_STRLEN], flows[16], *feed;
+	const char *args[24];
+	size_t feed_len, fed = 0, k = 0;
 	int status;
 
 	snprintf(rbuf, sizeof(rbuf), "%u", round);
+	snprintf(ratebuf, sizeof(ratebuf), "%u", c->rate ? c->rate : c->conf->rate);
+	args[k++] = "send";
+	args[k++] = "-c";
+	args[k++] = c->conf_path;
+	args[k++] = "-q";
+	args[k++] = "-r";
+	args[k++] = rbuf;
+	args[k++] = "-R";
+	args[k++] = ratebuf;
+	if (lane != NULL && lane->source4.family != 0) {
+		args[k++] = "--source4";
+		args[k++] = tp_addr_format(&lane->source4, src4, sizeof(src4));
+	}
+	if (lane != NULL && lane->source6.family != 0) {
+		args[k++] = "--source6";
+		args[k++] = tp_addr_format(&lane->source6, src6, sizeof(src6));
+	}
 	methods_of(c, &m);
-	k = 6 + methods_send_args(c, &m, method, flows, sizeof(flows), args + 6);
-	args[k] = "-";
+	k += methods_send_args(c, &m, method, flows, sizeof(flows), args + k);
+	args[k++] = "-";
+	args[k] = NULL;
 	if (site_spawn(c->conf, prober, PROBE, args, 1, 1, &sender, err) < 0)
 		return tp_err_prefix(err, "prober %s", prober->name);
-	feed = targets_text(t, n, &feed_len);
+	feed = targets_text(c, t, n, &feed_len, sent);
 	fcntl(fileno(sender.in), F_SETFL, O_NONBLOCK);
 	fcntl(fileno(sender.out), F_SETFL, O_NONBLOCK);
 	while (!out.eof && !campaign_stop) {
@@ -347,15 +397,16 @@ listeners_answered(struct campaign *c, struct listener *ls, size_t nl,
 /*
  * Send each method its targets (methods.h); in a fallback round (the
  * baseline) the targets still silent after one method get the next.
+ * *sent counts the probes' targets of every method.
  */
 static int
 send_by_method(struct campaign *c, struct listener *ls, size_t nl, uint32_t round,
-    const struct round_target *t, size_t n, int fallback, struct tp_err *err)
+    const struct round_target *t, size_t n, int fallback, size_t *sent, struct tp_err *err)
 {
 	struct round_target *sel = xcalloc(n ? n : 1, sizeof(*sel));
 	struct methods_answered answered = { 0 };
 	struct tp_methods m;
-	size_t i, k;
+	size_t i, k, one;
 	int rc = 0;
 
 	methods_of(c, &m);
@@ -366,8 +417,8 @@ send_by_method(struct campaign *c, struct listener *ls, size_t nl, uint32_t roun
 		if (fallback && i > 0)
 			log_info("round", "round %u: %zu targets silent to %s; probing them with %s",
 			    round, k, m.name[i - 1], m.name[i]);
-		if (k > 0)
-			rc = send_targets(c, ls, nl, round, sel, k, i, err);
+		if (k > 0 && (rc = send_targets(c, ls, nl, round, sel, k, i, &one, err)) == 0)
+			*sent += one;
 	}
 	methods_answered_free(&answered);
 	free(sel);
@@ -393,9 +444,8 @@ round_run(struct campaign *c, long long scenario_id, const char *kind,
 			goto stop;
 	if (listeners_ready(c, ls, started, err) < 0 ||
 	    send_by_method(c, ls, started, (uint32_t)out->round_id, targets, n,
-	    strcmp(kind, "baseline") == 0, err) < 0)
+	    strcmp(kind, "baseline") == 0, &out->sent, err) < 0)
 		goto stop;
-	out->sent = n;
 	rc = 0;
 stop:
 	listeners_finish(c, ls, started);
@@ -409,8 +459,9 @@ stop:
 	if (out->foreign > 0)
 		log_warn("round", "round %lld: %zu records named another site or round than "
 		    "their listener's and were not stored", out->round_id, out->foreign);
-	log_info("round", "round %lld (%s): %zu probed, %zu replies%s", out->round_id, kind, n,
-	    out->replies, out->complete ? "" : ", incomplete");
+	log_info("round", "round %lld (%s, lane %s): %zu probed, %zu replies%s", out->round_id,
+	    kind, c->lane != NULL ? c->lane->name : "-", out->sent, out->replies,
+	    out->complete ? "" : ", incomplete");
 out:
 	for (i = 0; i < c->conf->nsites; i++)
 		free(ls[i].out.buf);

@@ -1,9 +1,8 @@
 /*
- * run.c: the driver of a whole campaign. It asks the scheduler
- * (schedule.c) what comes next, answers its questions from the database
- * (state.c) and the model (explore.c), hands each scenario to the executor
- * (execute.c), and holds the safety net that re-announces everything on
- * any way out. The decisions are the scheduler's.
+ * run.c: a whole campaign: preflight, the baseline, then the lane driver
+ * (lanes.c) runs the scheduler's scenarios over the lanes, and the safety
+ * net re-announces everything, on every lane, on any way out. The
+ * decisions are the scheduler's (schedule.c, lane_schedule.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +16,7 @@
 #include "clock.h"
 #include "campaign.h"
 #include "keyfile.h"
+#include "lanes.h"
 #include "log.h"
 #include "output.h"
 #include "run.h"
@@ -96,92 +96,6 @@ campaign_lock(const char *db_path, int *fd, struct tp_err *err)
 	return 0;
 }
 
-/* Run a scenario the scheduler handed out, unless a resumed campaign finished it. */
-static int
-start_scenario(struct campaign *c, struct scenario *s, struct tp_err *err)
-{
-	if (state_scenario_ensure(c, s, err) < 0)
-		return -1;
-	if (strcmp(s->status, "pending") != 0)
-		return 0;
-	return execute_scenario(c, s, err);
-}
-
-/* Answer the scheduler's question about the sets an earlier run explored. */
-static int
-answer_resumed(struct campaign *c, struct sched *sc, struct tp_err *err)
-{
-	char **names;
-	size_t n, i, gone;
-
-	if (state_scenario_names(c, &names, &n, err) < 0)
-		return -1;
-	if ((gone = sched_resumed(sc, names, n)) > 0)
-		log_warn("campaign", "explore: %zu scenarios of this campaign name a site no "
-		    "longer in the configuration; left alone", gone);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return 0;
-}
-
-/* Answer the scheduler's question about explore's next set. */
-static int
-answer_explore(struct campaign *c, struct sched *sc, struct tp_err *err)
-{
-	struct explore_choice choice;
-
-	if (explore_choose(c, sc->v, sc->n, &choice, err) < 0)
-		return -1;
-	sched_explored(sc, choice.set != NULL ? choice.sites : NULL, c->conf->explore_size);
-	explore_choice_free(&choice);
-	return 0;
-}
-
-/* Ask the scheduler for steps and carry them out until it is done. */
-static int
-run_schedule(struct campaign *c, struct sched *sc, struct tp_err *err)
-{
-	for (;;) {
-		struct sched_step st;
-		int rc = 0;
-
-		if (campaign_stop)
-			return tp_err_set(err, "stopped by a signal");
-		st = sched_next(sc);
-		c->scenario_index = sc->index - (st.what == SCHED_START);
-		c->scenario_total = sc->total;
-		if (st.note != NULL) {
-			if (st.warn)
-				log_warn("campaign", "%s", st.note);
-			else
-				log_info("campaign", "%s", st.note);
-		}
-		switch (st.what) {
-		case SCHED_START:
-			rc = start_scenario(c, &sc->v[st.scenario], err);
-			c->scenario_index = sc->index;
-			break;
-		case SCHED_SKIP:
-			break;
-		case SCHED_ASK_TOP:
-			sched_top_destination(sc, state_top_destination(c, &sc->v[st.scenario],
-			    st.site));
-			break;
-		case SCHED_ASK_RESUMED:
-			rc = answer_resumed(c, sc, err);
-			break;
-		case SCHED_ASK_EXPLORE:
-			rc = answer_explore(c, sc, err);
-			break;
-		case SCHED_DONE:
-			return 0;
-		}
-		if (rc < 0)
-			return -1;
-	}
-}
-
 /* Everything that must hold before anything is touched. */
 static int
 preflight(struct campaign *c, struct tp_err *err)
@@ -202,29 +116,14 @@ preflight(struct campaign *c, struct tp_err *err)
 		return tp_err_prefix(err, "preflight");
 	if (round_listeners_check(c, err) < 0)
 		return tp_err_prefix(err, "preflight");
+	if (c->conf->deadman <= lanes_hold_estimate(c))
+		return tp_err_set(err, "preflight: deadman %u s is not longer than a scenario may "
+		    "hold its withdrawal (%.0f s: settle + converge_timeout + listen_grace + a "
+		    "round of %zu targets at %u probes/s per lane, at least min_change_interval); "
+		    "BIRD would re-announce mid-scenario: raise deadman", c->conf->deadman,
+		    lanes_hold_estimate(c), c->ntargets, c->conf->rate /
+		    (unsigned)c->conf->nlanes);
 	return 0;
-}
-
-/* Print what a run would do and how long it would take. */
-static void
-print_plan(struct campaign *c, struct scenario *v, size_t n)
-{
-	size_t i;
-
-	printf("campaign plan: %zu targets, %zu sites, prober %s\n", c->ntargets,
-	    c->conf->nsites, c->conf->prober);
-	printf("  baseline over every target\n");
-	for (i = 0; i < n; i++)
-		printf("  scenario %zu: withdraw %s\n", i + 1, v[i].name);
-	if (c->conf->chains > 0)
-		printf("  then chains of depth %u: up to %zu more scenarios, chosen from the "
-		    "measured results\n", c->conf->chains, c->conf->nsites * c->conf->chains);
-	if (c->conf->explore > 0)
-		printf("  then up to %u sets of %u sites, each the one predicted with the lowest "
-		    "confidence\n", c->conf->explore, c->conf->explore_size);
-	printf("estimated time: %.0f s\n", plan_estimate(c->conf,
-	    n + c->conf->nsites * c->conf->chains + c->conf->explore, c->ntargets,
-	    c->conf->nsites ? c->ntargets / c->conf->nsites : 0));
 }
 
 /* Run (or resume, when resume_id > 0) a campaign; returns an exit status. */
@@ -245,9 +144,12 @@ campaign_run(struct campaign *c, long long resume_id)
 		return EX_CONFIG_STATUS;
 	}
 	if (c->dry_run) {
-		print_plan(c, v, n);
+		int rc = campaign_print_plan(c, v, n, &err);
+
+		if (rc < 0)
+			log_error("campaign", "%s", err.msg);
 		scenarios_free(v, n);
-		return 0;
+		return rc < 0 ? CAMPAIGN_EXIT_FAILED : 0;
 	}
 	stop_signals_install();
 	if (preflight(c, &err) < 0) {
@@ -264,10 +166,13 @@ campaign_run(struct campaign *c, long long resume_id)
 	log_info("campaign", "campaign %lld: %zu scenarios planned", c->id, n);
 	sched_init(&sc, c->conf, v, n);
 	c->scenario_total = sc.total;
-	if (execute_baseline(c, &err) < 0 || run_schedule(c, &sc, &err) < 0)
+	/* the baseline alone, on the first lane at the whole rate */
+	c->lane = &c->conf->lanes[0];
+	c->rate = c->conf->rate;
+	if (execute_baseline(c, &err) < 0 || lanes_run(c, &sc, &err) < 0)
 		goto fail;
 	progress_done(c);
-	if (bgp_restore_all(c) < 0) {
+	if (lanes_restore_all(c) < 0) {
 		state_campaign_finish(c, "failed");
 		status = CAMPAIGN_EXIT_RESTORE;
 	} else if (c->incomplete > 0) {
@@ -284,6 +189,7 @@ campaign_run(struct campaign *c, long long resume_id)
 	if (publish_report(c) < 0 && status == 0)
 		status = CAMPAIGN_EXIT_FAILED;
 	sched_free(&sc);
+	lanes_free(c);
 	return status;
 fail:
 	progress_done(c);
@@ -292,13 +198,14 @@ fail:
 		log_error("campaign", "campaign %lld: %s", c->id, err.msg);
 	else
 		log_error("campaign", "campaign %lld: stopped by a signal", c->id);
-	log_error("campaign", "re-announcing everything this campaign withdrew");
-	if (bgp_restore_all(c) < 0)
+	log_error("campaign", "re-announcing everything this campaign withdrew, on every lane");
+	if (lanes_restore_all(c) < 0)
 		status = CAMPAIGN_EXIT_RESTORE;
 	state_campaign_finish(c, campaign_stop ? "aborted" : "failed");
 	publish_report(c);
 	log_error("campaign", "campaign %lld stopped; finish it with tp-campaign resume %lld",
 	    c->id, c->id);
 	sched_free(&sc);
+	lanes_free(c);
 	return status;
 }

@@ -83,6 +83,26 @@ measured(const struct scenario *sc)
 	return strcmp(sc->status, "done") == 0 || strcmp(sc->status, "unconverged") == 0;
 }
 
+/* 1 when scenario i was handed out and has no result yet (another lane runs it). */
+static int
+in_flight(const struct sched *s, size_t i)
+{
+	return i < s->next && (strcmp(s->v[i].status, "pending") == 0 ||
+	    strcmp(s->v[i].status, "running") == 0);
+}
+
+/* The first scenario handed out that has no result yet, or s->n. */
+static size_t
+first_in_flight(const struct sched *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->next; i++)
+		if (in_flight(s, i))
+			return i;
+	return s->n;
+}
+
 /*
  * The chains' next question, or SCHED_DONE when every site's chain has
  * ended. chain_depth 0 starts the chain of chain_site from the site alone.
@@ -107,6 +127,11 @@ chain_step(struct sched *s)
 		}
 		/* No chain grows from a scenario without a result. */
 		base = scenario_find(s->v, s->n, s->chain_base);
+		if (base != NULL && in_flight(s, (size_t)(base - s->v))) {
+			st.what = SCHED_WAIT;
+			st.scenario = (size_t)(base - s->v);
+			return st;
+		}
 		if (base == NULL || !measured(base)) {
 			chain_end(s);
 			continue;
@@ -254,6 +279,10 @@ sched_next(struct sched *s)
 	case PHASE_EXPLORE:
 		if (s->explored >= s->conf->explore) {
 			s->phase = PHASE_DONE;
+			return st;
+		}
+		if ((st.scenario = first_in_flight(s)) < s->n) {
+			st.what = SCHED_WAIT;	/* explore reads every result */
 			return st;
 		}
 		st.what = SCHED_ASK_EXPLORE;

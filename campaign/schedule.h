@@ -29,6 +29,9 @@ enum sched_what {
 	SCHED_ASK_TOP,		/* call sched_top_destination: site's traffic in scenario */
 	SCHED_ASK_RESUMED,	/* call sched_resumed with the sets an earlier run explored */
 	SCHED_ASK_EXPLORE,	/* call sched_explored with explore's next choice */
+	SCHED_WAIT,		/* the next decision needs a result still being measured
+				 * (scenario `scenario`'s, or every one handed out): ask
+				 * again once it is in (several lanes run at once) */
 	SCHED_DONE,
 };
 

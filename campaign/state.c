@@ -167,6 +167,20 @@ state_scenario_ensure(struct campaign *c, struct scenario *s, struct tp_err *err
 	return 0;
 }
 
+/* Record the lane the scenario runs on. */
+int
+state_scenario_lane(struct campaign *c, const struct scenario *s)
+{
+	struct tp_err err;
+
+	if (exec_bound(c, "UPDATE scenarios SET lane = ? WHERE id = ?", c->lane->name, s->id, 0,
+	    &err) < 0) {
+		log_error("db", "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* Record a scenario's status (and its convergence time when >= 0). */
 int
 state_scenario_set(struct campaign *c, const struct scenario *s, const char *status,

@@ -68,12 +68,15 @@ const struct tp_migration tp_migrations[] = {
 	  "  campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id),"
 	  "  pruned_us INTEGER NOT NULL,"
 	  "  matrix TEXT NOT NULL);" },
+	/* Lanes: the [lane NAME] a scenario ran on (NULL before lanes). */
+	{ 3,
+	  "ALTER TABLE scenarios ADD COLUMN lane TEXT;" },
 	/* Probe methods and flows (issue 15): each reply says how it was probed
 	 * (icmp, tcp:PORT) and which flow variant of the target it answered, so
 	 * one target may answer a round once per flow, at different sites; the
 	 * key gains the flow, which SQLite can only do by rebuilding the table.
 	 * targets.method is the method that got the target's answer. */
-	{ 3,
+	{ 4,
 	  "CREATE TABLE responses_flows ("
 	  "  round_id INTEGER NOT NULL REFERENCES rounds(id),"
 	  "  target_id INTEGER NOT NULL REFERENCES targets(id),"

@@ -229,6 +229,8 @@ listen_multi_run(const struct listen_opts *o, FILE *out, struct listen_stats *st
 	if (h.p == NULL)
 		return -1;
 	round_book_init(&h.book, &key, o->ranges, o->nranges);
+	h.book.methods = o->methods;
+	h.book.nmethods = o->nmethods;
 	listen_signals();
 	tp_records_write_header(out);
 	fflush(out);

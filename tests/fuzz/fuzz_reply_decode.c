@@ -5,6 +5,7 @@
  * judged (cookie check, duplicate set) exactly as a listener does.
  * Build and run: make fuzz-reply-decode [FUZZ_SECONDS=300]
  */
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct tp_key key;
 	static struct tp_prefix ranges[2];
+	static struct probe_method methods[2];
 	static int ready;
 	struct reply_tally tally;
 	struct tally_reply out;
@@ -41,6 +43,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tp_key_from_bytes(&key, raw);
 		tp_prefix_parse("192.0.2.0/24", &ranges[0], NULL);
 		tp_prefix_parse("2001:db8:ffff::/48", &ranges[1], NULL);
+		probe_method_parse("icmp", &methods[0], NULL);
+		probe_method_parse("tcp:80", &methods[1], NULL);
 		ready = 1;
 	}
 	if (size < 1)
@@ -50,12 +54,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	frame = malloc(size - 1 ? size - 1 : 1);
 	memcpy(frame, data + 1, size - 1);
 	if (reply_decode(dlt, frame, size - 1, &r) == 0) {
-		if (r.payload < frame || r.payload + r.payload_len > frame + size - 1)
+		/* A RST has no payload; an echo reply's lies inside the frame. */
+		if (r.payload != NULL &&
+		    (r.payload < frame || r.payload + r.payload_len > frame + size - 1))
+			abort();
+		if (r.payload == NULL && r.proto != IPPROTO_TCP)
 			abort();
 		if (r.src.family != r.dst.family)
 			abort();
 	}
 	reply_tally_init(&tally, &key, 7, ranges, 2);
+	reply_tally_set_methods(&tally, methods, 2);
 	/* Twice: the second time an accepted reply must be a duplicate. */
 	if (reply_tally_frame(&tally, dlt, frame, size - 1, 1000, &out) == TALLY_ACCEPTED &&
 	    reply_tally_frame(&tally, dlt, frame, size - 1, 1000, &out) != TALLY_DUPLICATE)

@@ -32,6 +32,9 @@ FUZZ_BIRD_REPLY_SRC = $(top_srcdir)/tests/fuzz/fuzz_bird_reply.c \
 FUZZ_REPLY_DECODE_SRC = $(top_srcdir)/tests/fuzz/fuzz_reply_decode.c \
 	$(top_srcdir)/probe/reply_decode.c $(top_srcdir)/probe/reply_tally.c \
 	$(top_srcdir)/probe/addr_set.c $(top_srcdir)/lib/cookie.c \
+	$(top_srcdir)/probe/probe_method.c $(top_srcdir)/probe/icmp_method.c \
+	$(top_srcdir)/probe/tcp_method.c $(top_srcdir)/probe/icmp_packet.c \
+	$(top_srcdir)/probe/tcp_packet.c $(top_srcdir)/probe/probe_packet.c \
 	$(top_srcdir)/lib/keyfile.c $(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 # tp.conf's reader and what it stands on.
 FUZZ_CONF = $(top_srcdir)/lib/config.c $(top_srcdir)/lib/config_read.c \
@@ -52,7 +55,7 @@ fuzz_bird_reply: $(FUZZ_BIRD_REPLY_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/bgpctl -o $@ $(FUZZ_BIRD_REPLY_SRC)
 fuzz_reply_decode: $(FUZZ_REPLY_DECODE_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/probe -o $@ $(FUZZ_REPLY_DECODE_SRC) \
-	    $(SODIUM_LIBS)
+	    $(SODIUM_LIBS) $(LIBNET_LIBS)
 fuzz_targets: $(FUZZ_TARGETS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_TARGETS_SRC) $(INIH_LIBS) -lm
 fuzz_config: $(FUZZ_CONFIG_SRC) config.h

@@ -135,7 +135,7 @@ if ! out=$(tb up tiny 2>&1); then
 	exit 1
 fi
 tb conf | awk -v d=$DEADMAN '
-	/^\[campaign\]/ { print; printf("deadman = %d\nsettle = 1\nconverge_timeout = 5\nmin_announcing = 1\n", d); next }
+	/^\[campaign\]/ { print; printf("deadman = %d\nmin_change_interval = 2\nsettle = 1\nconverge_timeout = 5\nmin_announcing = 1\n", d); next }
 	/^\[site/ { print; print "protocols = tp_lane1_4 tp_lane1_6 tp_lane2_4 tp_lane2_6"; next }
 	{ print }' >"$WORK/tb.conf"
 

@@ -85,7 +85,7 @@ expect() {
 [[ -x $BGPCTL ]] || { echo "FAIL setup: $BGPCTL not built (set TP_BUILD_DIR)"; exit 1; }
 tb up tiny >/dev/null
 # The testbed's tp.conf, with a short dead-man switch for the tests.
-tb conf | sed "/^\[campaign\]/a min_announcing = 2\ndeadman = $DEADMAN\nsettle = 1\nconverge_timeout = 5" \
+tb conf | sed "/^\[campaign\]/a min_announcing = 2\ndeadman = $DEADMAN\nmin_change_interval = 2\nsettle = 1\nconverge_timeout = 5" \
     >"$WORK/tp.conf"
 
 # status: all three announce, only test ranges.

@@ -217,6 +217,11 @@ static const struct listen_case listen_cases[] = {
 	{ { "listen", "-r", "3", "-s", "akl", "--duration", "-1", NULL }, 0, "seconds" },
 	{ { "listen", "-r", "3", "-s", "akl", "--bogus", NULL }, 0, "unknown option" },
 	{ { "listen", "-r", "3", "-s", "akl", "extra", NULL }, 0, "unexpected" },
+	{ { "listen", "-r", "3", "-s", "akl", "--method", "icmp", "--method", "tcp:80", NULL }, 1,
+		NULL },
+	{ { "listen", "-r", "3", "-s", "akl", "--method", "tcp:80", "--method", "tcp:80", NULL }, 0,
+		"given twice" },
+	{ { "listen", "-r", "3", "-s", "akl", "--method", "tcp:0", NULL }, 0, "--method" },
 };
 
 Test(probe_pcap, listen_command_lines)
