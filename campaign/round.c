@@ -406,7 +406,7 @@ send_by_method(struct campaign *c, struct listener *ls, size_t nl, uint32_t roun
 	struct round_target *sel = xcalloc(n ? n : 1, sizeof(*sel));
 	struct methods_answered answered = { 0 };
 	struct tp_methods m;
-	size_t i, k, one;
+	size_t i, k, one = 0;
 	int rc = 0;
 
 	methods_of(c, &m);
