@@ -15,6 +15,7 @@ libanalyze_a_SOURCES = \
 	analyze/html_text.c analyze/html_text.h \
 	analyze/html_tree.c \
 	analyze/import_cmd.c \
+	analyze/independence.c analyze/independence.h \
 	analyze/log_formats.c analyze/log_formats.h \
 	analyze/log_import.c \
 	analyze/log_tally.c analyze/log_tally.h \
@@ -26,6 +27,7 @@ libanalyze_a_SOURCES = \
 	analyze/prune_cmd.c \
 	analyze/report.c analyze/report.h \
 	analyze/responsiveness.c analyze/responsiveness.h \
+	analyze/report_predicted.c \
 	analyze/share_text.h \
 	analyze/target_select.c analyze/target_select.h \
 	analyze/targets_cmd.c analyze/targets_import.h
@@ -39,11 +41,13 @@ TP_UNIT_LIBS += libanalyze.a $(GVC_LIBS)
 tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_analyze_matrix.c \
 	tests/unit/test_split.c \
+	tests/unit/test_analyze_independence.c \
 	tests/unit/test_analyze_html.c \
 	tests/unit/test_analyze_targets.c \
 	tests/unit/test_analyze_cli.c \
 	tests/unit/test_log_formats.c \
 	tests/unit/test_log_import.c \
 	tests/unit/test_prune.c \
-	tests/unit/test_predict.c
+	tests/unit/test_predict.c \
+	tests/unit/test_validate.c
 EXTRA_DIST += tests/fixtures/analyze

@@ -6,6 +6,7 @@
 
 #include "analyze.h"
 #include "campaign_pick.h"
+#include "independence.h"
 #include "load_model.h"
 #include "report.h"
 #include "responsiveness.h"
@@ -24,8 +25,8 @@ single_site_row(const struct failover_matrix *m, size_t i)
 }
 
 /* "AKL 99.8%, SYD 0.2%": the row's REPORT_TOP heaviest destinations. */
-static void
-top_destinations(const struct failover_matrix *m, const struct mx_row *r, char *buf,
+void
+report_top_destinations(const struct failover_matrix *m, const struct mx_row *r, char *buf,
     size_t len)
 {
 	int *used = xcalloc(m->nsites ? m->nsites : 1, sizeof(int));
@@ -76,7 +77,7 @@ catchment_table(const struct failover_matrix *m, const struct tp_conf *conf)
 		if (cap > 0)
 			tp_table_real(t, 4, cap, 1);
 		if (r != NULL) {
-			top_destinations(m, r, top, sizeof(top));
+			report_top_destinations(m, r, top, sizeof(top));
 			tp_table_str(t, 5, top);
 			if (r->responsive_weight > 0)
 				tp_table_share(t, 6, (r->responsive_weight - r->answered_weight) /
@@ -205,6 +206,8 @@ report_build(const struct failover_matrix *now, const struct failover_matrix *th
 	r->capacity = capacity_table(now, conf);
 	r->changes = then != NULL ? changes_table(now, then, threshold) : NULL;
 	r->responsiveness = NULL;
+	r->predictions = NULL;
+	r->independence = NULL;
 }
 
 /* Free the tables. */
@@ -215,6 +218,8 @@ report_free(struct report *r)
 	tp_table_free(r->capacity);
 	tp_table_free(r->changes);
 	tp_table_free(r->responsiveness);
+	tp_table_free(r->predictions);
+	tp_table_free(r->independence);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -235,6 +240,10 @@ report_json(const struct report *r, const struct failover_matrix *now,
 		json_object_set_new(o, "changes", tp_table_json(r->changes));
 	if (r->responsiveness != NULL)
 		json_object_set_new(o, "responsiveness", tp_table_json(r->responsiveness));
+	if (r->predictions != NULL)
+		json_object_set_new(o, "predictions", tp_table_json(r->predictions));
+	if (r->independence != NULL)
+		json_object_set_new(o, "independence", tp_table_json(r->independence));
 	return o;
 }
 
@@ -255,6 +264,24 @@ print_section(FILE *f, enum tp_format fmt, const char *title, const struct tp_ta
 		tp_table_print(t, f, fmt);
 }
 
+/*
+ * The lanes' independence table of campaign into r when it ran two lanes or
+ * more; a pruned campaign (no replies left) shows every lane unchecked.
+ */
+static int
+add_independence(struct analyze_ctx *ctx, long long campaign, struct report *r,
+    struct tp_err *err)
+{
+	struct independence ind;
+
+	if (independence_check(ctx->db, campaign, ctx->threshold, &ind, err) < 0)
+		return -1;
+	if (ind.n > 1)
+		r->independence = independence_table(&ind);
+	independence_free(&ind);
+	return 0;
+}
+
 /* tp-analyze report [--campaign ID] [--compare ID] [--threshold POINTS] */
 int
 cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
@@ -263,7 +290,8 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 	long long campaign, earlier;
 	size_t methods = 0;
 	struct report r;
-	char title[128];
+	size_t validations;
+	char title[160];
 	json_t *j;
 	int rc = -1;
 
@@ -276,6 +304,14 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 	if (ctx->compare != 0 && matrix_build(ctx->db, earlier, NULL, &then, err) < 0)
 		goto done;
 	report_build(&now, ctx->compare ? &then : NULL, ctx->conf, ctx->threshold, &r);
+	if ((r.predictions = report_predictions(ctx->db, &now, &validations, err)) == NULL) {
+		report_free(&r);
+		goto done_then;
+	}
+	if (add_independence(ctx, campaign, &r, err) < 0) {
+		report_free(&r);
+		goto done_then;
+	}
 	if (now.baseline_round != 0 && (r.responsiveness = responsiveness_table(ctx->db,
 	    now.baseline_round, 1, &methods, err)) == NULL) {
 		report_free(&r);
@@ -302,6 +338,15 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 			snprintf(title, sizeof(title), "Shares that moved more than %g points "
 			    "since campaign %lld", ctx->threshold, then.campaign);
 			print_section(ctx->out, ctx->fmt, title, r.changes, 0);
+		}
+		snprintf(title, sizeof(title), "Predicted: each site with its heaviest failover "
+		    "site, not measured (%s)", validations > 0 ? "confidence calibrated by "
+		    "validations" : "no validations: confidence not calibrated");
+		print_section(ctx->out, ctx->fmt, title, r.predictions, 0);
+		if (r.independence != NULL) {
+			snprintf(title, sizeof(title), "Lane independence (control replies during "
+			    "other lanes' scenarios; dependent above %g%% moved)", ctx->threshold);
+			print_section(ctx->out, ctx->fmt, title, r.independence, 0);
 		}
 	}
 	report_free(&r);

@@ -28,3 +28,11 @@ EXTRA_DIST += bench/run-scale
 
 # bench/run-html: the HTML report of a synthetic 100-site campaign (bench-analyze-gen).
 EXTRA_DIST += bench/run-html
+
+# bench/run-prediction: calibrated confidence on hiding, held-out accuracy on regional (testbed, root).
+EXTRA_DIST += bench/run-prediction
+# bench/run-campaign: 1 lane against 4 on the slow regional testbed.
+noinst_PROGRAMS += bench/bench-lane-changes
+bench_bench_lane_changes_SOURCES = bench/bench_lane_changes.c
+bench_bench_lane_changes_LDADD = $(TP_LIBS)
+EXTRA_DIST += bench/run-campaign bench/poll-lanes bench/estimate-300

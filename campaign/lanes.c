@@ -128,18 +128,6 @@ lanes_hold(struct campaign *c, struct tp_err *err)
 	return 0;
 }
 
-/* The longest a scenario is expected to hold its withdrawal (see lanes.h). */
-double
-lanes_hold_estimate(const struct campaign *c)
-{
-	const struct tp_conf *conf = c->conf;
-	unsigned rate = conf->rate / (conf->nlanes ? conf->nlanes : 1);
-	double hold = (double)conf->settle + conf->converge_timeout + conf->listen_grace +
-	    (double)c->ntargets / (rate ? rate : 1);
-
-	return pacing_hold(&conf->pacing, hold);
-}
-
 /* A lane's thread: run its scenario, then say so. */
 static void *
 worker_main(void *arg)
@@ -225,37 +213,6 @@ workers_busy(const struct lanes *L)
 	return n;
 }
 
-/* Answer the scheduler's question about the sets an earlier run explored. */
-static int
-answer_resumed(struct campaign *c, struct sched *sc, struct tp_err *err)
-{
-	char **names;
-	size_t n, i, gone;
-
-	if (state_scenario_names(c, &names, &n, err) < 0)
-		return -1;
-	if ((gone = sched_resumed(sc, names, n)) > 0)
-		log_warn("campaign", "explore: %zu scenarios of this campaign name a site no "
-		    "longer in the configuration; left alone", gone);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return 0;
-}
-
-/* Answer the scheduler's question about explore's next set. */
-static int
-answer_explore(struct campaign *c, struct sched *sc, struct tp_err *err)
-{
-	struct explore_choice choice;
-
-	if (explore_choose(c, sc->v, sc->n, &choice, err) < 0)
-		return -1;
-	sched_explored(sc, choice.set != NULL ? choice.sites : NULL, c->conf->explore_size);
-	explore_choice_free(&choice);
-	return 0;
-}
-
 /*
  * Ask the scheduler for one more scenario to queue, answering its
  * questions. 1 when one was queued; 0 when it must wait for a result
@@ -295,10 +252,13 @@ sched_pull(struct campaign *c, struct lanes *L, struct sched *sc, int *waiting, 
 			    st.site));
 			break;
 		case SCHED_ASK_RESUMED:
-			rc = answer_resumed(c, sc, err);
+			rc = sched_answer_resumed(c, sc, err);
 			break;
 		case SCHED_ASK_EXPLORE:
-			rc = answer_explore(c, sc, err);
+			rc = sched_answer_explore(c, sc, err);
+			break;
+		case SCHED_ASK_VALIDATE:
+			rc = validate_answer(c, sc, err);
 			break;
 		case SCHED_WAIT:
 			*waiting = 1;
@@ -411,13 +371,13 @@ lanes_new(struct campaign *c, struct tp_err *err)
 	pthread_cond_init(&L->cv, NULL);
 	L->nlanes = conf->nlanes;
 	L->nsites = conf->nsites;
-	L->site_mu = xcalloc(conf->nsites + 1, sizeof(*L->site_mu));
+	L->site_mu = xcalloc(conf->nsites + 1, sizeof(pthread_mutex_t));
 	for (i = 0; i < conf->nsites; i++)
 		pthread_mutex_init(&L->site_mu[i], NULL);
 	L->arms = xcalloc(conf->nsites + 1, sizeof(*L->arms));
 	L->state = xcalloc(conf->nlanes + 1, sizeof(*L->state));
 	L->w = xcalloc(conf->nlanes + 1, sizeof(*L->w));
-	L->hold = lanes_hold_estimate(c);
+	L->hold = plan_hold_estimate(c->conf, c->ntargets);
 	c->lanes = L;
 	for (i = 0; i < conf->nlanes; i++)
 		if (worker_init(c, L, i, err) < 0)
@@ -444,8 +404,14 @@ lanes_run(struct campaign *c, struct sched *sc, struct tp_err *err)
 			rc = -1;
 			break;
 		}
-		if (reaped > 0)
+		if (reaped > 0) {
 			waiting = 0;	/* a result came in: the scheduler may decide now */
+			pthread_mutex_unlock(&L->mu);
+			rc = validate_record_finished(c, sc, err);
+			pthread_mutex_lock(&L->mu);
+			if (rc < 0)
+				break;
+		}
 		if (campaign_stop) {
 			rc = tp_err_set(err, "stopped by a signal");
 			break;
@@ -480,6 +446,8 @@ lanes_run(struct campaign *c, struct sched *sc, struct tp_err *err)
 			lanes_wait(L, INFINITY);
 	}
 	pthread_mutex_unlock(&L->mu);
+	if (rc == 0)
+		rc = validate_record_finished(c, sc, err);
 	return rc;
 }
 

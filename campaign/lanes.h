@@ -25,12 +25,6 @@ void lanes_note_change(struct campaign *c, enum pacing_change kind);
  * withdrawal. -1 with err when a stop signal cut the wait short.
  */
 int lanes_hold(struct campaign *c, struct tp_err *err);
-/*
- * The longest a scenario is expected to hold its withdrawal on one lane:
- * settle + converge_timeout + a round over every target at the lane's
- * rate + listen_grace, and at least min_change_interval.
- */
-double lanes_hold_estimate(const struct campaign *c);
 /* Free what lanes_run left for lanes_restore_all (run.c calls it last). */
 void lanes_free(struct campaign *c);
 

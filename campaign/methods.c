@@ -42,23 +42,15 @@ methods_listen_args(const struct campaign *c, const struct tp_methods *m, const 
 	return n;
 }
 
-/* "--method M" and "--flows N" for one send. */
-size_t
-methods_send_args(const struct campaign *c, const struct tp_methods *m, size_t method,
-    char *flows, size_t flows_len, const char **args)
+/* " METHOD FLOWS" of a job line for method index method; "" for a plain campaign. */
+void
+methods_job_fields(const struct campaign *c, const struct tp_methods *m, size_t method,
+    char *buf, size_t len)
 {
-	size_t n = 0;
-
-	if (methods_plain(c, m))
-		return 0;
-	args[n++] = "--method";
-	args[n++] = m->name[method < m->n ? method : 0];
-	if (c->conf->probes_per_target > 1) {
-		snprintf(flows, flows_len, "%u", c->conf->probes_per_target);
-		args[n++] = "--flows";
-		args[n++] = flows;
-	}
-	return n;
+	buf[0] = '\0';
+	if (!methods_plain(c, m))
+		snprintf(buf, len, " %s %u", m->name[method < m->n ? method : 0],
+		    c->conf->probes_per_target > 1 ? c->conf->probes_per_target : 1);
 }
 
 /* Order addresses by family, then bytes. */

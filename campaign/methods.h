@@ -22,16 +22,19 @@ struct methods_answered {
 /* The configured methods (checked when tp.conf was read). */
 void methods_of(const struct campaign *c, struct tp_methods *m);
 /*
- * The extra arguments of tp-probe listen (args, room for 2 per method,
- * "--method M" each) or send ("--method M" for method index m, then
- * "--flows N" when probes_per_target > 1). Nothing when the campaign uses
- * ICMP alone with one flow, so such campaigns run any tp-probe. Returns
- * the number of arguments written; the strings point into m.
+ * The extra arguments of tp-probe listen (args, room for 2 per method):
+ * "--method M" for each. Nothing when the campaign uses ICMP alone with
+ * one flow. Returns the number written; the strings point into m.
  */
 size_t methods_listen_args(const struct campaign *c, const struct tp_methods *m,
     const char **args);
-size_t methods_send_args(const struct campaign *c, const struct tp_methods *m, size_t method,
-    char *flows, size_t flows_len, const char **args);
+/*
+ * The fields a prober's job line gives for method index method,
+ * " METHOD FLOWS" (tp-probe(8) JOB MODE), into buf; "" when the campaign
+ * uses ICMP alone with one flow.
+ */
+void methods_job_fields(const struct campaign *c, const struct tp_methods *m, size_t method,
+    char *buf, size_t len);
 /*
  * Copy into sel the targets that method index m probes: in a fallback
  * round (the baseline) every target for the first method and those not in

@@ -228,3 +228,14 @@ plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets, si
 	plan_step_seconds(conf, conf->rate, ntargets, catchment, &converge, &round);
 	return ntargets / r + conf->listen_grace + 1.0 + nscenarios * (2 * converge + round);
 }
+
+/* The longest a scenario is expected to hold its withdrawal (see plan.h). */
+double
+plan_hold_estimate(const struct tp_conf *conf, size_t ntargets)
+{
+	unsigned rate = conf->rate / (unsigned)(conf->nlanes ? conf->nlanes : 1);
+	double hold = (double)conf->settle + conf->converge_timeout + conf->listen_grace +
+	    (double)ntargets / (rate ? rate : 1);
+
+	return pacing_hold(&conf->pacing, hold);
+}

@@ -19,6 +19,7 @@ struct scenario {
 	char *name;			/* canonical "A+B" */
 	const char *status;		/* pending, done, unconverged, aborted; skipped */
 	int chain;			/* 1 when chosen by the chains rule */
+	int validation;			/* 1 when chosen by validate; 2 once its outcome is stored */
 };
 
 /* Parse `single` ("all", "none", "A,B") and `sets` ("A+B, C+D") into scenarios. */
@@ -33,6 +34,12 @@ void scenarios_free(struct scenario *v, size_t n);
 /* Seconds one change takes to settle, and one scenario round, at rate probes/s. */
 void plan_step_seconds(const struct tp_conf *conf, unsigned rate, size_t ntargets,
     size_t catchment, double *converge, double *round);
+/*
+ * The longest a scenario is expected to hold its withdrawal on one lane:
+ * settle + converge_timeout + a round over all ntargets at the lane's share
+ * of rate + listen_grace, and at least min_change_interval.
+ */
+double plan_hold_estimate(const struct tp_conf *conf, size_t ntargets);
 /* Rough seconds a campaign of n scenarios over ntargets will take on one lane. */
 double plan_estimate(const struct tp_conf *conf, size_t nscenarios, size_t ntargets,
     size_t catchment);

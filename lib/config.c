@@ -104,6 +104,7 @@ tp_conf_defaults(struct tp_conf *c)
 	c->explore = 0;
 	c->explore_size = 2;
 	c->probes_per_target = 1;
+	c->validate = 0;
 	pacing_defaults(&c->pacing);
 }
 

@@ -134,7 +134,7 @@ strings_copy(char *const *v, size_t n)
 	char **out = xcalloc(n + 1, sizeof(char *));
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; v != NULL && i < n; i++)
 		out[i] = xstrdup(v[i]);
 	return out;
 }

@@ -71,12 +71,29 @@ const struct tp_migration tp_migrations[] = {
 	/* Lanes: the [lane NAME] a scenario ran on (NULL before lanes). */
 	{ 3,
 	  "ALTER TABLE scenarios ADD COLUMN lane TEXT;" },
+	/* validate = N: failure sets the model called determined, measured to
+	 * check it; the counts stay NULL until the set was measured. groups:
+	 * distinct known orders among the answering determined targets. */
+	{ 4,
+	  "CREATE TABLE validations ("
+	  "  id INTEGER PRIMARY KEY,"
+	  "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+	  "  withdrawn TEXT NOT NULL,"
+	  "  chosen TEXT NOT NULL CHECK (chosen IN ('cost', 'random')),"
+	  "  determined INTEGER,"
+	  "  answered INTEGER,"
+	  "  held INTEGER,"
+	  "  exposed_answered INTEGER,"
+	  "  exposed_held INTEGER,"
+	  "  groups INTEGER,"
+	  "  exposed_groups INTEGER,"
+	  "  UNIQUE (campaign_id, withdrawn));" },
 	/* Probe methods and flows (issue 15): each reply says how it was probed
 	 * (icmp, tcp:PORT) and which flow variant of the target it answered, so
 	 * one target may answer a round once per flow, at different sites; the
 	 * key gains the flow, which SQLite can only do by rebuilding the table.
 	 * targets.method is the method that got the target's answer. */
-	{ 4,
+	{ 5,
 	  "CREATE TABLE responses_flows ("
 	  "  round_id INTEGER NOT NULL REFERENCES rounds(id),"
 	  "  target_id INTEGER NOT NULL REFERENCES targets(id),"

@@ -27,7 +27,6 @@
 #include "xalloc.h"
 
 #define LISTEN_SNAPLEN 256
-#define LISTEN_BUFFER (64 * 1024 * 1024)
 #define LISTEN_POLL_MS 100
 #define LISTEN_FILTER_MAX 4096
 
@@ -134,7 +133,7 @@ open_live(const struct listen_opts *o, struct tp_err *err)
 	pcap_set_snaplen(p, LISTEN_SNAPLEN);
 	pcap_set_promisc(p, 0);
 	pcap_set_immediate_mode(p, 1);
-	pcap_set_buffer_size(p, LISTEN_BUFFER);
+	pcap_set_buffer_size(p, (int)o->buffer_mb * 1024 * 1024);
 	pcap_set_timeout(p, LISTEN_POLL_MS);
 	rc = pcap_activate(p);
 	if (rc < 0) {

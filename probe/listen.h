@@ -16,6 +16,7 @@
 #include "reply_tally.h"
 
 #define LISTEN_MAX_RANGES 32
+#define LISTEN_BUFFER_MB 64		/* kernel capture buffer unless --buffer-size says */
 
 struct listen_opts {
 	const char *interface;		/* a device name or "any" */
@@ -36,6 +37,8 @@ struct listen_opts {
 	int stop_on_eof;		/* stop when standard input reaches its end */
 	int multi_round;		/* rounds opened and closed by commands on stdin */
 	double grace;			/* multi-round: seconds from close to end line */
+	unsigned buffer_mb;		/* the capture's kernel buffer, in MiB */
+	int control_fd;			/* multi-round: where the commands come from (stdin) */
 	int quiet;
 	enum tp_format format;		/* summary format (stderr) */
 };

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -22,9 +23,11 @@ const char listen_usage[] =
     "                       -s site [-t range] [--duration seconds]\n"
     "                       [--until-idle seconds] [--user name] [--db database]\n"
     "                       [--read-pcap file] [--stop-on-eof] [--method method]\n"
+    "                       [--buffer-size MiB]\n"
     "       tp-probe listen --multi-round [-hjq] [-c config] [-k keyfile]\n"
     "                       [-i interface] -s site [-t range] [--grace seconds]\n"
-    "                       [--duration seconds] [--user name] [--read-pcap file]\n";
+    "                       [--duration seconds] [--user name] [--read-pcap file]\n"
+    "                       [--buffer-size MiB]\n";
 
 /* Defaults: interface "any", the default key, the default test ranges. */
 void
@@ -32,6 +35,8 @@ listen_opts_defaults(struct listen_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->interface = "any";
+	o->control_fd = STDIN_FILENO;
+	o->buffer_mb = LISTEN_BUFFER_MB;
 	o->key_path = opt_default_key_path();
 	o->format = TP_FMT_TEXT;
 	tp_prefix_parse(TP_DEFAULT_RANGE4, &o->ranges[0], NULL);
@@ -62,7 +67,7 @@ listen_apply_config(struct listen_opts *o, const char *path, struct tp_err *err)
 
 enum {
 	OPT_DURATION = 256, OPT_IDLE, OPT_USER, OPT_DB, OPT_READ_PCAP, OPT_STOP_ON_EOF,
-	OPT_METHOD, OPT_MULTI, OPT_GRACE,
+	OPT_METHOD, OPT_MULTI, OPT_GRACE, OPT_BUFFER,
 };
 
 static const struct option listen_longopts[] = {
@@ -84,6 +89,7 @@ static const struct option listen_longopts[] = {
 	{ "method", required_argument, NULL, OPT_METHOD },
 	{ "multi-round", no_argument, NULL, OPT_MULTI },
 	{ "grace", required_argument, NULL, OPT_GRACE },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -194,6 +200,11 @@ listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 			break;
 		case OPT_MULTI:
 			o->multi_round = 1;
+			break;
+		case OPT_BUFFER:
+			if (opt_u64("--buffer-size", optarg, 1, 1024, &v, err) < 0)
+				return -1;
+			o->buffer_mb = (unsigned)v;
 			break;
 		case OPT_GRACE:
 			if (opt_seconds("--grace", optarg, &o->grace, err) < 0)

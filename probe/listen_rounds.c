@@ -57,7 +57,8 @@ round_book_open(struct round_book *b, uint32_t round, const struct tp_prefix *lo
 	memset(r, 0, sizeof(*r));
 	r->used = 1;
 	r->drops_at_open = drops_now;
-	memcpy(r->locals, locals, n * sizeof(*locals));
+	if (n > 0)
+		memcpy(r->locals, locals, n * sizeof(*locals));
 	r->nlocals = n;
 	if (n > 0)
 		reply_tally_init(&r->tally, b->key, round, r->locals, r->nlocals);

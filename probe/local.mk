@@ -38,6 +38,7 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_probe_decode.c \
 	tests/unit/test_probe_pcap.c \
 	tests/unit/test_probe_send.c \
+	tests/unit/test_probe_lanes.c \
 	tests/unit/test_probe_tcp.c \
 	tests/unit/test_probe_flows.c \
 	tests/unit/probe_fixture.c tests/unit/probe_fixture.h \

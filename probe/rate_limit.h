@@ -18,10 +18,18 @@ struct rate_limit {
 /* Start pacing at rate packets per second (0 = no limit). */
 void rate_limit_start(struct rate_limit *r, uint64_t rate);
 /*
+ * Start afresh after a pause in which nothing was sent: the schedule
+ * begins now, but never before the next packet of the old one was due,
+ * so the pause is not made up with a burst.
+ */
+void rate_limit_resume(struct rate_limit *r);
+/*
  * Wait until at least one packet is due, then return how many may go now
  * (1..max).
  */
 unsigned rate_limit_wait(struct rate_limit *r, unsigned max);
+/* Count n packets sent beyond what rate_limit_wait granted (the next waits make up for them). */
+void rate_limit_charge(struct rate_limit *r, uint64_t n);
 /* The batch size that keeps sleeps at about 100 µs or more at this rate. */
 unsigned rate_limit_batch(uint64_t rate, unsigned max);
 /* CLOCK_MONOTONIC in nanoseconds. */

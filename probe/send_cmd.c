@@ -27,7 +27,7 @@ const char send_usage[] =
     "                     [--user name] [file]\n"
     "       tp-probe send --jobs [-hjqn] [-c config] [-k keyfile] [-x exclude]\n"
     "                     [-R pps] [--min-gap seconds] [--seed n] [--ttl n]\n"
-    "                     [--user name]\n";
+    "                     [--method method] [--user name]\n";
 
 /* Defaults: rate 10000, one pass, gap 1 s, TTL 64, the documented sources and paths. */
 void

@@ -45,13 +45,14 @@ Test(campaign_methods, probe_arguments)
 	struct campaign c;
 	struct tp_methods m;
 	const char *args[2 * TP_METHODS_MAX];
-	char flows[16], buf[256];
+	char fields[64], buf[256];
 	size_t n;
 
 	campaign_of("[site akl]\nbird_socket = /a\n", &conf, &c);
 	methods_of(&c, &m);
 	cr_expect_eq(methods_listen_args(&c, &m, args), 0, "plain ICMP needs no option");
-	cr_expect_eq(methods_send_args(&c, &m, 0, flows, sizeof(flows), args), 0);
+	methods_job_fields(&c, &m, 0, fields, sizeof(fields));
+	cr_expect_str_eq(fields, "", "plain ICMP: the job line of any prober");
 	tp_conf_free(&conf);
 
 	campaign_of("[campaign]\nprobe_methods = icmp tcp:80\nprobes_per_target = 3\n"
@@ -60,9 +61,10 @@ Test(campaign_methods, probe_arguments)
 	n = methods_listen_args(&c, &m, args);
 	joined(args, n, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "--method icmp --method tcp:80");
-	n = methods_send_args(&c, &m, 1, flows, sizeof(flows), args);
-	joined(args, n, buf, sizeof(buf));
-	cr_expect_str_eq(buf, "--method tcp:80 --flows 3");
+	methods_job_fields(&c, &m, 1, fields, sizeof(fields));
+	cr_expect_str_eq(fields, " tcp:80 3");
+	methods_job_fields(&c, &m, 0, fields, sizeof(fields));
+	cr_expect_str_eq(fields, " icmp 3");
 	tp_conf_free(&conf);
 }
 

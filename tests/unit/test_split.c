@@ -217,7 +217,8 @@ Test(split, archived_matrix_keeps_split_shares)
  * Prediction: sites A B C, targets 1 2 at A. Scenario "A": 1 -> B on every
  * flow, 2 -> B and C (split). Predicting A+C: 1's order A B reaches B,
  * outside the set, so it is determined; 2's order ends at the split, so
- * it is not: A's row has confidence 1/2. Were 2 not split (all flows to
+ * it is not: A's row has a determined share of 1/2 (the confidence, calibrated
+ * from it, drops with it). Were 2 not split (all flows to
  * B) both would be determined.
  */
 static const char *predict_sql =
@@ -232,7 +233,7 @@ static const char *predict_sql =
     " (1, 1, 1, 0, 0), (1, 1, 1, 0, 1), (1, 2, 1, 0, 0), (1, 2, 1, 0, 1),"
     " (2, 1, 2, 0, 0), (2, 1, 2, 0, 1), (2, 2, 2, 0, 0), (2, 2, 3, 0, 1);";
 
-/* The confidence of A's row when A+C is predicted from the database db. */
+/* The determined share of A's row when A+C is predicted from the database db. */
 static double
 confidence_of_a(struct tp_db *db)
 {
@@ -244,7 +245,7 @@ confidence_of_a(struct tp_db *db)
 	cr_assert_eq(pd_model_load(db, 1, &md, &err), 0, "%s", err.msg);
 	cr_assert_eq(pd_predict(md, "A+C", &p, &err), 0, "%s", err.msg);
 	cr_assert_str_eq(p.m.rows[0].from, "A");
-	c = p.rows[0].confidence;
+	c = p.rows[0].determined_share;
 	pd_prediction_free(&p);
 	pd_model_free(md);
 	return c;
