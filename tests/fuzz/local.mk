@@ -46,6 +46,9 @@ FUZZ_LISTEN_CONTROL_SRC = $(top_srcdir)/tests/fuzz/fuzz_listen_control.c \
 	$(top_srcdir)/probe/send_jobs.c $(top_srcdir)/probe/dest_spacing.c \
 	$(top_srcdir)/probe/reply_decode.c $(top_srcdir)/probe/reply_tally.c \
 	$(top_srcdir)/probe/addr_set.c $(top_srcdir)/probe/opt_parse.c $(top_srcdir)/lib/cookie.c \
+	$(top_srcdir)/probe/probe_method.c $(top_srcdir)/probe/icmp_method.c \
+	$(top_srcdir)/probe/tcp_method.c $(top_srcdir)/probe/icmp_packet.c \
+	$(top_srcdir)/probe/tcp_packet.c $(top_srcdir)/probe/probe_packet.c \
 	$(top_srcdir)/lib/keyfile.c $(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 # tp.conf's reader and what it stands on.
 FUZZ_CONF = $(top_srcdir)/lib/config.c $(top_srcdir)/lib/config_read.c \
@@ -77,7 +80,7 @@ fuzz_records: $(FUZZ_RECORDS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_RECORDS_SRC) $(SQLITE_LIBS) $(INIH_LIBS) -lm
 fuzz_listen_control: $(FUZZ_LISTEN_CONTROL_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/probe -o $@ $(FUZZ_LISTEN_CONTROL_SRC) \
-	    $(SODIUM_LIBS)
+	    $(SODIUM_LIBS) $(LIBNET_LIBS)
 fuzz_logs: $(FUZZ_LOGS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/analyze -o $@ $(FUZZ_LOGS_SRC) $(JANSSON_LIBS) $(ZLIB_LIBS) \
 	    $(ZSTD_LIBS) $(ISAL_LIBS) -lm
