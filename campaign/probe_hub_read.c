@@ -100,6 +100,24 @@ listener_line(struct probe_hub *h, size_t i, const char *line)
 		s->data.ended[i] = 1;
 }
 
+/* The sent and error counts of a prober's "done ROUND SENT ERRORS" line; -1 when malformed. */
+static int
+done_counts(const char *line, unsigned long long *sent, unsigned long long *errors)
+{
+	const char *p = strchr(line, ' ');
+	char *end;
+
+	if (p == NULL || (p = strchr(p + 1, ' ')) == NULL)
+		return -1;
+	errno = 0;
+	*sent = strtoull(p + 1, &end, 10);
+	if (end == p + 1 || *end != ' ')
+		return -1;
+	p = end;
+	*errors = strtoull(p + 1, &end, 10);
+	return errno != 0 || end == p + 1 ? -1 : 0;
+}
+
 /* File one line of the prober (the lock is held). */
 static void
 prober_line(struct probe_hub *h, const char *line)
@@ -111,7 +129,7 @@ prober_line(struct probe_hub *h, const char *line)
 	if ((r = line_round(line, "started")) >= 0 && (s = slot_of(h, (uint32_t)r)) != NULL)
 		s->started = 1;
 	else if ((r = line_round(line, "done")) >= 0 && (s = slot_of(h, (uint32_t)r)) != NULL) {
-		if (sscanf(line, "done %*u %llu %llu", &sent, &errors) == 2 && errors > 0)
+		if (done_counts(line, &sent, &errors) == 0 && errors > 0)
 			log_warn("round", "round %u: the prober could not send %llu probes (see "
 			    "its message above); their targets count as lost", s->round, errors);
 		s->done = 1;

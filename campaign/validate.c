@@ -133,8 +133,8 @@ validate_record(struct campaign *c, const struct scenario *s, struct tp_err *err
 		pd_prediction_free(&p);
 		log_info("campaign", "validate: %s: %llu of %llu answering determined targets "
 		    "held (%llu of %llu exposed)", s->name,
-		    (unsigned long long)(t.held[0] + t.held[1]),
-		    (unsigned long long)(t.answered[0] + t.answered[1]),
+		    (unsigned long long)t.held[0] + t.held[1],
+		    (unsigned long long)t.answered[0] + t.answered[1],
 		    (unsigned long long)t.held[1], (unsigned long long)t.answered[1]);
 		rc = validations_store_outcome(c->db, c->id, s->name, &t, err);
 	}

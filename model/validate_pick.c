@@ -73,6 +73,8 @@ by_chance(const struct candidate *v, size_t n, uint64_t seed, size_t index)
 
 	for (i = 0; i < n; i++)
 		total += v[i].determined;
+	if (total == 0)
+		return 0;	/* no odds to draw by: the first */
 	r = splitmix64(splitmix64(seed) ^ (uint64_t)index) % total;
 	for (i = 0; i + 1 < n && r >= v[i].determined; i++)
 		r -= v[i].determined;

@@ -44,11 +44,11 @@ validations_store_outcome(struct tp_db *db, long long campaign, const char *set,
 	    "campaign_id = ? AND withdrawn = ?", &st, err) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)t->determined);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)(t->answered[0] + t->answered[1]));
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)(t->held[0] + t->held[1]));
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)t->answered[0] + (sqlite3_int64)t->answered[1]);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)t->held[0] + (sqlite3_int64)t->held[1]);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)t->answered[1]);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)t->held[1]);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)(t->groups[0] + t->groups[1]));
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)t->groups[0] + (sqlite3_int64)t->groups[1]);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)t->groups[1]);
 	sqlite3_bind_int64(st, 8, campaign);
 	sqlite3_bind_text(st, 9, set, -1, SQLITE_STATIC);

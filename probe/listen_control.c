@@ -41,7 +41,7 @@ split_words(const char *line, char *copy, size_t size, char **words, int max)
 int
 listen_command_parse(const char *line, struct listen_command *c, struct tp_err *err)
 {
-	char copy[LISTEN_CONTROL_LINE_MAX + 1], *w[CONTROL_MAX_WORDS];
+	char copy[LISTEN_CONTROL_LINE_MAX + 1], *w[CONTROL_MAX_WORDS] = { NULL };
 	uint64_t v;
 	size_t i, k;
 	int n;

@@ -65,7 +65,7 @@ static void
 hub_command(void *arg, const char *line)
 {
 	struct hub *h = arg;
-	struct listen_command c;
+	struct listen_command c = { 0 };
 	struct tp_err err;
 	double grace;
 	int rc;

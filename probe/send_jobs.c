@@ -85,7 +85,7 @@ job_queue_add(struct job_queue *q, uint32_t round, const struct tp_addr *source4
 			return tp_err_set(err, "job %u is running already", round);
 	if (q->n == q->cap) {
 		q->cap = q->cap ? q->cap * 2 : 8;
-		q->jobs = xreallocarray(q->jobs, q->cap, sizeof(*q->jobs));
+		q->jobs = xreallocarray(q->jobs, q->cap, sizeof(struct send_job *));
 	}
 	j = xcalloc(1, sizeof(*j));
 	j->round = round;
@@ -208,7 +208,7 @@ job_queue_remove(struct job_queue *q, struct send_job *job)
 
 	for (i = 0; i < q->n; i++)
 		if (q->jobs[i] == job) {
-			memmove(&q->jobs[i], &q->jobs[i + 1], (q->n - i - 1) * sizeof(*q->jobs));
+			memmove(&q->jobs[i], &q->jobs[i + 1], (q->n - i - 1) * sizeof(struct send_job *));
 			q->n--;
 			if (q->turn > i)
 				q->turn--;
