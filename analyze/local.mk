@@ -26,6 +26,7 @@ libanalyze_a_SOURCES = \
 	analyze/predict_output.c \
 	analyze/prune_cmd.c \
 	analyze/report.c analyze/report.h \
+	analyze/responsiveness.c analyze/responsiveness.h \
 	analyze/report_predicted.c \
 	analyze/share_text.h \
 	analyze/target_select.c analyze/target_select.h \
@@ -39,6 +40,7 @@ tp_analyze_LDADD = libanalyze.a libmodel.a $(TP_LIBS) $(GVC_LIBS)
 TP_UNIT_LIBS += libanalyze.a $(GVC_LIBS)
 tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_analyze_matrix.c \
+	tests/unit/test_split.c \
 	tests/unit/test_analyze_independence.c \
 	tests/unit/test_analyze_html.c \
 	tests/unit/test_analyze_targets.c \

@@ -19,14 +19,24 @@ mx_json_real(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* {"targets":N,"share":S,"weighted_share":W} for n targets of weight w out of the row. */
+/* A count as an integer when it is whole, else as a real (split targets' shares). */
 static json_t *
-share_json(const struct mx_row *r, uint64_t n, double w)
+count_json(double n)
+{
+	return n == floor(n) && fabs(n) < 9e15 ? json_integer((json_int_t)n) : json_real(n);
+}
+
+/*
+ * {"targets":N,"share":S,"weighted_share":W} for n targets (fractional
+ * when split targets are counted by their shares) of weight w out of the row.
+ */
+static json_t *
+share_json(const struct mx_row *r, double n, double w)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "targets", json_integer((json_int_t)n));
-	json_object_set_new(o, "share", mx_json_real(mx_share((double)n, (double)r->responsive)));
+	json_object_set_new(o, "targets", count_json(n));
+	json_object_set_new(o, "share", mx_json_real(mx_share(n, (double)r->responsive)));
 	json_object_set_new(o, "weighted_share", mx_json_real(mx_share(w, r->responsive_weight)));
 	return o;
 }
@@ -49,12 +59,13 @@ row_json(const struct failover_matrix *m, const struct mx_row *r)
 	json_object_set_new(o, "responsive", json_integer((json_int_t)r->responsive));
 	json_object_set_new(o, "responsive_weight", json_real(r->responsive_weight));
 	for (i = 0; i < m->nsites; i++)
-		if (r->to[i] > 0)
-			json_object_set_new(to, m->sites[i].name, share_json(r, r->to[i],
+		if (mx_to(r, i) > 0)
+			json_object_set_new(to, m->sites[i].name, share_json(r, mx_to(r, i),
 			    r->to_weight[i]));
 	json_object_set_new(o, "to", to);
-	json_object_set_new(o, "lost", share_json(r, r->responsive - r->answered,
+	json_object_set_new(o, "lost", share_json(r, (double)(r->responsive - r->answered),
 	    r->responsive_weight - r->answered_weight));
+	json_object_set_new(o, "split", share_json(r, (double)r->split, r->split_weight));
 	return o;
 }
 
@@ -81,19 +92,20 @@ site_is_destination(const struct failover_matrix *m, size_t i)
 	size_t r;
 
 	for (r = 0; r < m->nrows; r++)
-		if (m->rows[r].to[i] > 0)
+		if (mx_to(&m->rows[r], i) > 0)
 			return 1;
 	return 0;
 }
 
 /*
- * Columns: failed, from, baseline, responsive, one per destination, lost.
+ * Columns: failed, from, baseline, responsive, one per destination, lost,
+ * split (the share of targets whose replies landed at two or more sites).
  * Shares are weighted unless by_count; for people an empty cell is "none".
  */
 struct tp_table *
 matrix_table(const struct failover_matrix *m, int by_count, int for_people)
 {
-	const char **cols = xcalloc(m->nsites + 5, sizeof(char *));
+	const char **cols = xcalloc(m->nsites + 6, sizeof(char *));
 	size_t *dest = xcalloc(m->nsites + 1, sizeof(size_t));
 	size_t ncols = 0, ndest = 0, i, k;
 	struct tp_table *t;
@@ -108,12 +120,14 @@ matrix_table(const struct failover_matrix *m, int by_count, int for_people)
 			cols[ncols++] = m->sites[i].name;
 		}
 	cols[ncols++] = "lost";
+	cols[ncols++] = "split";
 	t = tp_table_new(ncols, cols);
 	for (i = 0; i < m->nrows; i++) {
 		const struct mx_row *r = &m->rows[i];
 		double of = by_count ? (double)r->responsive : r->responsive_weight;
 		double lost = by_count ? (double)(r->responsive - r->answered) :
 		    r->responsive_weight - r->answered_weight;
+		double split = by_count ? (double)r->split : r->split_weight;
 
 		tp_table_row(t);
 		tp_table_str(t, 0, m->scenarios[r->scenario].withdrawn);
@@ -121,14 +135,16 @@ matrix_table(const struct failover_matrix *m, int by_count, int for_people)
 		tp_table_int(t, 2, (long long)r->baseline_targets);
 		tp_table_int(t, 3, (long long)r->responsive);
 		for (k = 0; k < ndest; k++) {
-			double v = by_count ? (double)r->to[dest[k]] : r->to_weight[dest[k]];
+			double v = by_count ? mx_to(r, dest[k]) : r->to_weight[dest[k]];
 
-			if ((for_people && r->to[dest[k]] == 0) || of <= 0)
+			if ((for_people && mx_to(r, dest[k]) == 0) || of <= 0)
 				continue;
 			tp_table_share(t, 4 + k, v / of);
 		}
-		if (of > 0)
+		if (of > 0) {
 			tp_table_share(t, 4 + ndest, lost / of);
+			tp_table_share(t, 5 + ndest, split / of);
+		}
 	}
 	free(dest);
 	free(cols);

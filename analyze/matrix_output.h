@@ -17,8 +17,12 @@
  *     {"withdrawn":["CHC"],"from":"CHC","round":9,"round_complete":true,
  *      "baseline_targets":1200,"responsive":1190,"responsive_weight":5120.5,
  *      "to":{"AKL":{"targets":1187,"share":0.9975,"weighted_share":0.998}},
- *      "lost":{"targets":3,"share":0.0025,"weighted_share":0.002}}]}
- * Shares are null when there is nothing to share (responsive is 0).
+ *      "lost":{"targets":3,"share":0.0025,"weighted_share":0.002},
+ *      "split":{"targets":2,"share":0.0017,"weighted_share":0.001}}]}
+ * Shares are null when there is nothing to share (responsive is 0). A
+ * target whose replies landed at two or more sites (split) counts at each
+ * by the share of its replies there, so "targets" under "to" may be a
+ * fraction; "split" counts such targets whole.
  */
 json_t *matrix_json(const struct failover_matrix *m);
 /* The people's table: failed set and site per row, a share per destination column. */

@@ -9,6 +9,7 @@
 #include "independence.h"
 #include "load_model.h"
 #include "report.h"
+#include "responsiveness.h"
 #include "xalloc.h"
 
 /* The row of the single-site scenario that withdraws only site i, or NULL. */
@@ -36,7 +37,7 @@ report_top_destinations(const struct failover_matrix *m, const struct mx_row *r,
 		long best = -1;
 
 		for (i = 0; i < m->nsites; i++)
-			if (!used[i] && r->to[i] > 0 &&
+			if (!used[i] && mx_to(r, i) > 0 &&
 			    (best < 0 || r->to_weight[i] > r->to_weight[best]))
 				best = (long)i;
 		if (best < 0 || r->responsive_weight <= 0)
@@ -204,6 +205,7 @@ report_build(const struct failover_matrix *now, const struct failover_matrix *th
 	r->catchments = catchment_table(now, conf);
 	r->capacity = capacity_table(now, conf);
 	r->changes = then != NULL ? changes_table(now, then, threshold) : NULL;
+	r->responsiveness = NULL;
 	r->predictions = NULL;
 	r->independence = NULL;
 }
@@ -215,6 +217,7 @@ report_free(struct report *r)
 	tp_table_free(r->catchments);
 	tp_table_free(r->capacity);
 	tp_table_free(r->changes);
+	tp_table_free(r->responsiveness);
 	tp_table_free(r->predictions);
 	tp_table_free(r->independence);
 	memset(r, 0, sizeof(*r));
@@ -235,6 +238,8 @@ report_json(const struct report *r, const struct failover_matrix *now,
 	json_object_set_new(o, "capacity", tp_table_json(r->capacity));
 	if (r->changes != NULL)
 		json_object_set_new(o, "changes", tp_table_json(r->changes));
+	if (r->responsiveness != NULL)
+		json_object_set_new(o, "responsiveness", tp_table_json(r->responsiveness));
 	if (r->predictions != NULL)
 		json_object_set_new(o, "predictions", tp_table_json(r->predictions));
 	if (r->independence != NULL)
@@ -283,6 +288,7 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 {
 	struct failover_matrix now, then;
 	long long campaign, earlier;
+	size_t methods = 0;
 	struct report r;
 	size_t validations;
 	char title[160];
@@ -306,6 +312,15 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 		report_free(&r);
 		goto done_then;
 	}
+	if (now.baseline_round != 0 && (r.responsiveness = responsiveness_table(ctx->db,
+	    now.baseline_round, 1, &methods, err)) == NULL) {
+		report_free(&r);
+		goto done_then;
+	}
+	if (r.responsiveness != NULL && methods == 0) {	/* pruned: nothing to show */
+		tp_table_free(r.responsiveness);
+		r.responsiveness = NULL;
+	}
 	if (ctx->fmt == TP_FMT_JSON) {
 		j = report_json(&r, &now, ctx->compare ? &then : NULL);
 		tp_json_print(ctx->out, j);
@@ -316,6 +331,9 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 		print_section(ctx->out, ctx->fmt, title, r.catchments, 1);
 		print_section(ctx->out, ctx->fmt, "Capacity if the failed site or set is gone",
 		    r.capacity, 0);
+		if (r.responsiveness != NULL)
+			print_section(ctx->out, ctx->fmt, "Targets answering each probe method "
+			    "in the baseline", r.responsiveness, 0);
 		if (r.changes != NULL) {
 			snprintf(title, sizeof(title), "Shares that moved more than %g points "
 			    "since campaign %lld", ctx->threshold, then.campaign);

@@ -20,6 +20,7 @@ struct report {
 	struct tp_table *catchments;
 	struct tp_table *capacity;
 	struct tp_table *changes;	/* NULL without an earlier campaign */
+	struct tp_table *responsiveness;	/* per site and method (responsiveness.h); may be NULL */
 	struct tp_table *predictions;	/* report_predictions; NULL when not asked for */
 	struct tp_table *independence;	/* independence.h; NULL with fewer than two lanes */
 };

@@ -15,6 +15,7 @@
 #include "target_select.h"
 #include "targets.h"
 #include "targets_import.h"
+#include "responsiveness.h"
 #include "xalloc.h"
 
 /* What one site's replacement changed, beside the selection counts. */
@@ -422,33 +423,30 @@ done:
 	return rc;
 }
 
-/* tp-analyze targets stats: per site and family, how many targets and their weight. */
+/*
+ * tp-analyze targets stats: per site and family, how many targets and their
+ * weight, and how many answered each probe method in the newest baseline
+ * round (responsiveness.h).
+ */
 int
 cmd_targets_stats(struct analyze_ctx *ctx, struct tp_err *err)
 {
-	static const char *cols[] = { "site", "family", "targets", "weight" };
 	struct tp_table *t;
 	sqlite3_stmt *st;
+	long long round = 0;
 	int rc;
 
-	if (tp_db_prepare(ctx->db, "SELECT s.name, t.family, count(*), total(t.weight) "
-	    "FROM targets t JOIN sites s ON s.id = t.site_id "
-	    "GROUP BY s.name, t.family ORDER BY s.name, t.family", &st, err) < 0)
+	if (tp_db_prepare(ctx->db, "SELECT coalesce(max(id), 0) FROM rounds "
+	    "WHERE kind = 'baseline'", &st, err) < 0)
 		return -1;
-	t = tp_table_new(4, cols);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		tp_table_row(t);
-		tp_table_str(t, 0, (const char *)sqlite3_column_text(st, 0));
-		tp_table_str(t, 1, sqlite3_column_int(st, 1) == 4 ? "ipv4" : "ipv6");
-		tp_table_int(t, 2, sqlite3_column_int64(st, 2));
-		tp_table_real(t, 3, sqlite3_column_double(st, 3), 1);
-	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		round = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		tp_table_free(t);
-		return tp_err_set(err, "%s: reading targets: %s", ctx->db->path,
-		    sqlite3_errmsg(ctx->db->h));
-	}
+	if (rc != SQLITE_ROW)
+		return tp_db_fail(ctx->db, "reading rounds", err);
+	if ((t = responsiveness_table(ctx->db, round, 0, NULL, err)) == NULL)
+		return -1;
 	tp_table_print(t, ctx->out, ctx->fmt);
 	tp_table_free(t);
 	return 0;

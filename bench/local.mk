@@ -10,6 +10,8 @@ noinst_PROGRAMS += bench/bench-analyze-gen
 bench_bench_analyze_gen_SOURCES = bench/bench_analyze_gen.c bench/bench_gen.c bench/bench_gen.h
 EXTRA_DIST += bench/run-analyze
 EXTRA_DIST += bench/run-probe bench/run-tcp
+# bench/run-coverage, bench/run-split: coverage with ICMP-silent networks, split detection.
+EXTRA_DIST += bench/run-coverage bench/run-split
 
 # bench/run-logs: a synthetic combined log for targets import --format combined.
 noinst_PROGRAMS += bench/bench-logs-gen

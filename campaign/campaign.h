@@ -36,6 +36,7 @@ struct round_target {
 	long long id;
 	struct tp_addr addr;
 	long long baseline_site;	/* site id its baseline reply landed at, 0 = none */
+	int method;		/* index in probe_methods of the method it answered; 0 = the first */
 };
 
 struct lanes;

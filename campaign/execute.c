@@ -9,6 +9,7 @@
 
 #include "campaign.h"
 #include "lanes.h"
+#include "methods.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -92,5 +93,6 @@ execute_baseline(struct campaign *c, struct tp_err *err)
 			return tp_err_set(err, "the baseline round %lld is incomplete", o.round_id);
 		c->baseline_round = o.round_id;
 	}
-	return state_targets_load(c, err);
+	return methods_store(c, c->baseline_round, err) < 0 ||
+	    state_targets_load(c, err) < 0 || methods_load(c, err) < 0 ? -1 : 0;
 }

@@ -11,13 +11,14 @@ libcampaign_a_SOURCES = \
 	campaign/explore.c \
 	campaign/lanes.c campaign/lanes.h \
 	campaign/metrics.c campaign/metrics.h \
+	campaign/methods.c campaign/methods.h \
 	campaign/metrics_file.c \
 	campaign/plan.c campaign/plan.h \
 	campaign/plan_show.c \
 	campaign/progress.c \
 	campaign/publish.c \
 	campaign/probe_hub.c campaign/probe_hub.h campaign/probe_hub_int.h \
-	campaign/probe_hub_read.c \
+	campaign/probe_hub_read.c campaign/probe_hub_jobs.c \
 	campaign/round.c \
 	campaign/run.c campaign/run.h \
 	campaign/schedule.c campaign/schedule.h \
@@ -37,5 +38,6 @@ tp_campaign_LDADD = libcampaign.a libpacing.a libanalyze.a libmodel.a $(TP_LIBS)
 TP_UNIT_LIBS += libcampaign.a
 tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_campaign_schedule.c \
 	tests/unit/test_campaign_lanes.c \
-	tests/unit/test_site_exec.c tests/unit/test_campaign_metrics.c tests/unit/test_probe_hub.c
+	tests/unit/test_site_exec.c tests/unit/test_campaign_metrics.c tests/unit/test_probe_hub.c \
+	tests/unit/test_campaign_methods.c
 EXTRA_DIST += tests/fixtures/metrics

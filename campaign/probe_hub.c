@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "methods.h"
 #include "probe_hub_int.h"
 #include "xalloc.h"
 
@@ -42,12 +43,16 @@ static int
 listener_spawn(struct probe_hub *h, size_t i, struct tp_err *err)
 {
 	const struct tp_site_conf *site = &h->c->conf->sites[i];
+	struct tp_methods m;
 	char grace[16];
-	const char *args[] = { "listen", "-c", h->c->conf_path, "-q", "--multi-round",
-		"-s", site->name, "-i", site->interface ? site->interface : "any",
-		"--grace", grace, NULL };
+	const char *args[12 + 2 * TP_METHODS_MAX] = { "listen", "-c", h->c->conf_path, "-q",
+		"--multi-round", "-s", site->name, "-i", site->interface ? site->interface : "any",
+		"--grace", grace };
 
 	snprintf(grace, sizeof(grace), "%u", h->c->conf->listen_grace);
+	/* Every configured method: a round may use any of them (methods.h). */
+	methods_of(h->c, &m);
+	methods_listen_args(h->c, &m, args + 11);
 	if (site_spawn(h->c->conf, site, PROBE, args, 1, 1, &h->listener[i].proc, err) < 0)
 		return tp_err_prefix(err, "site %s: listener", site->name);
 	fcntl(fileno(h->listener[i].proc.out), F_SETFL, O_NONBLOCK);
@@ -139,8 +144,8 @@ fail:
 }
 
 /* Write a line to a process's input (under the write lock); -1 when it is gone. */
-static int
-pipe_say(struct probe_hub *h, struct hub_pipe *p, const char *line)
+int
+hub_pipe_say(struct probe_hub *h, struct hub_pipe *p, const char *line)
 {
 	int rc;
 
@@ -190,39 +195,6 @@ open_line(const struct tp_conf *conf, uint32_t round, const struct tp_lane_conf 
 		snprintf(buf + off, size - off, "\n");
 }
 
-/*
- * The prober's job for a round: "job ROUND SOURCE4 SOURCE6", the targets
- * of the families the lane has a source for (*sent counts them), "end".
- */
-static char *
-job_text(const struct tp_conf *conf, uint32_t round, const struct tp_lane_conf *lane,
-    const struct round_target *t, size_t n, size_t *len, size_t *sent)
-{
-	const struct tp_addr *s4 = lane ? &lane->source4 : &conf->source4;
-	const struct tp_addr *s6 = lane ? &lane->source6 : &conf->source6;
-	char a4[TP_ADDR_STRLEN] = "-", a6[TP_ADDR_STRLEN] = "-";
-	char *buf = xmalloc(n * (TP_ADDR_STRLEN + 1) + 2 * TP_ADDR_STRLEN + 64);
-	size_t i, off;
-
-	if (s4->family != 0)
-		tp_addr_format(s4, a4, sizeof(a4));
-	if (s6->family != 0)
-		tp_addr_format(s6, a6, sizeof(a6));
-	off = (size_t)sprintf(buf, "job %u %s %s\n", round, a4, a6);
-	*sent = 0;
-	for (i = 0; i < n; i++) {
-		if ((t[i].addr.family == AF_INET ? s4->family : s6->family) == 0)
-			continue;
-		tp_addr_format(&t[i].addr, buf + off, TP_ADDR_STRLEN);
-		off += strlen(buf + off);
-		buf[off++] = '\n';
-		(*sent)++;
-	}
-	off += (size_t)sprintf(buf + off, "end\n");
-	*len = off;
-	return buf;
-}
-
 /* Say line to every listener still running; how many were told. */
 static size_t
 tell_listeners(struct probe_hub *h, const char *line)
@@ -230,7 +202,7 @@ tell_listeners(struct probe_hub *h, const char *line)
 	size_t i, told = 0;
 
 	for (i = 0; i < h->nsites; i++)
-		if (!h->listener[i].eof && pipe_say(h, &h->listener[i], line) == 0)
+		if (!h->listener[i].eof && hub_pipe_say(h, &h->listener[i], line) == 0)
 			told++;
 	return told;
 }
@@ -265,8 +237,8 @@ wait_opened(struct probe_hub *h, struct hub_slot *s, unsigned refusals0, struct 
 }
 
 /* Wait (the lock is held) until the prober is done with s's job. */
-static int
-wait_sent(struct probe_hub *h, struct hub_slot *s, struct tp_err *err)
+int
+hub_wait_sent(struct probe_hub *h, struct hub_slot *s, struct tp_err *err)
 {
 	while (!s->done) {
 		if (s->refused)
@@ -366,12 +338,13 @@ hub_revive(struct probe_hub *h, struct tp_err *err)
 /* Measure one round on lane through the shared listeners and prober. */
 int
 probe_hub_round(struct probe_hub *h, uint32_t round, const struct tp_lane_conf *lane,
-    const struct round_target *t, size_t n, struct hub_round *out, struct tp_err *err)
+    const struct round_target *t, size_t n, int fallback, struct hub_round *out,
+    struct tp_err *err)
 {
-	char line[1024], *job;
+	char line[1024];
 	struct hub_slot *s;
 	unsigned refusals0 = 0;
-	size_t i, job_len, sent = 0;
+	size_t i, sent = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -390,17 +363,8 @@ probe_hub_round(struct probe_hub *h, uint32_t round, const struct tp_lane_conf *
 	pthread_mutex_lock(&h->lock);
 	rc = wait_opened(h, s, refusals0, err);
 	pthread_mutex_unlock(&h->lock);
-	if (rc == 0) {
-		job = job_text(h->c->conf, round, lane, t, n, &job_len, &sent);
-		if (pipe_say(h, &h->prober, job) < 0)
-			rc = tp_err_set(err, "round %u: the prober is gone (see its error above)",
-			    round);
-		free(job);
-	}
-	pthread_mutex_lock(&h->lock);
 	if (rc == 0)
-		rc = wait_sent(h, s, err);
-	pthread_mutex_unlock(&h->lock);
+		rc = hub_send_jobs(h, s, lane, t, n, fallback, &sent, err);
 	/* Closed in every case, so no listener keeps a round nobody waits for. */
 	snprintf(line, sizeof(line), "close %u\n", round);
 	tell_listeners(h, line);

@@ -31,12 +31,15 @@ struct hub_round {
 struct probe_hub *probe_hub_start(struct campaign *c, struct tp_err *err);
 /*
  * Measure one round on lane (NULL: the campaign's sources and ranges):
- * open it at every listener, give the prober its job, close it when the
- * job is done and collect every site's stream once its end line came (or
+ * open it at every listener, give the prober its jobs (one per probe
+ * method: each target's own, or with fallback, as in the baseline, every
+ * target the first method and those still silent the next), close it
+ * when the jobs are done and collect every site's stream once its end line came (or
  * its listener is gone, or the wait timed out). Safe from several threads.
  */
 int probe_hub_round(struct probe_hub *h, uint32_t round, const struct tp_lane_conf *lane,
-    const struct round_target *t, size_t n, struct hub_round *out, struct tp_err *err);
+    const struct round_target *t, size_t n, int fallback, struct hub_round *out,
+    struct tp_err *err);
 void hub_round_free(struct hub_round *r);
 /* End the listeners and the prober and free the hub. */
 void probe_hub_stop(struct probe_hub *h);

@@ -51,6 +51,17 @@ struct probe_hub {
 	int stopping;
 };
 
+/* Write a line to a process's input (under the write lock); -1 when it is gone. */
+int hub_pipe_say(struct probe_hub *h, struct hub_pipe *p, const char *line);
+/* Wait (the lock is held) until the prober is done with s's job. */
+int hub_wait_sent(struct probe_hub *h, struct hub_slot *s, struct tp_err *err);
+/*
+ * Give the prober s's jobs (probe_hub_jobs.c): one per probe method, each
+ * waited for; in a fallback round the targets silent after one method's
+ * job and listen_grace go to the next. *sent counts the targets sent.
+ */
+int hub_send_jobs(struct probe_hub *h, struct hub_slot *s, const struct tp_lane_conf *lane,
+    const struct round_target *t, size_t n, int fallback, size_t *sent, struct tp_err *err);
 /* The reader thread: sorts the listeners' and the prober's lines until all ended. */
 void *probe_hub_read(void *arg);
 

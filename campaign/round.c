@@ -3,7 +3,7 @@
  * (probe_hub.h: one listener per site and one prober for the whole
  * campaign, shared by the lanes): the round opened at every listener for
  * its lane's test ranges, its targets given to the prober as a job from
- * the lane's sources, then each site's record stream of the round
+ * the lane's sources (one job per probe method, probe_hub_jobs.c), then each site's record stream of the round
  * imported into the database.
  */
 #include <errno.h>
@@ -77,7 +77,9 @@ round_run(struct campaign *c, long long scenario_id, const char *kind,
 	out->round_id = state_round_new(c, scenario_id, kind, err);
 	if (out->round_id < 0)
 		return -1;
-	rc = probe_hub_round(c->hub, (uint32_t)out->round_id, c->lane, targets, n, &hr, err);
+	/* The baseline falls back from method to method (methods.h); later rounds do not. */
+	rc = probe_hub_round(c->hub, (uint32_t)out->round_id, c->lane, targets, n,
+	    strcmp(kind, "baseline") == 0, &hr, err);
 	out->sent = hr.sent;
 	if (rc == 0)
 		rc = import_streams(c, hr.stream, hr.len, out, err);

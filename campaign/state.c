@@ -288,7 +288,10 @@ state_targets_count(struct campaign *c, struct tp_err *err)
 	return 0;
 }
 
-/* Every target, with the site its reply landed at in the baseline (0 = none or no baseline yet). */
+/*
+ * Every target, with the site its reply landed at in the baseline (0 = none
+ * or no baseline yet): its first flow's, when it answered several.
+ */
 int
 state_targets_load(struct campaign *c, struct tp_err *err)
 {
@@ -299,9 +302,10 @@ state_targets_load(struct campaign *c, struct tp_err *err)
 	free(c->targets);
 	c->targets = NULL;
 	c->ntargets = 0;
+	/* SQLite takes a bare column from the row that min() picked. */
 	if (tp_db_prepare(c->db, "SELECT t.id, t.addr, COALESCE(r.site_id, 0) FROM targets t "
-	    "LEFT JOIN responses r ON r.target_id = t.id AND r.round_id = ? ORDER BY t.id",
-	    &st, err) < 0)
+	    "LEFT JOIN (SELECT target_id, site_id, min(flow) FROM responses WHERE round_id = ? "
+	    "GROUP BY target_id) r ON r.target_id = t.id ORDER BY t.id", &st, err) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, c->baseline_round);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -316,6 +320,7 @@ state_targets_load(struct campaign *c, struct tp_err *err)
 		if (tp_db_column_addr(st, 1, &t->addr) < 0)
 			continue;
 		t->baseline_site = sqlite3_column_int64(st, 2);
+		t->method = 0;
 		c->ntargets++;
 	}
 	sqlite3_finalize(st);
@@ -355,8 +360,10 @@ state_round_sites(struct campaign *c, long long round_id, const struct round_tar
 		site_of[i] = 0;
 	}
 	qsort(slots, n, sizeof(*slots), cmp_slot);
-	if (tp_db_prepare(c->db, "SELECT target_id, site_id FROM responses WHERE round_id = ?",
-	    &st, err) < 0) {
+	/* A target's first flow, as its baseline site (state_targets_load): flow
+	 * f of a target takes the same path each round while routes hold. */
+	if (tp_db_prepare(c->db, "SELECT target_id, site_id, min(flow) FROM responses "
+	    "WHERE round_id = ? GROUP BY target_id", &st, err) < 0) {
 		free(slots);
 		return -1;
 	}

@@ -103,6 +103,7 @@ tp_conf_defaults(struct tp_conf *c)
 	c->chains = 0;
 	c->explore = 0;
 	c->explore_size = 2;
+	c->probes_per_target = 1;
 	c->validate = 0;
 	pacing_defaults(&c->pacing);
 }
@@ -119,6 +120,7 @@ tp_conf_free(struct tp_conf *c)
 	free(c->exclude);
 	free(c->bindir);
 	free(c->report_html);
+	free(c->probe_methods);
 	free(c->metrics_file);
 	free(c->probe_user);
 	free(c->test_ranges);

@@ -95,6 +95,8 @@ struct tp_conf {
 	unsigned validate;	/* sets of explore_size the model calls determined, measured to check it; default 0 */
 	unsigned retain_days;	/* forget targets and replies older than this; 0 = keep */
 	char *report_html;	/* HTML report written at the end of each campaign; NULL = none */
+	char *probe_methods;	/* ordered probe methods, "icmp tcp:80"; NULL = "icmp" */
+	unsigned probes_per_target;	/* flows probed per target; default 1 */
 	struct pacing_params pacing;	/* min_change_interval and damping_* */
 	struct tp_site_conf *sites;
 	size_t nsites;

@@ -22,6 +22,7 @@
 #include "config_load.h"
 #include "failure_set.h"
 #include "name_index.h"
+#include "probe_methods.h"
 #include "xalloc.h"
 
 #define CK(key, type, field, min, max) \
@@ -64,6 +65,8 @@ static const struct conf_key conf_keys[] = {
 	CK("validate",		T_UINT,		validate,		0, 100000),
 	CK("retain_days",	T_UINT,		retain_days,		0, 36500),
 	CK("report_html",	T_PATH,		report_html,		0, 0),
+	CK("probe_methods",	T_STRING,	probe_methods,		0, 0),
+	CK("probes_per_target",	T_UINT,		probes_per_target,	1, 16),
 	CK("min_change_interval", T_DOUBLE,	pacing.min_change_interval, 0, 1e7),
 	CK("damping_penalty",	T_DOUBLE,	pacing.penalty_withdraw, 0, 1e6),
 	CK("damping_announce_penalty", T_DOUBLE, pacing.penalty_announce, 0, 1e6),
@@ -350,6 +353,8 @@ static void
 conf_check(struct conf_load *ld)
 {
 	struct tp_conf *c = ld->c;
+	struct tp_methods methods;
+	char why[128];
 	size_t i;
 
 	for (i = 0; i < c->nsites; i++)
@@ -365,6 +370,8 @@ conf_check(struct conf_load *ld)
 	if (c->min_announcing < 1)
 		conf_fail(ld, conf_key_line(ld, "min_announcing"),
 		    "min_announcing: must be at least 1");
+	if (tp_methods_parse(c->probe_methods, &methods, why, sizeof(why)) < 0)
+		conf_fail(ld, conf_key_line(ld, "probe_methods"), "probe_methods: %s", why);
 	check_sites_known(ld, "single", c->single);
 	check_sites_known(ld, "sets", c->sets);
 	if (c->nlanes == 0) {

@@ -88,6 +88,27 @@ const struct tp_migration tp_migrations[] = {
 	  "  groups INTEGER,"
 	  "  exposed_groups INTEGER,"
 	  "  UNIQUE (campaign_id, withdrawn));" },
+	/* Probe methods and flows (issue 15): each reply says how it was probed
+	 * (icmp, tcp:PORT) and which flow variant of the target it answered, so
+	 * one target may answer a round once per flow, at different sites; the
+	 * key gains the flow, which SQLite can only do by rebuilding the table.
+	 * targets.method is the method that got the target's answer. */
+	{ 5,
+	  "CREATE TABLE responses_flows ("
+	  "  round_id INTEGER NOT NULL REFERENCES rounds(id),"
+	  "  target_id INTEGER NOT NULL REFERENCES targets(id),"
+	  "  site_id INTEGER NOT NULL REFERENCES sites(id),"
+	  "  rtt_us INTEGER,"
+	  "  ttl INTEGER,"
+	  "  received_us INTEGER NOT NULL,"
+	  "  method TEXT NOT NULL DEFAULT 'icmp',"
+	  "  flow INTEGER NOT NULL DEFAULT 0 CHECK (flow >= 0),"
+	  "  PRIMARY KEY (round_id, target_id, flow)) WITHOUT ROWID;"
+	  "INSERT INTO responses_flows (round_id, target_id, site_id, rtt_us, ttl, received_us) "
+	  "  SELECT round_id, target_id, site_id, rtt_us, ttl, received_us FROM responses;"
+	  "DROP TABLE responses;"
+	  "ALTER TABLE responses_flows RENAME TO responses;"
+	  "ALTER TABLE targets ADD COLUMN method TEXT;" },
 };
 
 const size_t tp_migrations_count = sizeof(tp_migrations) / sizeof(tp_migrations[0]);

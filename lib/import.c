@@ -42,7 +42,9 @@ struct held_row {
 	int64_t rtt_us, received_us;
 	uint32_t round;
 	int ttl;
+	unsigned flow;		/* flow variant (record stream v2) */
 	size_t seq;		/* place in the stream: of two equal keys the first is stored */
+	char method[TP_METHOD_MAX];	/* icmp or tcp:PORT */
 };
 
 struct tp_importer {
@@ -110,7 +112,8 @@ tp_importer_begin_cached(struct tp_import_cache *cache, struct tp_db *db,
 		imp->foreign_keys = tp_db_foreign_keys(db, 0);
 	if (tp_db_prepare(db, "SELECT 1 FROM rounds WHERE id = ?", &imp->find_round, err) < 0 ||
 	    tp_db_prepare(db, "INSERT OR IGNORE INTO responses (round_id, target_id, site_id, "
-	    "rtt_us, ttl, received_us) VALUES (?, ?, ?, ?, ?, ?)", &imp->insert, err) < 0) {
+	    "rtt_us, ttl, received_us, method, flow) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    &imp->insert, err) < 0) {
 		importer_free(imp);
 		return NULL;
 	}
@@ -182,7 +185,7 @@ importer_unbound(struct tp_importer *imp, const struct tp_record *r)
 	return 0;
 }
 
-/* Store one row; a repeat (same round and target) is counted, not stored. */
+/* Store one row; a repeat (same round, target and flow) is counted, not stored. */
 static int
 importer_store(struct tp_importer *imp, const struct held_row *row, struct tp_err *err)
 {
@@ -198,6 +201,8 @@ importer_store(struct tp_importer *imp, const struct held_row *row, struct tp_er
 		sqlite3_bind_int64(st, 4, row->rtt_us);
 	sqlite3_bind_int(st, 5, row->ttl);
 	sqlite3_bind_int64(st, 6, row->received_us);
+	sqlite3_bind_text(st, 7, row->method, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, (int)row->flow);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return import_fail(imp, "storing a response", err);
 	if (sqlite3_changes(imp->db->h) > 0)
@@ -207,7 +212,7 @@ importer_store(struct tp_importer *imp, const struct held_row *row, struct tp_er
 	return 0;
 }
 
-/* Held rows by round, then target: the order of the responses key. */
+/* Held rows by round, target, then flow: the order of the responses key. */
 static int
 held_cmp(const void *a, const void *b)
 {
@@ -217,6 +222,8 @@ held_cmp(const void *a, const void *b)
 		return x->round < y->round ? -1 : 1;
 	if (x->target != y->target)
 		return x->target < y->target ? -1 : 1;
+	if (x->flow != y->flow)
+		return x->flow < y->flow ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -259,7 +266,8 @@ importer_reply(struct tp_importer *imp, const struct tp_record *r, struct tp_err
 		return 0;
 	}
 	row = (struct held_row){ target, site, r->rtt_us, r->received_us, r->round, r->ttl,
-	    imp->nheld };
+	    r->flow, imp->nheld, "" };
+	snprintf(row.method, sizeof(row.method), "%s", r->method[0] != '\0' ? r->method : "icmp");
 	if (!imp->in_batch || imp->savepoint)
 		return importer_store(imp, &row, err);
 	if (imp->nheld == imp->held_cap) {

@@ -21,6 +21,7 @@ libtp_a_SOURCES = \
 	lib/name_index.c lib/name_index.h \
 	lib/output.c lib/output.h \
 	lib/pacing.c lib/pacing.h \
+	lib/probe_methods.c lib/probe_methods.h \
 	lib/records.c lib/records.h \
 	lib/targets.c lib/targets.h \
 	lib/xalloc.c lib/xalloc.h

@@ -104,8 +104,8 @@ campaign_load_targets(struct tp_db *db, const struct site_map *map,
 }
 
 /*
- * Call fn(target, site index, arg) for every response of round; responses
- * for unknown targets or sites are skipped.
+ * Call fn(target, site index, arg) for every response of round, ordered by
+ * target; responses for unknown targets or sites are skipped.
  */
 int
 campaign_each_response(struct tp_db *db, const struct site_map *map,
@@ -115,8 +115,9 @@ campaign_each_response(struct tp_db *db, const struct site_map *map,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (tp_db_prepare(db, "SELECT target_id, site_id FROM responses WHERE round_id = ?",
-	    &st, err) < 0)
+	/* In the key's order: one target's replies (one per flow) come together. */
+	if (tp_db_prepare(db, "SELECT target_id, site_id FROM responses WHERE round_id = ? "
+	    "ORDER BY target_id", &st, err) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, round);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -45,8 +45,9 @@ int32_t campaign_site_of(const struct site_map *map, long long id);
 int campaign_load_targets(struct tp_db *db, const struct site_map *map,
     struct target_table *tt, struct tp_err *err);
 /*
- * Call fn(target, site index, arg) for every response of round; responses
- * for unknown targets or sites are skipped. A database error says what.
+ * Call fn(target, site index, arg) for every response of round, ordered by
+ * target (a target answers once per flow); responses for unknown targets
+ * or sites are skipped. A database error says what.
  */
 int campaign_each_response(struct tp_db *db, const struct site_map *map,
     const struct target_table *tt, long long round, const char *what,

@@ -20,6 +20,7 @@ libmodel_a_SOURCES = \
 	model/predict.c model/predict.h \
 	model/predict_model.c model/predict_model.h \
 	model/prune.c model/prune.h \
+	model/round_landing.c model/round_landing.h \
 	model/set_combination.c model/set_combination.h \
 	model/validate_pick.c model/validate_pick.h \
 	model/validations.c model/validations.h

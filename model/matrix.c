@@ -7,6 +7,7 @@
 #include "log.h"
 #include "matrix.h"
 #include "matrix_archive.h"
+#include "round_landing.h"
 #include "xalloc.h"
 
 /* What the passes over the database share: site id -> index, and the targets. */
@@ -15,13 +16,13 @@ struct mx_work {
 	struct target_table tt;
 };
 
-/* Baseline pass: remember where each target's reply landed. */
+/* Baseline pass: remember where each target's replies landed (most of them). */
 static void
-note_baseline(long long t, int32_t s, void *arg)
+note_baseline(const struct target_landing *l, void *arg)
 {
 	struct mx_work *w = arg;
 
-	w->tt.baseline[t] = s;
+	w->tt.baseline[l->target] = landing_plurality(l);
 }
 
 /* Append an empty scenario. */
@@ -121,21 +122,33 @@ struct scenario_pass {
 	long *row_of;		/* per site index, -1 when not withdrawn */
 };
 
-/* Scenario pass: a reply from a target of a withdrawn site counts where it landed. */
+/*
+ * Scenario pass: the replies of a target of a withdrawn site count where
+ * they landed, a split target's by their shares.
+ */
 static void
-note_scenario(long long t, int32_t s, void *arg)
+note_scenario(const struct target_landing *l, void *arg)
 {
 	struct scenario_pass *p = arg;
-	int32_t b = p->w->tt.baseline[t];
+	int32_t b = p->w->tt.baseline[l->target];
+	double w = p->w->tt.weight[l->target];
 	struct mx_row *r;
+	size_t k;
 
 	if (b < 0 || p->row_of[b] < 0)
 		return;
 	r = &p->m->rows[p->row_of[b]];
 	r->answered++;
-	r->answered_weight += p->w->tt.weight[t];
-	r->to[s]++;
-	r->to_weight[s] += p->w->tt.weight[t];
+	r->answered_weight += w;
+	r->to[landing_plurality(l)]++;
+	for (k = 0; k < l->nsites; k++) {
+		r->to_share[l->site[k]] += landing_share(l, k);
+		r->to_weight[l->site[k]] += w * landing_share(l, k);
+	}
+	if (l->nsites > 1) {
+		r->split++;
+		r->split_weight += w;
+	}
 }
 
 /* Fill in the rows of one scenario from its result round. */
@@ -152,9 +165,12 @@ build_scenario(struct tp_db *db, struct failover_matrix *m, struct mx_work *w, s
 	for (i = 0; i < m->nsites; i++)
 		p.row_of[i] = -1;
 	mx_scenario_rows(m, si, m->nsites);
+	for (k = 0; k < s->nrows; k++)
+		m->rows[s->first_row + k].to_share = xcalloc(m->nsites ? m->nsites : 1,
+		    sizeof(double));
 	for (k = 0; k < s->nsites; k++)
 		p.row_of[s->sites[k]] = (long)(s->first_row + k);
-	rc = campaign_each_response(db, &w->map, &w->tt, s->round, "reading responses",
+	rc = round_each_landing(db, &w->map, &w->tt, s->round, "reading responses",
 	    note_scenario, &p, err);
 	mx_sum_combined(m, si, 1);
 	free(p.row_of);
@@ -193,7 +209,7 @@ matrix_build(struct tp_db *db, long long campaign, const char *only,
 	if (campaign_load_sites(db, &m->sites, &m->nsites, &w.map, err) < 0 ||
 	    load_scenarios(db, m, only, err) < 0 ||
 	    campaign_load_targets(db, &w.map, &w.tt, err) < 0 ||
-	    campaign_each_response(db, &w.map, &w.tt, base.id, "reading responses",
+	    round_each_landing(db, &w.map, &w.tt, base.id, "reading responses",
 	    note_baseline, &w, err) < 0)
 		goto done;
 	m->targets = w.tt.count;

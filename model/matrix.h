@@ -9,6 +9,12 @@
  * at each site, and those that did not answer the scenario round ("lost").
  * A set of two or more sites also gets one combined row, from "A+B".
  *
+ * Split targets (round_landing.h): a target whose replies in one round
+ * landed at two or more sites. In the baseline it belongs to the
+ * catchment of the site with most of its replies; in a scenario round it
+ * counts at each site by the share of its replies there (to_share,
+ * to_weight), and the row counts it as split.
+ *
  * Built in C with arrays indexed by target id: one pass over the targets,
  * one over the baseline round, one over each scenario round.
  */
@@ -39,8 +45,12 @@ struct mx_row {
 	double responsive_weight;
 	uint64_t answered;	/* responsive targets that answered the scenario round */
 	double answered_weight;
-	uint64_t *to;		/* per site index: targets whose scenario reply landed there */
-	double *to_weight;
+	uint64_t *to;		/* per site index: targets whose scenario reply landed there
+				 * (a split target at the site with most of its replies) */
+	double *to_weight;	/* their weight, a split target's divided by its shares */
+	double *to_share;	/* targets counted fractionally; NULL: as to (predictions) */
+	uint64_t split;		/* answered targets whose replies landed at two or more sites */
+	double split_weight;
 };
 
 struct mx_scenario {
@@ -98,6 +108,8 @@ void mx_scenario_rows(struct failover_matrix *m, size_t si, size_t nbins);
  */
 void mx_sum_combined(struct failover_matrix *m, size_t si, int weights);
 
+/* Row r's targets at site index i, split targets counted by their shares. */
+double mx_to(const struct mx_row *r, size_t i);
 /* n / of, or NAN when of is 0 (no share can be given). */
 double mx_share(double n, double of);
 /* The index of site name, or -1. */

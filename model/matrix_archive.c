@@ -60,19 +60,21 @@ rows_json(const struct failover_matrix *m)
 
 	for (i = 0; i < m->nrows; i++) {
 		const struct mx_row *r = &m->rows[i];
-		json_t *to = json_array(), *tw = json_array();
+		json_t *to = json_array(), *tw = json_array(), *ts = json_array();
 
 		for (k = 0; k < m->nsites; k++) {
 			json_array_append_new(to, json_integer((json_int_t)r->to[k]));
 			json_array_append_new(tw, json_real(r->to_weight[k]));
+			json_array_append_new(ts, json_real(mx_to(r, k)));
 		}
-		json_array_append_new(a, json_pack("{s:I,s:s,s:b,s:I,s:I,s:f,s:I,s:f,s:o,s:o}",
+		json_array_append_new(a, json_pack("{s:I,s:s,s:b,s:I,s:I,s:f,s:I,s:f,s:o,s:o,s:o,s:I,s:f}",
 		    "scenario", (json_int_t)r->scenario, "from", r->from, "combined", r->combined,
 		    "baseline_targets", (json_int_t)r->baseline_targets,
 		    "responsive", (json_int_t)r->responsive,
 		    "responsive_weight", r->responsive_weight,
 		    "answered", (json_int_t)r->answered, "answered_weight", r->answered_weight,
-		    "to", to, "to_weight", tw));
+		    "to", to, "to_weight", tw, "to_share", ts,
+		    "split", (json_int_t)r->split, "split_weight", r->split_weight));
 	}
 	return a;
 }
@@ -170,9 +172,9 @@ scenario_from_json(json_t *o, const struct failover_matrix *m, struct mx_scenari
 static int
 row_from_json(json_t *o, const struct failover_matrix *m, struct mx_row *r)
 {
-	json_int_t scenario, base, resp, answered;
+	json_int_t scenario, base, resp, answered, split = 0;
 	const char *from;
-	json_t *to, *tw;
+	json_t *to, *tw, *ts = NULL;
 	size_t k;
 
 	if (json_unpack(o, "{s:I,s:s,s:b,s:I,s:I,s:F,s:I,s:F,s:o,s:o}", "scenario", &scenario,
@@ -182,6 +184,12 @@ row_from_json(json_t *o, const struct failover_matrix *m, struct mx_row *r)
 	    "to", &to, "to_weight", &tw) < 0 || scenario < 0 ||
 	    json_array_size(to) != m->nsites || json_array_size(tw) != m->nsites)
 		return -1;
+	/* Matrices stored before split targets were counted have none of these. */
+	if (json_unpack(o, "{s?o,s?I,s?F}", "to_share", &ts, "split", &split,
+	    "split_weight", &r->split_weight) < 0 ||
+	    (ts != NULL && json_array_size(ts) != m->nsites) || split < 0)
+		return -1;
+	r->split = (uint64_t)split;
 	r->scenario = (size_t)scenario;
 	r->from = xstrdup(from);
 	r->baseline_targets = (uint64_t)base;
@@ -192,6 +200,11 @@ row_from_json(json_t *o, const struct failover_matrix *m, struct mx_row *r)
 	for (k = 0; k < m->nsites; k++) {
 		r->to[k] = (uint64_t)json_integer_value(json_array_get(to, k));
 		r->to_weight[k] = json_number_value(json_array_get(tw, k));
+	}
+	if (ts != NULL) {
+		r->to_share = xcalloc(m->nsites ? m->nsites : 1, sizeof(*r->to_share));
+		for (k = 0; k < m->nsites; k++)
+			r->to_share[k] = json_number_value(json_array_get(ts, k));
 	}
 	return 0;
 }
@@ -256,6 +269,7 @@ keep_only(struct failover_matrix *m, const char *only, struct tp_err *err)
 		m->rows[m->scenarios[i].first_row + k].from = NULL;	/* moved */
 		m->rows[m->scenarios[i].first_row + k].to = NULL;
 		m->rows[m->scenarios[i].first_row + k].to_weight = NULL;
+		m->rows[m->scenarios[i].first_row + k].to_share = NULL;
 	}
 	keep.scenarios[0].first_row = 0;
 	m->scenarios[i].withdrawn = NULL;

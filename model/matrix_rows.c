@@ -133,14 +133,26 @@ mx_sum_combined(struct failover_matrix *m, size_t si, int weights)
 		const struct mx_row *r = &m->rows[s->first_row + k];
 
 		c->answered += r->answered;
-		if (weights)
+		c->split += r->split;
+		if (weights) {
 			c->answered_weight += r->answered_weight;
+			c->split_weight += r->split_weight;
+		}
 		for (d = 0; d < m->nsites; d++) {
 			c->to[d] += r->to[d];
+			if (c->to_share != NULL && r->to_share != NULL)
+				c->to_share[d] += r->to_share[d];
 			if (weights)
 				c->to_weight[d] += r->to_weight[d];
 		}
 	}
+}
+
+/* to_share[i] when the row has it, else to[i]. */
+double
+mx_to(const struct mx_row *r, size_t i)
+{
+	return r->to_share != NULL ? r->to_share[i] : (double)r->to[i];
 }
 
 /* Free everything matrix_build allocated. */
@@ -153,6 +165,7 @@ matrix_free(struct failover_matrix *m)
 		free(m->rows[i].from);
 		free(m->rows[i].to);
 		free(m->rows[i].to_weight);
+		free(m->rows[i].to_share);
 	}
 	for (i = 0; i < m->nscenarios; i++) {
 		free(m->scenarios[i].withdrawn);

@@ -8,7 +8,9 @@
  * scenario {a}; then where it went in {a, that site}; and so on while the
  * campaign measured exactly the sites of the order so far. The order ends
  * where no such scenario was measured, where the target did not answer it
- * (lost), or where its reply still landed at a withdrawn site.
+ * (lost), where its reply still landed at a withdrawn site, or where its
+ * replies (one per flow) landed at two or more sites (split: the next
+ * site is uncertain, so fewer sets are determined and confidence drops).
  *
  * For a failure set S, a target whose baseline site is not in S stays
  * where it is (it is not in any row). A target of S is "determined" when

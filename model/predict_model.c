@@ -10,6 +10,7 @@
 #include "campaign_pick.h"
 #include "log.h"
 #include "predict_model.h"
+#include "round_landing.h"
 #include "xalloc.h"
 
 /* What loading needs beside the model: site id -> index; the targets till they move in. */
@@ -28,14 +29,17 @@ load_sites(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct tp_
 	return rc;
 }
 
-/* Baseline pass: remember where each existing target's reply landed. */
+/*
+ * Baseline pass: remember where each existing target's replies landed
+ * (most of them, as the matrix counts a split target's catchment).
+ */
 static void
-note_baseline(long long t, int32_t s, void *arg)
+note_baseline(const struct target_landing *l, void *arg)
 {
 	struct target_table *tt = arg;
 
-	if (tt->listed[t] != -2)
-		tt->baseline[t] = s;
+	if (tt->listed[l->target] != -2)
+		tt->baseline[l->target] = landing_plurality(l);
 }
 
 /* The baseline round's replies, and each site's catchment. */
@@ -47,7 +51,7 @@ load_baseline(struct tp_db *db, struct pd_model *md, struct pd_load *ld, struct 
 	if (campaign_baseline(db, md->campaign, &base, err) < 0)
 		return -1;
 	md->baseline_round = base.id;
-	if (campaign_each_response(db, &ld->map, &ld->tt, base.id, "reading the baseline",
+	if (round_each_landing(db, &ld->map, &ld->tt, base.id, "reading the baseline",
 	    note_baseline, &ld->tt, err) < 0)
 		return -1;
 	campaign_sum_catchments(&ld->tt, md->sites, &md->silent_unlisted);
@@ -87,7 +91,11 @@ resolve_obs(struct pd_model *md, struct pd_obs *o, struct tp_err *err)
 	return 0;
 }
 
-/* The replies of o's round, by ascending target id. */
+/*
+ * The replies of o's round, one per target by ascending target id. A
+ * target answers once per flow; when its flows landed at different sites
+ * it keeps the first and is marked split.
+ */
 static int
 load_replies(struct tp_db *db, struct pd_load *ld, struct pd_obs *o, struct tp_err *err)
 {
@@ -102,14 +110,23 @@ load_replies(struct tp_db *db, struct pd_load *ld, struct pd_obs *o, struct tp_e
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int32_t s = campaign_site_of(&ld->map, sqlite3_column_int64(st, 1));
 
+		long long t = sqlite3_column_int64(st, 0);
+
 		if (s < 0)
 			continue;
+		if (o->nresp > 0 && o->resp_target[o->nresp - 1] == t) {
+			if (o->resp_site[o->nresp - 1] != s)
+				o->resp_split[o->nresp - 1] = 1;
+			continue;
+		}
 		if (o->nresp == cap) {
 			cap = cap ? cap * 2 : 256;
 			o->resp_target = xreallocarray(o->resp_target, cap, sizeof(long long));
 			o->resp_site = xreallocarray(o->resp_site, cap, sizeof(int32_t));
+			o->resp_split = xreallocarray(o->resp_split, cap, sizeof(uint8_t));
 		}
-		o->resp_target[o->nresp] = sqlite3_column_int64(st, 0);
+		o->resp_target[o->nresp] = t;
+		o->resp_split[o->nresp] = 0;
 		o->resp_site[o->nresp++] = s;
 	}
 	sqlite3_finalize(st);
@@ -206,6 +223,7 @@ pd_model_free(struct pd_model *md)
 		free(md->obs[i].set);
 		free(md->obs[i].resp_target);
 		free(md->obs[i].resp_site);
+		free(md->obs[i].resp_split);
 	}
 	free(md->obs);
 	free(md->sites);
@@ -236,9 +254,9 @@ pd_model_measured(const struct pd_model *md, size_t i)
 	return i < md->nobs ? md->obs[i].withdrawn : NULL;
 }
 
-/* Where target replied in o (binary search over the sorted replies). */
-int32_t
-pd_obs_reply(const struct pd_obs *o, long long target)
+/* The index of target's reply in o (binary search), or o->nresp when none. */
+static size_t
+obs_find(const struct pd_obs *o, long long target)
 {
 	size_t lo = 0, hi = o->nresp;
 
@@ -250,7 +268,25 @@ pd_obs_reply(const struct pd_obs *o, long long target)
 		else
 			hi = mid;
 	}
-	return lo < o->nresp && o->resp_target[lo] == target ? o->resp_site[lo] : PD_LOST;
+	return lo < o->nresp && o->resp_target[lo] == target ? lo : o->nresp;
+}
+
+/* Where target replied in o. */
+int32_t
+pd_obs_reply(const struct pd_obs *o, long long target)
+{
+	size_t i = obs_find(o, target);
+
+	return i < o->nresp ? o->resp_site[i] : PD_LOST;
+}
+
+/* 1 when target's replies in o landed at two or more sites. */
+int
+pd_obs_split(const struct pd_obs *o, long long target)
+{
+	size_t i = obs_find(o, target);
+
+	return i < o->nresp && o->resp_split[i];
 }
 
 /* Where target replied in measured scenario i. */
@@ -349,7 +385,8 @@ order_build(struct pd_model *md, long long t, uint64_t *set)
 		if ((o = pd_find_obs(md, set)) == NULL)
 			break;
 		next = pd_obs_reply(o, t);
-		if (next < 0 || pd_set_has(set, (size_t)next))
+		/* A split target's next site is not one site: its order ends here. */
+		if (next < 0 || pd_set_has(set, (size_t)next) || pd_obs_split(o, t))
 			break;
 	}
 }

@@ -21,7 +21,8 @@ struct pd_obs {
 	size_t nsites;
 	uint64_t *set;		/* the same as a bit set */
 	long long *resp_target;	/* target ids, ascending */
-	int32_t *resp_site;	/* where each reply landed */
+	int32_t *resp_site;	/* where each reply landed (a split target: its first) */
+	uint8_t *resp_split;	/* 1: the target's replies (flows) landed at two or more sites */
 	size_t nresp;
 	int left_out;		/* forgotten for a leave-one-out */
 };
@@ -70,6 +71,8 @@ pd_set_add(uint64_t *set, size_t i)
 const struct pd_obs *pd_find_obs(const struct pd_model *md, const uint64_t *set);
 /* Where target replied in o: a site index, or PD_LOST. */
 int32_t pd_obs_reply(const struct pd_obs *o, long long target);
+/* 1 when target's replies in o landed at two or more sites (its order is uncertain). */
+int pd_obs_split(const struct pd_obs *o, long long target);
 /* The target ids whose baseline reply landed at site index s, ascending; *n of them. */
 const long long *pd_model_site_targets(struct pd_model *md, size_t s, size_t *n);
 /* Derive every target's known order from the measured scenarios not left out. */

@@ -28,6 +28,8 @@ void rate_limit_resume(struct rate_limit *r);
  * (1..max).
  */
 unsigned rate_limit_wait(struct rate_limit *r, unsigned max);
+/* Count n packets sent beyond what rate_limit_wait granted (the next waits make up for them). */
+void rate_limit_charge(struct rate_limit *r, uint64_t n);
 /* The batch size that keeps sleeps at about 100 µs or more at this rate. */
 unsigned rate_limit_batch(uint64_t rate, unsigned max);
 /* CLOCK_MONOTONIC in nanoseconds. */

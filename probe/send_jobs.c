@@ -35,27 +35,39 @@ parse_source(const char *s, int family, struct tp_addr *a, struct tp_err *err)
 	return 0;
 }
 
-/* Parse "job ROUND SOURCE4 SOURCE6". */
+/* Parse "job ROUND SOURCE4 SOURCE6 [METHOD FLOWS]". */
 int
-send_job_parse_header(const char *line, uint32_t *round, struct tp_addr *source4,
-    struct tp_addr *source6, struct tp_err *err)
+send_job_parse_header(const char *line, struct send_job_header *h, struct tp_err *err)
 {
-	char word[8], r[16], s4[64], s6[64], extra[2];
+	char word[8], r[16], s4[64], s6[64], method[32], flows[16], extra[2];
 	unsigned long v;
 	char *end;
+	int n;
 
-	if (sscanf(line, "%7s %15s %63s %63s %1s", word, r, s4, s6, extra) != 4 ||
-	    strcmp(word, "job") != 0)
-		return tp_err_set(err, "want \"job ROUND SOURCE4 SOURCE6\", got \"%.60s\"", line);
+	n = sscanf(line, "%7s %15s %63s %63s %31s %15s %1s", word, r, s4, s6, method, flows,
+	    extra);
+	if ((n != 4 && n != 6) || strcmp(word, "job") != 0)
+		return tp_err_set(err, "want \"job ROUND SOURCE4 SOURCE6 [METHOD FLOWS]\", got "
+		    "\"%.60s\"", line);
 	v = strtoul(r, &end, 10);
 	if (*end != '\0' || r[0] < '0' || r[0] > '9' || v > UINT32_MAX)
 		return tp_err_set(err, "job: bad round \"%s\"", r);
-	*round = (uint32_t)v;
-	if (parse_source(s4, AF_INET, source4, err) < 0 ||
-	    parse_source(s6, AF_INET6, source6, err) < 0)
+	h->round = (uint32_t)v;
+	if (parse_source(s4, AF_INET, &h->source4, err) < 0 ||
+	    parse_source(s6, AF_INET6, &h->source6, err) < 0)
 		return -1;
-	if (source4->family == 0 && source6->family == 0)
-		return tp_err_set(err, "job %u: no source address", *round);
+	if (h->source4.family == 0 && h->source6.family == 0)
+		return tp_err_set(err, "job %u: no source address", h->round);
+	h->flows = 1;
+	if (n == 4)
+		return 0;
+	if (probe_method_parse(method, &h->method, err) < 0)
+		return tp_err_prefix(err, "job %u: method", h->round);
+	v = strtoul(flows, &end, 10);
+	if (*end != '\0' || flows[0] < '1' || flows[0] > '9' || v > TP_FLOWS_MAX)
+		return tp_err_set(err, "job %u: flows \"%s\" is not 1 to %d", h->round, flows,
+		    TP_FLOWS_MAX);
+	h->flows = (unsigned)v;
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "dest_spacing.h"
 #include "error.h"
+#include "probe_method.h"
 
 /* Seconds between two probes to one address unless --min-gap says otherwise. */
 #define SEND_JOBS_MIN_GAP 1.0
@@ -30,6 +31,8 @@ struct deferred_probe {
 struct send_job {
 	uint32_t round;
 	struct tp_addr source4, source6;	/* family 0: none */
+	struct probe_method method;		/* the job line's, else --method's */
+	unsigned flows;				/* probes per target, one per flow */
 	struct tp_addr *targets;		/* in sending order */
 	size_t ntargets, next;
 	struct deferred_probe *deferred;	/* a FIFO ring */
@@ -47,12 +50,21 @@ struct job_queue {
 
 /* An empty queue; probes to one address at least gap_ns apart. */
 void job_queue_init(struct job_queue *q, int64_t gap_ns);
+/* A job line's fields. */
+struct send_job_header {
+	uint32_t round;
+	struct tp_addr source4, source6;	/* family 0: "-" */
+	struct probe_method method;		/* kept when the line names none */
+	unsigned flows;				/* 1 when the line names none */
+};
+
 /*
- * Parse a job's first line, "job ROUND SOURCE4 SOURCE6" ("-" for a family
- * the lane does not have); -1 with a reason.
+ * Parse a job's first line, "job ROUND SOURCE4 SOURCE6 [METHOD FLOWS]"
+ * ("-" for a family the lane does not have; METHOD "icmp" or "tcp:PORT",
+ * FLOWS 1..TP_FLOWS_MAX). h->method is left as it was when the line names
+ * none, so the caller sets the default first. -1 with a reason.
  */
-int send_job_parse_header(const char *line, uint32_t *round, struct tp_addr *source4,
-    struct tp_addr *source6, struct tp_err *err);
+int send_job_parse_header(const char *line, struct send_job_header *h, struct tp_err *err);
 /*
  * Add a job (it takes targets, n addresses in sending order); -1 with a
  * reason when a job of that round is running already.

@@ -2,12 +2,14 @@
  * send_jobs_run.c: tp-probe send --jobs, one prober for every lane. Jobs
  * arrive on stdin (tp-probe(8), "JOB MODE"):
  *
- *   job ROUND SOURCE4 SOURCE6      ("-" for a family the lane lacks)
+ *   job ROUND SOURCE4 SOURCE6 [METHOD FLOWS]
+ *                                  ("-" for a family the lane lacks; without
+ *                                  METHOD FLOWS: --method, one flow)
  *   ADDR                           one target a line
  *   end
  *
  * and run at once, interleaved by the job queue (send_jobs.h) under the
- * one --rate. The prober answers on stdout: "started ROUND TARGETS
+ * one --rate, which counts every flow's probe. The prober answers on stdout: "started ROUND TARGETS
  * EXCLUDED", "done ROUND SENT ERRORS" or "refused ROUND: REASON". End of
  * input lets the running jobs finish, then ends the run.
  */
@@ -54,8 +56,7 @@ struct job_draft {
 	int active;		/* between its "job" line and its "end" */
 	int refused;		/* a bad line: refuse it at "end" */
 	struct tp_err why;
-	uint32_t round;
-	struct tp_addr source4, source6;
+	struct send_job_header h;
 	struct tp_addr *targets;
 	size_t n, cap;
 	struct addr_set seen;
@@ -106,7 +107,8 @@ draft_begin(struct prober *pr, const char *line)
 	memset(d, 0, sizeof(*d));
 	d->active = 1;
 	addr_set_init(&d->seen);
-	if (send_job_parse_header(line, &d->round, &d->source4, &d->source6, &err) < 0) {
+	d->h.method = pr->o->method;
+	if (send_job_parse_header(line, &d->h, &err) < 0) {
 		d->refused = 1;
 		d->why = err;
 	}
@@ -129,7 +131,7 @@ draft_target(struct prober *pr, const char *line)
 	}
 	if (!addr_set_add(&d->seen, &a))
 		return;
-	if ((a.family == AF_INET ? d->source4.family : d->source6.family) == 0) {
+	if ((a.family == AF_INET ? d->h.source4.family : d->h.source6.family) == 0) {
 		d->unsourced++;
 		return;
 	}
@@ -156,10 +158,10 @@ job_packets_build(struct prober *pr, struct send_job *j, struct tp_err *err)
 		return tp_err_set(err, "no IPv4 raw socket on this system");
 	if (j->source6.family != 0 && !dry && pr->fd6 < 0)
 		return tp_err_set(err, "no IPv6 raw socket on this system");
-	if (j->source4.family != 0 && pr->o->method.ops->make_template(&p->v4, PROBE_OUT,
+	if (j->source4.family != 0 && j->method.ops->make_template(&p->v4, PROBE_OUT,
 	    &j->source4, (uint8_t)pr->o->ttl, err) < 0)
 		return -1;
-	if (j->source6.family != 0 && pr->o->method.ops->make_template(&p->v6, PROBE_OUT,
+	if (j->source6.family != 0 && j->method.ops->make_template(&p->v6, PROBE_OUT,
 	    &j->source6, (uint8_t)pr->o->ttl, err) < 0)
 		return -1;
 	return 0;
@@ -172,18 +174,20 @@ draft_end(struct prober *pr)
 	struct job_draft *d = &pr->draft;
 	struct send_job *j = NULL;
 	struct tp_err err;
-	uint64_t seed = pr->o->have_seed ? pr->o->seed ^ d->round : permute_random_seed();
+	uint64_t seed = pr->o->have_seed ? pr->o->seed ^ d->h.round : permute_random_seed();
 
 	addr_set_free(&d->seen);
 	d->active = 0;
 	if (!d->refused) {
 		permute_shuffle(d->targets, d->n, sizeof(*d->targets), seed);
-		if (job_queue_add(&pr->q, d->round, &d->source4, &d->source6, d->targets, d->n,
-		    &j, &err) < 0) {
+		if (job_queue_add(&pr->q, d->h.round, &d->h.source4, &d->h.source6, d->targets,
+		    d->n, &j, &err) < 0) {
 			d->refused = 1;
 			d->why = err;
 		} else {
 			d->targets = NULL;
+			j->method = d->h.method;
+			j->flows = d->h.flows;
 			j->excluded = d->excluded;
 			j->unsourced = d->unsourced;
 			if (job_packets_build(pr, j, &err) < 0) {
@@ -196,8 +200,8 @@ draft_end(struct prober *pr)
 	free(d->targets);
 	d->targets = NULL;
 	if (d->refused) {
-		log_warn("send", "job %u refused: %s", d->round, d->why.msg);
-		say("refused %u: %s\n", d->round, d->why.msg);
+		log_warn("send", "job %u refused: %s", d->h.round, d->why.msg);
+		say("refused %u: %s\n", d->h.round, d->why.msg);
 		return;
 	}
 	pr->jobs++;
@@ -247,20 +251,20 @@ sockaddr_of(const struct tp_addr *dst, struct sockaddr_storage *to)
 	return sizeof(*sin6);
 }
 
-/* Send one packet; count it or the kernel's refusal. */
+/* Send one packet to dst; count it or the kernel's refusal. */
 static void
-send_one(struct prober *pr, struct send_job *j, const struct tp_addr *dst)
+send_packet(struct prober *pr, struct send_job *j, const struct tp_addr *dst, unsigned flow)
 {
 	struct job_packets *p = j->packets;
 	struct probe_packet *pkt = dst->family == AF_INET ? &p->v4 : &p->v6;
-	const struct probe_method *m = &pr->o->method;
 	struct sockaddr_storage to;
 	struct timespec pause = { 0, 50000 };
 	socklen_t tolen;
 	unsigned tries = 0;
 	int fd = dst->family == AF_INET ? pr->fd4 : pr->fd6;
 
-	m->ops->make_packet(m, pkt, &pr->key, j->round, dst, 0, (uint64_t)tp_now_us());
+	j->method.ops->make_packet(&j->method, pkt, &pr->key, j->round, dst, flow,
+	    (uint64_t)tp_now_us());
 	tolen = sockaddr_of(dst, &to);
 	if (pr->o->dry_run) {
 		j->sent++;
@@ -277,6 +281,17 @@ send_one(struct prober *pr, struct send_job *j, const struct tp_addr *dst)
 		return;
 	}
 	j->sent++;
+}
+
+/* Send the job's probes to one target, one per flow, together; how many. */
+static unsigned
+send_one(struct prober *pr, struct send_job *j, const struct tp_addr *dst)
+{
+	unsigned flow, flows = j->flows > 0 ? j->flows : 1;
+
+	for (flow = 0; flow < flows; flow++)
+		send_packet(pr, j, dst, flow);
+	return flows;
 }
 
 /* Report the finished jobs and take them out of the queue. */
@@ -357,12 +372,15 @@ jobs_loop(struct prober *pr)
 		if (idle)
 			rate_limit_resume(&rl);
 		k = rate_limit_wait(&rl, batch);
-		for (i = 0, idle = 0; i < k && !idle; i++) {
+		/* Every flow's probe counts against the one rate. */
+		for (i = 0, idle = 0; i < k && !idle;) {
 			rc = job_queue_next(&pr->q, rate_limit_now_ns(), &j, &dst, &wait_ns);
 			if (rc == 1)
-				send_one(pr, j, &dst);
+				i += send_one(pr, j, &dst);
 			idle = rc != 1;
 		}
+		if (i > k)
+			rate_limit_charge(&rl, i - k);
 	}
 	jobs_report_done(pr);
 }

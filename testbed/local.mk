@@ -5,7 +5,7 @@ EXTRA_DIST += testbed/tb testbed/README.md testbed/setup-campaign \
 	testbed/lib/truth.sh testbed/lib/report.sh testbed/lib/topology.awk \
 	testbed/lib/targets.awk testbed/lib/slow.sh testbed/lib/ssh.sh \
 	data/topologies/tiny.topo data/topologies/regional.topo \
-	data/topologies/hiding.topo
+	data/topologies/hiding.topo data/topologies/flows.topo
 
 # The slow-convergence mode's BGP delay (tb up --slow), built with the rest.
 noinst_PROGRAMS += tb-bgp-delay

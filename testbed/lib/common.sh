@@ -4,7 +4,7 @@
 
 declare -a NODES=()
 declare -A KIND=() NODE_LINKS=() ASN=() UPSTREAM=() PREPEND=()
-declare -A CROUTER=() CV4=() CV6=() CHOSTS6=()
+declare -A CROUTER=() CV4=() CV6=() CHOSTS6=() CSILENT=() CSPLIT=() CSPLITW=()
 declare -a LA=() LB=() LREL=() LLPA=() LLPB=() L4A=() L4B=() L6A=() L6B=()
 NLINKS=0
 TOPO_NAME=

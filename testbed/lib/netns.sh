@@ -11,7 +11,9 @@ netns_list_file() {
 
 # Sysctls for every namespace: forwarding on, no reverse-path filter, no
 # duplicate address detection delays, no ICMP rate limits (benchmarks
-# send 100k+ probes per second and expect every reply).
+# send 100k+ probes per second and expect every reply), and multipath
+# routes hashed over addresses and ports (L4), so that a split client
+# network sends each TCP flow one way, different flows different ways.
 NETNS_SYSCTLS=(
 	net.ipv4.ip_forward=1
 	net.ipv4.conf.all.rp_filter=0
@@ -26,6 +28,8 @@ NETNS_SYSCTLS=(
 	net.ipv6.conf.all.dad_transmits=0
 	net.ipv6.conf.default.dad_transmits=0
 	net.ipv6.icmp.ratelimit=0
+	net.ipv4.fib_multipath_hash_policy=1
+	net.ipv6.fib_multipath_hash_policy=1
 )
 
 # Create the namespace of every node, recording each in netns.list before
@@ -76,12 +80,53 @@ netns_node_batch() {
 		done
 		;;
 	client)
-		printf 'route add default via %s\n' "$LV_PEER4"
-		printf 'route add default via %s\n' "$LV_PEER6"
+		netns_client_default_routes "$n"
 		printf 'route add local %s dev lo\n' "${CV4[$n]}"
 		printf 'route add local %s dev lo\n' "${CV6[$n]}"
 		;;
 	esac
+}
+
+# Print the ip -batch commands of client network $1's default routes: one
+# next hop, or for a split network a multipath route over its two uplinks
+# weighted as the topology says.
+netns_client_default_routes() {
+	local n=$1 k w1 w2 fam
+	local -a via4=() via6=() dev=()
+	for k in ${NODE_LINKS[$n]}; do
+		link_view "$n" "$k"
+		via4+=("$LV_PEER4") via6+=("$LV_PEER6") dev+=("$LV_IF")
+	done
+	if [[ -z ${CSPLIT[$n]:-} ]]; then
+		printf 'route add default via %s\n' "${via4[0]}"
+		printf 'route add default via %s\n' "${via6[0]}"
+		return
+	fi
+	read -r w1 w2 <<<"${CSPLITW[$n]}"
+	for fam in 4 6; do
+		if [[ $fam == 4 ]]; then
+			printf 'route add 0.0.0.0/0 nexthop via %s dev %s weight %d nexthop via %s dev %s weight %d\n' \
+			    "${via4[0]}" "${dev[0]}" "$w1" "${via4[1]}" "${dev[1]}" "$w2"
+		else
+			printf 'route add ::/0 nexthop via %s dev %s weight %d nexthop via %s dev %s weight %d\n' \
+			    "${via6[0]}" "${dev[0]}" "$w1" "${via6[1]}" "${dev[1]}" "$w2"
+		fi
+	done
+}
+
+# Make client network $1 drop ICMP echo requests (IPv4 and IPv6) with an
+# nftables table in its namespace, as firewalls and CPEs do; TCP to a
+# closed port still gets the kernel's RST.
+netns_icmp_silence() {
+	ip netns exec "$PREFIX-$1" nft -f - <<'EOF' || die "cannot add the ICMP filter in namespace $PREFIX-$1 (is nftables installed?)"
+table inet tb_icmp_silent {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		icmp type echo-request drop
+		icmpv6 type echo-request drop
+	}
+}
+EOF
 }
 
 # Configure every namespace with one ip -batch run each.
@@ -90,7 +135,9 @@ netns_configure_all() {
 	for n in "${NODES[@]}"; do
 		netns_node_batch "$n" | ip -n "$PREFIX-$n" -batch - ||
 		    die "cannot configure namespace $PREFIX-$n"
+		[[ ${KIND[$n]} == client && ${CSILENT[$n]:-0} == 1 ]] && netns_icmp_silence "$n"
 	done
+	return 0
 }
 
 # The namespaces of this testbed that exist now: those recorded in

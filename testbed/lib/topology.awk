@@ -170,9 +170,30 @@ function default_lp(rel) {
 	return 100
 }
 
+# Make icmp-silent the share silent_share (percent; the variable share, from
+# tb up --icmp-silent-share, wins over the topology's statement) of the
+# client networks, spread evenly over them in file order: network i is
+# chosen when floor(i * p / 100) steps up, so exactly floor(N * p / 100)
+# are chosen and always the same ones.
+function mark_silent_share(    p, i, k, n) {
+	p = share != "" ? share + 0 : silent_share
+	if (p == "")
+		return
+	k = 0
+	for (i = 1; i <= nnodes; i++) {
+		n = order[i]
+		if (kind[n] != "client")
+			continue
+		k++
+		if (int(k * p / 100) > int((k - 1) * p / 100))
+			csilent[n] = 1
+	}
+}
+
 BEGIN {
 	anycast_as = 64999
 	lanes = 3
+	silent_share = ""
 	nnodes = 0
 	nrlinks = 0
 	bad = 0
@@ -207,6 +228,14 @@ $1 == "lanes" {
 		fail("usage: lanes NUMBER (0 to 15)")
 	else
 		lanes = $2 + 0
+	next
+}
+
+$1 == "icmp-silent-share" {
+	if (NF != 2 || !number_ok($2) || $2 + 0 > 100)
+		fail("usage: icmp-silent-share PERCENT (0 to 100)")
+	else if (silent_share == "")
+		silent_share = $2 + 0
 	next
 }
 
@@ -275,7 +304,7 @@ $1 == "link" {
 
 $1 == "client" {
 	if (NF < 8 || $3 != "router" || $5 != "ipv4" || $7 != "ipv6") {
-		fail("usage: client NAME router ROUTER ipv4 PREFIX ipv6 PREFIX [hosts6 N]")
+		fail("usage: client NAME router ROUTER ipv4 PREFIX ipv6 PREFIX [hosts6 N] [icmp-silent] [split ROUTER [weights A B]]")
 		next
 	}
 	if (!add_node($2, "client"))
@@ -299,17 +328,31 @@ $1 == "client" {
 		cv6_room[$2] = 256 * 2 ^ (64 - v6len)
 	}
 	chosts6[$2] = ""
-	for (i = 9; i <= NF; i += 2) {
+	csilent[$2] = 0
+	csplit[$2] = ""
+	csplitw[$2] = "1 1"
+	for (i = 9; i <= NF; i++) {
 		if ($i == "hosts6" && number_ok($(i + 1)) && $(i + 1) + 0 >= 1)
-			chosts6[$2] = $(i + 1) + 0
-		else
-			fail("client " $2 ": bad option '" $i " " $(i + 1) "': use hosts6 N")
+			chosts6[$2] = $(++i) + 0
+		else if ($i == "icmp-silent")
+			csilent[$2] = 1
+		else if ($i == "split" && i + 1 <= NF && csplit[$2] == "")
+			csplit[$2] = $(++i)
+		else if ($i == "weights" && csplit[$2] != "" && number_ok($(i + 1)) &&
+		    number_ok($(i + 2)) && $(i + 1) + 0 >= 1 && $(i + 1) + 0 <= 255 &&
+		    $(i + 2) + 0 >= 1 && $(i + 2) + 0 <= 255) {
+			csplitw[$2] = ($(i + 1) + 0) " " ($(i + 2) + 0)
+			i += 2
+		} else {
+			fail("client " $2 ": bad option '" $i "': use hosts6 N, icmp-silent, split ROUTER, weights A B (1 to 255, after split)")
+			break
+		}
 	}
 	next
 }
 
 {
-	fail("unknown statement '" $1 "': use name, anycast-as, lanes, router, site, link or client")
+	fail("unknown statement '" $1 "': use name, anycast-as, lanes, icmp-silent-share, router, site, link or client")
 }
 
 END {
@@ -330,6 +373,8 @@ END {
 			nclients++
 			if (kind[crouter[n]] != "router")
 				fail_file("client " n ": router '" crouter[n] "' is not a router")
+			if (csplit[n] != "" && (kind[csplit[n]] != "router" || csplit[n] == crouter[n]))
+				fail_file("client " n ": split '" csplit[n] "' is not a second router")
 		}
 	}
 	if (nsites == 0 || nrouters == 0)
@@ -381,6 +426,14 @@ END {
 		if (kind[n] == "client")
 			add_link(crouter[n], n, "client", 0, 0)
 	}
+	# Second uplinks of split client networks come last, so that adding a
+	# split moves no other link's addresses.
+	for (i = 1; i <= nnodes; i++) {
+		n = order[i]
+		if (kind[n] == "client" && csplit[n] != "")
+			add_link(csplit[n], n, "client", 0, 0)
+	}
+	mark_silent_share()
 	if (nlinks > 16384) {
 		fail_file("more than 16384 links")
 		exit 1
@@ -409,8 +462,12 @@ END {
 			printf("UPSTREAM[%s]=%s\nPREPEND[%s]=%d\n",
 			    n, upstream[n], n, prepend[n])
 		else
+		{
 			printf("CROUTER[%s]=%s\nCV4[%s]=%s\nCV6[%s]=%s\nCHOSTS6[%s]=%d\n",
 			    n, crouter[n], n, cv4[n], n, cv6[n], n, chosts6[n])
+			printf("CSILENT[%s]=%d\nCSPLIT[%s]=%s\nCSPLITW[%s]='%s'\n",
+			    n, csilent[n], n, csplit[n], n, csplitw[n])
+		}
 	}
 	printf("NLINKS=%d\n", nlinks)
 	for (k = 1; k <= nlinks; k++) {

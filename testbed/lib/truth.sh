@@ -50,10 +50,43 @@ truth_site() {
 	done
 }
 
+# Set TS_SITE to the site traffic from client network $1 reaches in family
+# $2 (empty: none), and TS_SPLIT to "SITE:SHARE SITE:SHARE" when the network
+# is split and its two uplinks reach different sites (SHARE: the uplink's
+# weight over both, with three decimals; SITE "-" for an uplink that
+# reaches no site), empty otherwise. TS_SITE is then the first uplink's.
+truth_client() {
+	local c=$1 fam=$2 other w1 w2
+	TS_SITE=$(truth_site "${CROUTER[$c]}" "$fam")
+	TS_SPLIT=
+	[[ -n ${CSPLIT[$c]:-} ]] || return 0
+	other=$(truth_site "${CSPLIT[$c]}" "$fam")
+	[[ $other == "$TS_SITE" ]] && return 0
+	read -r w1 w2 <<<"${CSPLITW[$c]}"
+	TS_SPLIT=$(awk -v a="${TS_SITE:--}" -v b="${other:--}" -v w1="$w1" -v w2="$w2" \
+	    'BEGIN { printf("%s:%.3f %s:%.3f", a, w1 / (w1 + w2), b, w2 / (w1 + w2)) }')
+}
+
+# Print the split "SITE:SHARE SITE:SHARE" $1 as a JSON array of
+# {"site","share"} objects, or null when it is empty.
+truth_split_json() {
+	local part site first=1
+	[[ -n $1 ]] || { printf 'null'; return; }
+	printf '['
+	for part in $1; do
+		((first)) || printf ','
+		first=0
+		site=${part%%:*}
+		[[ $site == - ]] && site=
+		printf '{"site":%s,"share":%s}' "$(json_str_or_null "$site")" "${part#*:}"
+	done
+	printf ']'
+}
+
 # Print the truth table of lane $2 (default 0): text, or JSON when $1 is
-# not empty.
+# not empty. A split network's site column reads SITE:SHARE+SITE:SHARE.
 truth_print() {
-	local json=${1:-} lane=${2:-0} c s4 s6 first=1
+	local json=${1:-} lane=${2:-0} c s4 s6 p4 p6 first=1
 	truth_address_map
 	truth_load_next_hops "$lane"
 	if [[ -n $json ]]; then
@@ -63,15 +96,21 @@ truth_print() {
 		printf '%-12s %-12s %-18s %-24s %-12s %s\n' client router ipv4 ipv6 site4 site6
 	fi
 	for c in $(nodes_of_kind client); do
-		s4=$(truth_site "${CROUTER[$c]}" 4)
-		s6=$(truth_site "${CROUTER[$c]}" 6)
+		truth_client "$c" 4
+		s4=$TS_SITE p4=$TS_SPLIT
+		truth_client "$c" 6
+		s6=$TS_SITE p6=$TS_SPLIT
 		if [[ -n $json ]]; then
 			((first)) || printf ','
 			first=0
-			printf '{"name":"%s","router":"%s","ipv4":"%s","ipv6":"%s","site4":%s,"site6":%s}' \
+			printf '{"name":"%s","router":"%s","ipv4":"%s","ipv6":"%s","site4":%s,"site6":%s,"split4":%s,"split6":%s,"icmp_silent":%s}' \
 			    "$c" "${CROUTER[$c]}" "${CV4[$c]}" "${CV6[$c]}" \
-			    "$(json_str_or_null "$s4")" "$(json_str_or_null "$s6")"
+			    "$(json_str_or_null "$s4")" "$(json_str_or_null "$s6")" \
+			    "$(truth_split_json "$p4")" "$(truth_split_json "$p6")" \
+			    "$( ((${CSILENT[$c]:-0})) && echo true || echo false)"
 		else
+			[[ -n $p4 ]] && s4=${p4/ /+}
+			[[ -n $p6 ]] && s6=${p6/ /+}
 			printf '%-12s %-12s %-18s %-24s %-12s %s\n' "$c" "${CROUTER[$c]}" \
 			    "${CV4[$c]}" "${CV6[$c]}" "${s4:--}" "${s6:--}"
 		fi

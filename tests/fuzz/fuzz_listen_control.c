@@ -46,9 +46,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int ready;
 	struct round_book book;
 	struct listen_command c;
-	struct tp_addr s4, s6;
+	struct send_job_header job;
 	char *text = malloc(size + 1), *line, *save = NULL;
-	uint32_t round;
 	int64_t now = 0;
 
 	if (!ready) {
@@ -67,9 +66,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			apply(&book, &c, now);
 		}
-		if (send_job_parse_header(line, &round, &s4, &s6, NULL) == 0 &&
-		    ((s4.family != 0 && s4.family != AF_INET) ||
-		    (s6.family != 0 && s6.family != AF_INET6) || s4.family + s6.family == 0))
+		memset(&job, 0, sizeof(job));
+		probe_method_default(&job.method);
+		if (send_job_parse_header(line, &job, NULL) == 0 &&
+		    ((job.source4.family != 0 && job.source4.family != AF_INET) ||
+		    (job.source6.family != 0 && job.source6.family != AF_INET6) ||
+		    job.source4.family + job.source6.family == 0 || job.flows < 1 ||
+		    job.flows > TP_FLOWS_MAX))
 			abort();
 		now++;
 	}

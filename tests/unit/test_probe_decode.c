@@ -348,3 +348,23 @@ Test(probe_decode, rate_limit_paces)
 	cr_assert_eq(rate_limit_wait(&rl, 64), 64);
 	cr_assert_eq(rate_limit_wait(&rl, 0), 0);
 }
+
+/* Packets sent beyond the grant (a job's extra flows) delay the next ones: one rate holds. */
+Test(probe_decode, rate_limit_charge_holds_the_rate)
+{
+	struct rate_limit rl;
+	uint64_t total = 0;
+	int64_t t0, ns;
+
+	rate_limit_start(&rl, 10000);
+	t0 = rate_limit_now_ns();
+	while (total < 1000) {
+		/* Each grant of one packet sends three (three flows of one target). */
+		total += 3 * rate_limit_wait(&rl, 1);
+		rate_limit_charge(&rl, 2);
+	}
+	ns = rate_limit_now_ns() - t0;
+	/* 1002 packets at 10000/s: 0.1 s; without the charge a third of it. */
+	cr_assert_geq(ns, 95000000, "too fast: %lld ns", (long long)ns);
+	cr_assert_lt(ns, 2000000000, "too slow: %lld ns", (long long)ns);
+}

@@ -197,26 +197,59 @@ job_targets(size_t n, int base)
 	return v;
 }
 
+/* Parse a job line with icmp as the default method. */
+static int
+header_of(const char *line, struct send_job_header *h, struct tp_err *err)
+{
+	memset(h, 0, sizeof(*h));
+	probe_method_default(&h->method);
+	return send_job_parse_header(line, h, err);
+}
+
 Test(send_jobs, header_lines)
 {
-	struct tp_addr s4, s6;
+	struct send_job_header h;
 	struct tp_err err;
-	uint32_t round;
+	char name[PROBE_METHOD_NAME_MAX];
 
-	cr_assert_eq(send_job_parse_header("job 12 192.0.2.17 2001:db8:ffff:1::1", &round, &s4,
-	    &s6, &err), 0, "%s", err.msg);
-	cr_assert_eq(round, 12);
-	cr_assert_eq(s4.family, AF_INET);
-	cr_assert_eq(s6.family, AF_INET6);
-	cr_assert_eq(send_job_parse_header("job 13 - 2001:db8:ffff:1::1", &round, &s4, &s6,
-	    &err), 0);
-	cr_assert_eq(s4.family, 0);
-	cr_assert_eq(send_job_parse_header("job 13 - -", &round, &s4, &s6, &err), -1);
-	cr_assert_eq(send_job_parse_header("job 13 2001:db8::1 -", &round, &s4, &s6, &err), -1);
-	cr_assert_eq(send_job_parse_header("job x 192.0.2.17 -", &round, &s4, &s6, &err), -1);
-	cr_assert_eq(send_job_parse_header("job 1 192.0.2.17 - extra", &round, &s4, &s6,
-	    &err), -1);
-	cr_assert_eq(send_job_parse_header("198.18.0.1", &round, &s4, &s6, &err), -1);
+	cr_assert_eq(header_of("job 12 192.0.2.17 2001:db8:ffff:1::1", &h, &err), 0, "%s",
+	    err.msg);
+	cr_assert_eq(h.round, 12);
+	cr_assert_eq(h.source4.family, AF_INET);
+	cr_assert_eq(h.source6.family, AF_INET6);
+	probe_method_format(&h.method, name);
+	cr_assert_str_eq(name, "icmp", "no method field: the default stays");
+	cr_assert_eq(h.flows, 1);
+	cr_assert_eq(header_of("job 13 - 2001:db8:ffff:1::1", &h, &err), 0);
+	cr_assert_eq(h.source4.family, 0);
+	cr_assert_eq(header_of("job 13 - -", &h, &err), -1);
+	cr_assert_eq(header_of("job 13 2001:db8::1 -", &h, &err), -1);
+	cr_assert_eq(header_of("job x 192.0.2.17 -", &h, &err), -1);
+	cr_assert_eq(header_of("job 1 192.0.2.17 - extra", &h, &err), -1);
+	cr_assert_eq(header_of("198.18.0.1", &h, &err), -1);
+}
+
+/* The method and flows fields of a job line (issue 15: per-job methods). */
+Test(send_jobs, header_method_and_flows)
+{
+	struct send_job_header h;
+	struct tp_err err;
+	char name[PROBE_METHOD_NAME_MAX];
+
+	cr_assert_eq(header_of("job 7 192.0.2.17 - tcp:80 3", &h, &err), 0, "%s", err.msg);
+	probe_method_format(&h.method, name);
+	cr_assert_str_eq(name, "tcp:80");
+	cr_assert_eq(h.flows, 3);
+	cr_assert_eq(header_of("job 7 192.0.2.17 - icmp 16", &h, &err), 0, "%s", err.msg);
+	cr_assert_eq(h.flows, 16);
+	cr_assert_eq(header_of("job 7 192.0.2.17 - icmp 17", &h, &err), -1, "flows over max");
+	cr_assert(strstr(err.msg, "flows") != NULL, "%s", err.msg);
+	cr_assert_eq(header_of("job 7 192.0.2.17 - icmp 0", &h, &err), -1);
+	cr_assert_eq(header_of("job 7 192.0.2.17 - icmp 2x", &h, &err), -1);
+	cr_assert_eq(header_of("job 7 192.0.2.17 - udp:53 1", &h, &err), -1);
+	cr_assert(strstr(err.msg, "method") != NULL, "%s", err.msg);
+	cr_assert_eq(header_of("job 7 192.0.2.17 - tcp:80", &h, &err), -1, "method without flows");
+	cr_assert_eq(header_of("job 7 192.0.2.17 - tcp:80 1 x", &h, &err), -1);
 }
 
 Test(send_jobs, jobs_take_turns)
