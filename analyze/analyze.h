@@ -35,6 +35,8 @@ enum analyze_opt {
 	AO_SINCE = 1 << 17,
 	AO_DAYS = 1 << 18,
 	AO_OUTPUT = 1 << 19,
+	AO_TIME_FIELD = 1 << 20,
+	AO_TIME_COLUMN = 1 << 21,
 };
 
 struct analyze_ctx {
@@ -62,6 +64,8 @@ struct analyze_ctx {
 	const char *weight_field;	/* --weight-field NAME (json) */
 	long long column;		/* --column N (csv), 0 = default */
 	const char *since;		/* --since TIME */
+	const char *time_field;		/* --time-field NAME (json with --since) */
+	long long time_column;		/* --time-column N (csv with --since), 0 = none */
 	long long days;			/* --days N (prune), 0 = retain_days */
 	const char *output;		/* -o FILE */
 

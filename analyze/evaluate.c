@@ -8,7 +8,7 @@
 #include "predict_model.h"
 #include "xalloc.h"
 
-#define EVALUATE_JSON_VERSION 1
+#define EVALUATE_JSON_VERSION 2
 
 /* Raise *max to |a - b| when both are numbers. */
 static void
@@ -69,22 +69,17 @@ count_control(const struct pd_model *truth, const struct pd_obs *o, struct ev_re
 	}
 }
 
-/* Per target: predicted site against the measured reply. */
+/* Per target: predicted site against the measured reply, determined targets apart. */
 static void
 count_targets(const struct pd_prediction *p, const struct pd_obs *o, struct ev_result *r)
 {
-	size_t i;
+	struct pd_tally *t = &r->split;
 
 	r->targets = p->n;
 	r->determined = p->ndetermined;
-	for (i = 0; i < p->n; i++) {
-		int32_t got = pd_obs_reply(o, p->target[i]);
-
-		if (got == PD_LOST)
-			continue;
-		r->answered++;
-		r->right += p->site[i] == got;
-	}
+	pd_tally_add(p, o, t);
+	r->answered = t->answered[0] + t->answered[1] + t->open_answered;
+	r->right = t->held[0] + t->held[1] + t->open_right;
 }
 
 /*
@@ -123,10 +118,20 @@ evaluate_one(const struct failover_matrix *tm, struct pd_model *md, const struct
 static void
 add_up(struct ev_result *all, const struct ev_result *r)
 {
+	size_t i;
+
 	all->targets += r->targets;
 	all->answered += r->answered;
 	all->right += r->right;
 	all->determined += r->determined;
+	for (i = 0; i < 2; i++) {
+		all->split.answered[i] += r->split.answered[i];
+		all->split.held[i] += r->split.held[i];
+		all->split.groups[i] += r->split.groups[i];
+	}
+	all->split.determined += r->split.determined;
+	all->split.open_answered += r->split.open_answered;
+	all->split.open_right += r->split.open_right;
 	if (r->max_error > all->max_error)
 		all->max_error = r->max_error;
 	if (r->max_weighted_error > all->max_weighted_error)
@@ -201,6 +206,8 @@ evaluation_free(struct evaluation *ev)
 static json_t *
 result_json(const struct ev_result *r)
 {
+	const struct pd_tally *t = &r->split;
+	uint64_t det_answered = t->answered[0] + t->answered[1], det_right = t->held[0] + t->held[1];
 	json_t *o = json_object();
 
 	json_object_set_new(o, "withdrawn", json_string(r->withdrawn));
@@ -210,7 +217,16 @@ result_json(const struct ev_result *r)
 	json_object_set_new(o, "accuracy", mx_json_real(mx_share((double)r->right,
 	    (double)r->answered)));
 	json_object_set_new(o, "determined", json_integer((json_int_t)r->determined));
-	json_object_set_new(o, "confidence", mx_json_real(mx_share((double)r->determined,
+	json_object_set_new(o, "determined_answered", json_integer((json_int_t)det_answered));
+	json_object_set_new(o, "determined_accuracy", mx_json_real(mx_share((double)det_right,
+	    (double)det_answered)));
+	json_object_set_new(o, "exposed_answered", json_integer((json_int_t)t->answered[1]));
+	json_object_set_new(o, "exposed_accuracy", mx_json_real(mx_share((double)t->held[1],
+	    (double)t->answered[1])));
+	json_object_set_new(o, "undetermined_answered", json_integer((json_int_t)t->open_answered));
+	json_object_set_new(o, "undetermined_accuracy", mx_json_real(mx_share(
+	    (double)t->open_right, (double)t->open_answered)));
+	json_object_set_new(o, "determined_share", mx_json_real(mx_share((double)r->determined,
 	    (double)r->targets)));
 	json_object_set_new(o, "max_error", json_real(r->max_error));
 	json_object_set_new(o, "max_weighted_error", json_real(r->max_weighted_error));
@@ -250,7 +266,8 @@ struct tp_table *
 evaluation_table(const struct evaluation *ev)
 {
 	static const char *const cols[] = { "withdrawn", "targets", "answered", "accuracy",
-	    "confidence", "max_error", "max_weighted_error", "control", "control_stayed" };
+	    "determined", "determined_accuracy", "undetermined_accuracy", "max_error",
+	    "max_weighted_error", "control", "control_stayed" };
 	struct tp_table *t = tp_table_new(sizeof(cols) / sizeof(cols[0]), cols);
 	size_t i;
 
@@ -263,10 +280,13 @@ evaluation_table(const struct evaluation *ev)
 		tp_table_int(t, 2, (long long)r->answered);
 		share_cell(t, 3, r->right, r->answered);
 		share_cell(t, 4, r->determined, r->targets);
-		tp_table_share(t, 5, r->max_error);
-		tp_table_share(t, 6, r->max_weighted_error);
-		tp_table_int(t, 7, (long long)r->control);
-		share_cell(t, 8, r->stayed, r->control);
+		share_cell(t, 5, r->split.held[0] + r->split.held[1],
+		    r->split.answered[0] + r->split.answered[1]);
+		share_cell(t, 6, r->split.open_right, r->split.open_answered);
+		tp_table_share(t, 7, r->max_error);
+		tp_table_share(t, 8, r->max_weighted_error);
+		tp_table_int(t, 9, (long long)r->control);
+		share_cell(t, 10, r->stayed, r->control);
 	}
 	return t;
 }

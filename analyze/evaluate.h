@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "calibrate.h"
 #include "db.h"
 #include "error.h"
 #include "output.h"
@@ -23,6 +24,7 @@ struct ev_result {
 	uint64_t answered;	/* of them, those that answered the measured round */
 	uint64_t right;		/* of those, predicted to the site their reply landed at */
 	uint64_t determined;	/* targets whose outcome the other measurements determine */
+	struct pd_tally split;	/* answered and right, determined (by exposure) and not */
 	double max_error;	/* largest |predicted - measured| of any share, by count */
 	double max_weighted_error;	/* the same by weight */
 	uint64_t control;	/* replies of targets of other sites in the measured round */

@@ -3,11 +3,14 @@
  * with its heaviest failover destination, then with that set's heaviest,
  * as far as TREE_DEPTH sites. Each set's shares are the matrix's own row
  * when the campaign measured the set, else pd_predict's, shown with its
- * confidence.
+ * calibrated confidence (calibrate.h) and determined share; the exact
+ * numbers are in the title.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibrate.h"
 #include "html_report.h"
 #include "html_text.h"
 #include "predict.h"
@@ -23,12 +26,14 @@ struct tree_row {
 	const struct failover_matrix *m;
 	const struct mx_row *r;
 	const struct pd_row *pr;	/* NULL when measured */
+	size_t validations;		/* behind pr's confidence */
 };
 
 /* Predictions made so far, so that each set is predicted once and counted once. */
 struct tree_work {
 	const struct html_input *in;
 	struct pd_model *md;		/* loaded at the first prediction */
+	struct pd_calibration cal;	/* loaded with it */
 	struct pd_prediction *pred;
 	size_t npred;
 };
@@ -60,17 +65,20 @@ tree_lookup(struct tree_work *w, const char *set, struct tree_row *out, struct t
 		if (strcmp(w->pred[i].m.scenarios[0].withdrawn, set) == 0)
 			break;
 	if (i == w->npred) {
-		if (w->md == NULL && pd_model_load(w->in->db, w->in->now->campaign, &w->md, err) < 0)
+		if (w->md == NULL && (pd_model_load(w->in->db, w->in->now->campaign, &w->md,
+		    err) < 0 || pd_calibration_load(w->in->db, w->md, &w->cal, err) < 0))
 			return -1;
 		w->pred = xreallocarray(w->pred, w->npred + 1, sizeof(*w->pred));
 		if (pd_predict(w->md, set, &w->pred[w->npred], err) < 0)
 			return -1;
+		pd_calibrate(&w->cal, &w->pred[w->npred]);
 		w->npred++;
 	}
 	p = &w->pred[i];
 	out->m = &p->m;
 	out->r = &p->m.rows[p->m.nrows - 1];
 	out->pr = &p->rows[p->m.nrows - 1];
+	out->validations = p->validations;
 	return 0;
 }
 
@@ -89,6 +97,35 @@ heaviest(const struct tree_row *t)
 	return best;
 }
 
+/*
+ * A predicted set's note: the calibrated confidence and its interval, or
+ * that there are no validations; then the determined share. The title
+ * holds the numbers unrounded.
+ */
+static void
+prediction_note(FILE *f, const char *set, const struct pd_row *pr, size_t validations)
+{
+	fputs("<span class=\"pred\" title=\"", f);
+	html_esc(f, set);
+	if (isfinite(pr->confidence))
+		fprintf(f, " predicted: confidence %.6f (%.6f to %.6f), determined %.6f, %zu "
+		    "validations\">(predicted, confidence ", pr->confidence, pr->confidence_low,
+		    pr->confidence_high, pr->determined_share, validations);
+	else
+		fprintf(f, " predicted: no validations, determined %.6f\">(predicted, no "
+		    "validations to calibrate a confidence; determined ", pr->determined_share);
+	if (isfinite(pr->confidence)) {
+		html_share(f, pr->confidence);
+		fputs(", ", f);
+		html_share(f, pr->confidence_low);
+		fputs(" to ", f);
+		html_share(f, pr->confidence_high);
+		fputs("; determined ", f);
+	}
+	html_share(f, pr->determined_share);
+	fputs(")</span>", f);
+}
+
 /* One level: the set, measured or predicted, and its heaviest destinations and lost share. */
 static void
 tree_item(FILE *f, const struct tree_row *t)
@@ -101,9 +138,7 @@ tree_item(FILE *f, const struct tree_row *t)
 	html_esc(f, s->withdrawn);
 	fputs("</span> ", f);
 	if (t->pr != NULL) {
-		fputs("<span class=\"pred\">(predicted, confidence ", f);
-		html_share(f, t->pr->confidence);
-		fputs(")</span>", f);
+		prediction_note(f, s->withdrawn, t->pr, t->validations);
 	} else {
 		fputs("<span class=\"muted\">(measured)</span>", f);
 	}
@@ -137,7 +172,7 @@ site_tree(FILE *f, struct tree_work *w, size_t single, struct tp_err *err)
 	const struct failover_matrix *m = w->in->now;
 	const struct mx_scenario *s = &m->scenarios[single];
 	char set[HTML_SET_MAX], grown[HTML_SET_MAX + 80], *canon;
-	struct tree_row t = { m, &m->rows[s->first_row], NULL };
+	struct tree_row t = { m, &m->rows[s->first_row], NULL, 0 };
 	size_t depth, open = 0;
 	long next;
 
@@ -170,15 +205,19 @@ int
 html_section_trees(FILE *f, const struct html_input *in, size_t *npredicted,
     struct tp_err *err)
 {
-	struct tree_work w = { in, NULL, NULL, 0 };
+	struct tree_work w;
 	size_t i;
 	int rc = 0;
 
+	memset(&w, 0, sizeof(w));
+	w.in = in;
 	fputs("<section id=\"trees\"><h2>Failover trees</h2><p>For each site: where its "
 	    "traffic goes when it fails, then when its heaviest failover site fails too, and "
 	    "so on (weighted shares). Sets the campaign did not measure are predicted from "
-	    "those it did; the confidence is the share of their targets the measurements "
-	    "determine.</p><div class=\"trees\">\n", f);
+	    "those it did. Their confidence is calibrated: the share of their targets the "
+	    "measurements determine, times the measured rate at which such predictions held "
+	    "(validations and leave-one-out; tp-analyze(1), PREDICTION), with a 95% interval. "
+	    "Without validations no confidence is stated.</p><div class=\"trees\">\n", f);
 	for (i = 0; i < in->now->nscenarios && rc == 0; i++)
 		if (in->now->scenarios[i].nsites == 1)
 			rc = site_tree(f, &w, i, err);

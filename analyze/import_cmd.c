@@ -12,13 +12,20 @@
 #include "import.h"
 #include "log.h"
 
+/* A stream's name in messages. */
+static const char *
+stream_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "stdin" : path;
+}
+
 /* Import one file ("-" = standard input) and add its summary row. */
 static int
 import_one(struct tp_import_cache *cache, const char *path, struct tp_table *t,
     struct tp_err *err)
 {
 	struct tp_import_stats s;
-	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+	const char *name = stream_name(path);
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	int rc;
 
@@ -51,7 +58,32 @@ import_one(struct tp_import_cache *cache, const char *path, struct tp_table *t,
 	return 0;
 }
 
-/* tp-analyze import FILE|- ... */
+/*
+ * Commit the open batch, which holds the streams args[first..last]; when
+ * that fails, err says that none of them was imported.
+ */
+static int
+batch_commit(struct tp_import_cache *cache, char **args, int first, int last,
+    struct tp_err *err)
+{
+	char why[sizeof(err->msg)];
+
+	if (tp_import_cache_batch_end(cache, err) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", err->msg);
+	if (first == last)
+		return tp_err_set(err, "%.440s (nothing of %.40s was imported)", why,
+		    stream_name(args[first]));
+	return tp_err_set(err, "%.400s (nothing of the %d streams %.30s to %.30s was imported)",
+	    why, last - first + 1, stream_name(args[first]), stream_name(args[last]));
+}
+
+/*
+ * tp-analyze import FILE|- ...: the streams go into batches (one
+ * transaction each, committed when due and at the end); a batch begins
+ * with the stream that needs it, so a database that cannot be written
+ * fails naming that stream.
+ */
 int
 cmd_import(struct analyze_ctx *ctx, struct tp_err *err)
 {
@@ -59,10 +91,40 @@ cmd_import(struct analyze_ctx *ctx, struct tp_err *err)
 	    "unknown", "foreign", "ended" };
 	struct tp_table *t = tp_table_new(8, cols);
 	struct tp_import_cache *cache = tp_import_cache_new(ctx->db);
-	int i, rc = 0;
+	struct tp_err end_err = { { 0 } };
+	int i, first = 0, rc = 0;
 
-	for (i = 0; i < ctx->nargs && rc == 0; i++)
+	for (i = 0; i < ctx->nargs && rc == 0; i++) {
+		if (!tp_import_cache_in_batch(cache)) {
+			first = i;
+			if (tp_import_cache_batch_begin(cache, err) < 0) {
+				char why[sizeof(err->msg)];
+
+				snprintf(why, sizeof(why), "%s", err->msg);
+				rc = tp_err_set(err, "%.440s (nothing of %.40s was imported)", why,
+				    stream_name(ctx->args[i]));
+				break;
+			}
+		}
 		rc = import_one(cache, ctx->args[i], t, err);
+		if (rc < 0 && i > first && !tp_import_cache_in_batch(cache)) {
+			/* Storing failed half-way: the batch was rolled back. */
+			char why[sizeof(err->msg)];
+
+			snprintf(why, sizeof(why), "%s", err->msg);
+			tp_err_set(err, "%.400s; the streams %.30s to %.30s before it were rolled "
+			    "back too", why, stream_name(ctx->args[first]),
+			    stream_name(ctx->args[i - 1]));
+		}
+		if (rc == 0 && tp_import_cache_batch_due(cache))
+			rc = batch_commit(cache, ctx->args, first, i, err);
+	}
+	/* The streams before a bad one stay: commit them either way. */
+	if (tp_import_cache_in_batch(cache) &&
+	    batch_commit(cache, ctx->args, first, i - 1, &end_err) < 0) {
+		*err = end_err;
+		rc = -1;
+	}
 	tp_import_cache_free(cache);
 	if (rc == 0 && !(ctx->fmt == TP_FMT_TEXT && log_get_level() < TP_LOG_WARN))
 		tp_table_print(t, ctx->out, ctx->fmt);

@@ -26,6 +26,7 @@ libanalyze_a_SOURCES = \
 	analyze/predict_output.c \
 	analyze/prune_cmd.c \
 	analyze/report.c analyze/report.h \
+	analyze/report_predicted.c \
 	analyze/share_text.h \
 	analyze/target_select.c analyze/target_select.h \
 	analyze/targets_cmd.c analyze/targets_import.h
@@ -45,5 +46,6 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_log_formats.c \
 	tests/unit/test_log_import.c \
 	tests/unit/test_prune.c \
-	tests/unit/test_predict.c
+	tests/unit/test_predict.c \
+	tests/unit/test_validate.c
 EXTRA_DIST += tests/fixtures/analyze

@@ -41,22 +41,45 @@ log_format_name(enum log_format f)
 	return format_names[f];
 }
 
-/* Only the Common Log Format family carries a time this program reads. */
-int
-log_format_has_time(enum log_format f)
-{
-	return f == LOG_COMBINED || f == LOG_COMMON;
-}
-
 /* A short phrase for a reason. */
 const char *
 log_bad_name(enum log_bad why)
 {
 	static const char *const names[] = { "not an address", "not a line of this format",
 	    "bad timestamp", "not a JSON object", "no address field", "bad weight",
-	    "NUL byte" };
+	    "NUL byte", "no timestamp field" };
 
 	return why < LOG_BAD_COUNT ? names[why] : "?";
+}
+
+/*
+ * The common case of parse_addr_field, without a copy: a dotted quad of
+ * one to three digits a part, no leading zeros, as tp_addr_parse reads
+ * it. -1 for anything else, which tp_addr_parse then decides on.
+ */
+static int
+parse_ipv4_quick(const char *s, size_t len, struct tp_addr *a)
+{
+	const char *end = s + len, *start;
+	uint8_t out[4];
+	unsigned v;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0 && (s >= end || *s++ != '.'))
+			return -1;
+		for (start = s, v = 0; s < end && s - start < 3 && *s >= '0' && *s <= '9'; s++)
+			v = v * 10 + (unsigned)(*s - '0');
+		if (s == start || v > 255 || (s - start > 1 && *start == '0'))
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	if (s != end)
+		return -1;
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET;
+	memcpy(a->bytes, out, 4);
+	return 0;
 }
 
 /* Parse len bytes at s as an address (copied, so s need not end there). */
@@ -65,6 +88,8 @@ parse_addr_field(const char *s, size_t len, struct tp_addr *a)
 {
 	char buf[LOG_ADDR_MAX];
 
+	if (parse_ipv4_quick(s, len, a) == 0)
+		return 0;
 	if (len == 0 || len >= sizeof(buf))
 		return -1;
 	memcpy(buf, s, len);
@@ -81,17 +106,22 @@ field_end(const char *p, const char *end)
 	return q != NULL ? q : end;
 }
 
-/* Past a "quoted" field at p (backslash escapes inside), or NULL. */
+/*
+ * Past a "quoted" field at p (backslash escapes inside), or NULL. Quotes
+ * are found with memchr; one after an odd run of backslashes is escaped.
+ */
 static const char *
 skip_quoted(const char *p, const char *end)
 {
+	const char *q, *b;
+
 	if (p >= end || *p != '"')
 		return NULL;
-	for (p++; p < end; p++) {
-		if (*p == '\\' && p + 1 < end)
-			p++;
-		else if (*p == '"')
-			return p + 1;
+	for (p++; (q = memchr(p, '"', (size_t)(end - p))) != NULL; p = q + 1) {
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0)
+			return q + 1;
 	}
 	return NULL;
 }
@@ -212,13 +242,42 @@ json_weight(json_t *v, double *w)
 	return 0;
 }
 
-/* {"remote_addr": "192.0.2.1", ...}: the address (and weight) fields. */
+/* The time of a JSON line: o->time_field, or the first of LOG_TIME_FIELDS it has. */
+static enum log_line
+json_time(const struct log_format_opts *o, json_t *root, int64_t *when, enum log_bad *why)
+{
+	static const char *const defaults[] = { LOG_TIME_FIELDS };
+	json_t *v = NULL;
+	size_t i;
+
+	if (o->time_field != NULL)
+		v = json_field(root, o->time_field);
+	for (i = 0; v == NULL && o->time_field == NULL && i < sizeof(defaults) /
+	    sizeof(defaults[0]); i++)
+		v = json_object_get(root, defaults[i]);
+	if (v == NULL) {
+		*why = LOG_BAD_NO_TIME;
+		return LOG_LINE_BAD;
+	}
+	if (json_is_number(v) && isfinite(json_number_value(v)) && json_number_value(v) >= 0 &&
+	    json_number_value(v) < 1e15)
+		*when = (int64_t)json_number_value(v);
+	else if (!json_is_string(v) ||
+	    log_time_parse_value(json_string_value(v), json_string_length(v), when) < 0) {
+		*why = LOG_BAD_TIME;
+		return LOG_LINE_BAD;
+	}
+	return LOG_LINE_REQUEST;
+}
+
+/* {"remote_addr": "192.0.2.1", ...}: the address (and weight, and time) fields. */
 static enum log_line
 parse_json(const struct log_format_opts *o, const char *line, size_t len,
     struct tp_addr *addr, double *weight, enum log_bad *why)
 {
 	json_t *root, *v;
 	enum log_line rc = LOG_LINE_BAD;
+	int64_t when;
 
 	root = json_loadb(line, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
 	if (!json_is_object(root))
@@ -230,39 +289,39 @@ parse_json(const struct log_format_opts *o, const char *line, size_t len,
 	else if (o->weight_field != NULL &&
 	    ((v = json_field(root, o->weight_field)) == NULL || json_weight(v, weight) < 0))
 		*why = LOG_BAD_WEIGHT;
-	else
-		rc = LOG_LINE_REQUEST;
+	else if (o->since == 0 || (rc = json_time(o, root, &when, why)) == LOG_LINE_REQUEST)
+		rc = o->since != 0 && when < o->since ? LOG_LINE_SKIP : LOG_LINE_REQUEST;
 	json_decref(root);
 	return rc;
 }
 
-/* Column o->column of a CSV line ("quoted, with "" inside" fields allowed). */
-static enum log_line
-parse_csv(const struct log_format_opts *o, const char *line, size_t len,
-    struct tp_addr *addr, enum log_bad *why)
+/*
+ * Column col (from 1) of a CSV line ("quoted, with "" inside" fields
+ * allowed) into buf, unquoted and trimmed of blanks; its length, or -1
+ * when the line has fewer columns.
+ */
+static int
+csv_column(const char *line, size_t len, unsigned col, char *buf, size_t cap)
 {
 	const char *p = line, *end = line + len;
-	char buf[LOG_ADDR_MAX];
 	size_t n = 0;
-	unsigned col = 1;
+	unsigned at = 1;
 
-	while (col < o->column) {	/* skip to the wanted column */
+	while (at < col) {	/* skip to the wanted column */
 		int quoted = 0;
 
 		for (; p < end && (quoted || *p != ','); p++)
 			if (*p == '"')
 				quoted = !quoted;
-		if (p == end) {
-			*why = LOG_BAD_FIELD;
-			return LOG_LINE_BAD;
-		}
+		if (p == end)
+			return -1;
 		p++;
-		col++;
+		at++;
 	}
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	if (p < end && *p == '"') {
-		for (p++; p < end && n < sizeof(buf) - 1; p++) {
+		for (p++; p < end && n < cap - 1; p++) {
 			if (*p == '"' && (p + 1 == end || p[1] != '"'))
 				break;
 			buf[n++] = *p;
@@ -270,15 +329,41 @@ parse_csv(const struct log_format_opts *o, const char *line, size_t len,
 				p++;
 		}
 	} else
-		for (; p < end && *p != ',' && n < sizeof(buf) - 1; p++)
+		for (; p < end && *p != ',' && n < cap - 1; p++)
 			buf[n++] = *p;
 	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r'))
 		n--;
-	if (parse_first_addr(buf, n, addr) < 0) {
+	return (int)n;
+}
+
+/* Column o->column of a CSV line, and with since, column o->time_column's time. */
+static enum log_line
+parse_csv(const struct log_format_opts *o, const char *line, size_t len,
+    struct tp_addr *addr, enum log_bad *why)
+{
+	char buf[LOG_ADDR_MAX];
+	int n = csv_column(line, len, o->column, buf, sizeof(buf));
+	int64_t when;
+
+	if (n < 0) {
+		*why = LOG_BAD_FIELD;
+		return LOG_LINE_BAD;
+	}
+	if (parse_first_addr(buf, (size_t)n, addr) < 0) {
 		*why = LOG_BAD_ADDRESS;
 		return LOG_LINE_BAD;
 	}
-	return LOG_LINE_REQUEST;
+	if (o->since == 0)
+		return LOG_LINE_REQUEST;
+	if ((n = csv_column(line, len, o->time_column, buf, sizeof(buf))) < 0) {
+		*why = LOG_BAD_NO_TIME;
+		return LOG_LINE_BAD;
+	}
+	if (log_time_parse_value(buf, (size_t)n, &when) < 0) {
+		*why = LOG_BAD_TIME;
+		return LOG_LINE_BAD;
+	}
+	return when < o->since ? LOG_LINE_SKIP : LOG_LINE_REQUEST;
 }
 
 /* One line of the format: a request, a line to skip, or a bad line with a reason. */

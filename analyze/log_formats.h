@@ -1,7 +1,7 @@
 /*
  * log_formats.h: one request from one line of a web or DNS server's log.
- * Each format knows where the client address is (and, for the Common Log
- * Format, the time); every line counts as one request, unless a JSON
+ * Each format knows where the client address is (and the time, for
+ * --since); every line counts as one request, unless a JSON
  * weight field says how many. Lines that do not fit are bad, with a
  * reason from a small fixed set so they can be counted by reason.
  */
@@ -31,6 +31,7 @@ enum log_bad {
 	LOG_BAD_FIELD,		/* the address field (or column) is missing */
 	LOG_BAD_WEIGHT,		/* the weight field is missing or not a finite number >= 0 */
 	LOG_BAD_NUL,		/* a NUL byte in the line */
+	LOG_BAD_NO_TIME,	/* --since, but the time field (or column) is missing */
 	LOG_BAD_COUNT
 };
 
@@ -40,7 +41,13 @@ struct log_format_opts {
 	const char *weight_field;	/* JSON: the weight field; NULL = 1 a line */
 	unsigned column;	/* CSV: the address column, from 1 */
 	int64_t since;		/* keep lines at or after this time (seconds); 0 = all */
+	const char *time_field;	/* JSON with since: the time field; NULL = the first of
+				   LOG_TIME_FIELDS that the line has */
+	unsigned time_column;	/* CSV with since: the time column, from 1 */
 };
+
+/* The time fields a JSON line is searched for, in order, without --time-field. */
+#define LOG_TIME_FIELDS "time", "timestamp", "@timestamp"
 
 /* What a line gave. */
 enum log_line {
@@ -53,8 +60,6 @@ enum log_line {
 int log_format_parse(const char *name, enum log_format *out, struct tp_err *err);
 /* The name of a format. */
 const char *log_format_name(enum log_format f);
-/* 1 when the format has a timestamp --since can use. */
-int log_format_has_time(enum log_format f);
 /* A short phrase for a reason ("not an address"). */
 const char *log_bad_name(enum log_bad why);
 /*

@@ -37,7 +37,8 @@ targets_import_log_options_unused(const struct analyze_ctx *ctx, struct tp_err *
 {
 	const char *opt = ctx->field != NULL ? "--field" : ctx->weight_field != NULL ?
 	    "--weight-field" : ctx->column != 0 ? "--column" : ctx->since != NULL ?
-	    "--since" : NULL;
+	    "--since" : ctx->time_field != NULL ? "--time-field" : ctx->time_column != 0 ?
+	    "--time-column" : NULL;
 
 	if (opt != NULL)
 		return tp_err_set(err, "%s applies to --format combined, common, json or csv, "
@@ -63,9 +64,16 @@ format_options(const struct analyze_ctx *ctx, struct log_format_opts *o, struct 
 	if (ctx->skip_bad)
 		return tp_err_set(err, "--skip-bad applies to plain lists; --format %s always "
 		    "skips and counts bad lines", ctx->format);
-	if (ctx->since != NULL && !log_format_has_time(o->format))
-		return tp_err_set(err, "--since: --format %s has no timestamp to compare; "
-		    "use combined or common, or filter the log first", ctx->format);
+	if (ctx->time_field != NULL && o->format != LOG_JSON)
+		return tp_err_set(err, "--time-field applies to --format json only");
+	if (ctx->time_column != 0 && o->format != LOG_CSV)
+		return tp_err_set(err, "--time-column applies to --format csv only");
+	if ((ctx->time_field != NULL || ctx->time_column != 0) && ctx->since == NULL)
+		return tp_err_set(err, "%s is read only with --since TIME",
+		    ctx->time_field != NULL ? "--time-field" : "--time-column");
+	if (ctx->since != NULL && o->format == LOG_CSV && ctx->time_column == 0)
+		return tp_err_set(err, "--since with --format csv: give --time-column N, the "
+		    "column of each line's time");
 	if (ctx->since != NULL && log_time_parse_since(ctx->since, time(NULL), &o->since,
 	    err) < 0)
 		return -1;
@@ -74,6 +82,8 @@ format_options(const struct analyze_ctx *ctx, struct log_format_opts *o, struct 
 	o->field = ctx->field != NULL ? ctx->field : "remote_addr";
 	o->weight_field = ctx->weight_field;
 	o->column = ctx->column != 0 ? (unsigned)ctx->column : 1;
+	o->time_field = ctx->time_field;
+	o->time_column = (unsigned)ctx->time_column;
 	return 0;
 }
 
@@ -88,32 +98,33 @@ note_bad(struct log_counts *c, const char *name, uint64_t lineno, enum log_bad w
 	c->nbad++;
 }
 
-/* Read one log file into the tally. */
+/* Read one log file into the tally, LOG_TALLY_BATCH requests at a time. */
 static int
 read_log(const char *path, const struct log_format_opts *o, const struct target_select_opts *sel,
     struct log_tally *tally, struct log_counts *c, struct tp_err *err)
 {
 	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
 	struct tp_input *in;
-	struct tp_addr addr;
+	struct tp_addr addr[LOG_TALLY_BATCH];
+	double weight[LOG_TALLY_BATCH];
+	size_t n = 0, len;
 	enum log_bad why;
-	double weight;
-	char *line = NULL;
-	size_t size = 0;
+	char *line;
 	uint64_t lineno = 0;
-	ssize_t len;
 	int per_line_exclude = sel->exclude != NULL && (sel->prefix4 != 0 || sel->prefix6 != 0);
 
 	if (tp_input_open(path, &in, err) < 0)
 		return -1;
-	while ((len = getline(&line, &size, tp_input_file(in))) != -1) {
+	while (tp_input_line(in, &line, &len) > 0) {
 		lineno++;
-		switch (log_parse_line(o, line, (size_t)len, &addr, &weight, &why)) {
+		switch (log_parse_line(o, line, len, &addr[n], &weight[n], &why)) {
 		case LOG_LINE_REQUEST:
-			if (per_line_exclude && tp_exclude_contains(sel->exclude, &addr))
+			if (per_line_exclude && tp_exclude_contains(sel->exclude, &addr[n]))
 				c->excluded++;
-			else
-				log_tally_add(tally, &addr, weight);
+			else if (++n == LOG_TALLY_BATCH) {
+				log_tally_add_batch(tally, addr, weight, n);
+				n = 0;
+			}
 			break;
 		case LOG_LINE_SKIP:
 			c->skipped++;
@@ -126,7 +137,7 @@ read_log(const char *path, const struct log_format_opts *o, const struct target_
 			break;
 		}
 	}
-	free(line);
+	log_tally_add_batch(tally, addr, weight, n);
 	c->lines += lineno;
 	return tp_input_close(in, err);
 }

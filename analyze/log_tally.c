@@ -1,9 +1,12 @@
 /*
  * log_tally.c: entries kept densely in the order first seen, found through
- * an open-addressing index (linear probing, power of two size, kept under
- * 70% full) of 8-byte slots: the entry's number and 32 bits of its hash.
- * Probing touches only the small index; an entry is read only when its
- * hash bits match, so a line costs about one visit to its entry.
+ * open-addressing indexes (linear probing, power of two size, kept under
+ * 70% full) of 8-byte slots: one for IPv4 keys, whose slot holds the whole
+ * key, and one for IPv6 keys, whose slot holds 32 bits of the key's hash.
+ * An entry's counters lie apart from its keys, so the common request (an
+ * IPv4 address) reads one index slot and writes one 16-byte counter: the
+ * index and the counters of a hundred thousand clients fit in a core's
+ * cache.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,44 +15,70 @@
 #include "log_tally.h"
 #include "xalloc.h"
 
-struct tally_entry {
-	struct tp_addr key;	/* the address, or the masked prefix */
-	struct tp_addr vote;	/* the address standing for a prefix */
+/* What each request adds to. */
+struct tally_count {
 	double weight;		/* summed weight */
-	double lead;		/* the vote's lead over the others */
 	uint64_t requests;
 };
 
-/* An index slot: entry number + 1 (0 = empty) and the top bits of its hash. */
+/* The key of an entry, and the vote for the address standing for a prefix. */
+struct tally_key {
+	struct tp_addr key;	/* the address, or the masked prefix */
+	struct tp_addr vote;	/* the address standing for a prefix */
+	double lead;		/* the vote's lead over the others */
+};
+
+/* An index slot: entry number + 1 (0 = empty) and the IPv4 key or 32 hash bits. */
 struct tally_slot {
 	uint32_t entry;
 	uint32_t tag;
 };
 
+/* One family's index. */
+struct tally_index {
+	struct tally_slot *slots;
+	size_t cap, n;
+};
+
 struct log_tally {
 	unsigned prefix4, prefix6;
-	struct tally_slot *index;
-	size_t cap;		/* index slots */
-	struct tally_entry *v;	/* entries, dense */
+	struct tally_index v4, v6;
+	struct tally_count *count;	/* per entry, dense */
+	struct tally_key *keys;		/* per entry, dense */
 	size_t n, vcap;
 	uint64_t requests;
 };
 
-/* A 64-bit hash of the key: its halves folded, then MurmurHash3's fmix64. */
-static uint64_t
-key_hash(const struct tp_addr *a)
+/* The tag of a key: the IPv4 address itself, or 32 bits of a hash of the IPv6 one. */
+static uint32_t
+key_tag(const struct tp_addr *a, uint64_t *h)
 {
 	uint64_t x, y;
 
-	memcpy(&x, a->bytes, 8);
-	memcpy(&y, a->bytes + 8, 8);
-	x ^= (y << 31 | y >> 33) ^ a->family;
+	if (a->family == AF_INET) {
+		uint32_t v;
+
+		memcpy(&v, a->bytes, 4);
+		x = v;
+	} else {
+		memcpy(&x, a->bytes, 8);
+		memcpy(&y, a->bytes + 8, 8);
+		x ^= y << 31 | y >> 33;
+	}
+	/* MurmurHash3's fmix64 spreads the bits over the index. */
 	x ^= x >> 33;
 	x *= 0xff51afd7ed558ccdULL;
 	x ^= x >> 33;
 	x *= 0xc4ceb9fe1a85ec53ULL;
 	x ^= x >> 33;
-	return x;
+	*h = x;
+	if (a->family == AF_INET) {
+		uint32_t v;
+
+		memcpy(&v, a->bytes, 4);
+		return v;
+	}
+	return (uint32_t)(x >> 32);
 }
 
 /* 1 when both keys are the same. */
@@ -67,8 +96,9 @@ log_tally_new(unsigned prefix4, unsigned prefix6)
 
 	t->prefix4 = prefix4;
 	t->prefix6 = prefix6;
-	t->cap = 1024;
-	t->index = xcalloc(t->cap, sizeof(*t->index));
+	t->v4.cap = t->v6.cap = 1024;
+	t->v4.slots = xcalloc(t->v4.cap, sizeof(struct tally_slot));
+	t->v6.slots = xcalloc(t->v6.cap, sizeof(struct tally_slot));
 	return t;
 }
 
@@ -78,98 +108,149 @@ log_tally_free(struct log_tally *t)
 {
 	if (t == NULL)
 		return;
-	free(t->index);
-	free(t->v);
+	free(t->v4.slots);
+	free(t->v6.slots);
+	free(t->count);
+	free(t->keys);
 	free(t);
 }
 
-/* The index slot of key (hash h), or the empty slot where it belongs. */
+/*
+ * The index slot of key (hash h, tag), or the empty slot where it
+ * belongs. An IPv4 slot is the key when its tag matches; an IPv6 slot's
+ * entry is compared only then.
+ */
 static struct tally_slot *
-slot_of(const struct log_tally *t, const struct tp_addr *key, uint64_t h)
+slot_of(const struct log_tally *t, const struct tally_index *ix, const struct tp_addr *key,
+    uint64_t h, uint32_t tag)
 {
-	size_t i = (size_t)h & (t->cap - 1);
-	uint32_t tag = (uint32_t)(h >> 32);
+	size_t mask = ix->cap - 1, i = (size_t)h & mask;
 
-	while (t->index[i].entry != 0 && (t->index[i].tag != tag ||
-	    !key_equal(&t->v[t->index[i].entry - 1].key, key)))
-		i = (i + 1) & (t->cap - 1);
-	return &t->index[i];
-}
-
-/* Double the index and put every entry's slot in its new place. */
-static void
-grow(struct log_tally *t)
-{
-	size_t i;
-
-	free(t->index);
-	t->cap *= 2;
-	t->index = xcalloc(t->cap, sizeof(*t->index));
-	for (i = 0; i < t->n; i++) {
-		uint64_t h = key_hash(&t->v[i].key);
-		struct tally_slot *s = slot_of(t, &t->v[i].key, h);
-
-		s->entry = (uint32_t)i + 1;
-		s->tag = (uint32_t)(h >> 32);
+	if (key->family == AF_INET) {
+		while (ix->slots[i].entry != 0 && ix->slots[i].tag != tag)
+			i = (i + 1) & mask;
+		return &ix->slots[i];
 	}
+	while (ix->slots[i].entry != 0 && (ix->slots[i].tag != tag ||
+	    !key_equal(&t->keys[ix->slots[i].entry - 1].key, key)))
+		i = (i + 1) & mask;
+	return &ix->slots[i];
 }
 
-/* A new entry for key standing for a, with its index slot. */
-static struct tally_entry *
-add_entry(struct log_tally *t, const struct tp_addr *key, const struct tp_addr *a, uint64_t h)
+/* Double an index and put its entries' slots in their new places. */
+static void
+grow(struct log_tally *t, struct tally_index *ix)
+{
+	struct tally_slot *old = ix->slots;
+	size_t oldcap = ix->cap, i;
+
+	ix->cap *= 2;
+	ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
+	for (i = 0; i < oldcap; i++)
+		if (old[i].entry != 0) {
+			const struct tp_addr *k = &t->keys[old[i].entry - 1].key;
+			uint64_t h;
+			uint32_t tag = key_tag(k, &h);
+
+			*slot_of(t, ix, k, h, tag) = old[i];
+		}
+	free(old);
+}
+
+/* A new entry for key standing for a, with its index slot; its number. */
+static size_t
+add_entry(struct log_tally *t, struct tally_index *ix, const struct tp_addr *key,
+    const struct tp_addr *a, uint64_t h, uint32_t tag)
 {
 	struct tally_slot *s;
-	struct tally_entry *e;
+	size_t e = t->n;
 
-	if ((t->n + 1) * 10 > t->cap * 7)
-		grow(t);
+	if ((ix->n + 1) * 10 > ix->cap * 7)
+		grow(t, ix);
 	if (t->n == t->vcap) {
 		t->vcap = t->vcap ? t->vcap * 2 : 1024;
-		t->v = xreallocarray(t->v, t->vcap, sizeof(*t->v));
+		t->count = xreallocarray(t->count, t->vcap, sizeof(*t->count));
+		t->keys = xreallocarray(t->keys, t->vcap, sizeof(*t->keys));
 	}
 	if (t->n >= UINT32_MAX)
 		abort();	/* four billion distinct addresses */
-	s = slot_of(t, key, h);
-	e = &t->v[t->n];
-	memset(e, 0, sizeof(*e));
-	e->key = *key;
-	e->vote = *a;
+	s = slot_of(t, ix, key, h, tag);
+	memset(&t->count[e], 0, sizeof(t->count[e]));
+	memset(&t->keys[e], 0, sizeof(t->keys[e]));
+	t->keys[e].key = *key;
+	t->keys[e].vote = *a;
 	s->entry = (uint32_t)++t->n;
-	s->tag = (uint32_t)(h >> 32);
+	s->tag = tag;
+	ix->n++;
 	return e;
 }
 
-/* Count one request: into its address's entry, or its prefix's with a vote. */
+/* Weighted majority vote for the address standing for a prefix (Boyer-Moore). */
+static void
+vote(struct tally_key *k, const struct tp_addr *a, double w)
+{
+	if (key_equal(&k->vote, a))
+		k->lead += w;
+	else if (k->lead >= w)
+		k->lead -= w;
+	else {
+		k->vote = *a;
+		k->lead = w - k->lead;
+	}
+}
+
+/*
+ * Count n requests (at most LOG_TALLY_BATCH) in order, each into its
+ * address's entry or its prefix's with a vote. The work goes in three
+ * passes so that the memory each request needs is fetched for all of
+ * them at once: hash the keys and prefetch their index slots; find or
+ * add each entry and prefetch its counters; then count.
+ */
+void
+log_tally_add_batch(struct log_tally *t, const struct tp_addr *a, const double *w, size_t n)
+{
+	struct tp_addr key[LOG_TALLY_BATCH];
+	uint64_t h[LOG_TALLY_BATCH];
+	uint32_t tag[LOG_TALLY_BATCH];
+	size_t e[LOG_TALLY_BATCH], i;
+
+	if (n > LOG_TALLY_BATCH)
+		abort();
+	for (i = 0; i < n; i++) {
+		const struct tally_index *ix = a[i].family == AF_INET ? &t->v4 : &t->v6;
+		unsigned len = a[i].family == AF_INET ? t->prefix4 : t->prefix6;
+
+		key[i] = a[i];
+		if (len != 0)
+			tp_addr_mask(&key[i], len);
+		tag[i] = key_tag(&key[i], &h[i]);
+		__builtin_prefetch(&ix->slots[h[i] & (ix->cap - 1)]);
+	}
+	for (i = 0; i < n; i++) {
+		struct tally_index *ix = a[i].family == AF_INET ? &t->v4 : &t->v6;
+		struct tally_slot *s = slot_of(t, ix, &key[i], h[i], tag[i]);
+
+		if (s->entry == 0) {
+			e[i] = add_entry(t, ix, &key[i], &a[i], h[i], tag[i]);
+			t->keys[e[i]].lead = 0;	/* the vote's first request counts below */
+		} else
+			e[i] = s->entry - 1;
+		__builtin_prefetch(&t->count[e[i]], 1);
+	}
+	for (i = 0; i < n; i++) {
+		if ((a[i].family == AF_INET ? t->prefix4 : t->prefix6) != 0)
+			vote(&t->keys[e[i]], &a[i], w[i]);
+		t->count[e[i]].weight += w[i];
+		t->count[e[i]].requests++;
+	}
+	t->requests += n;
+}
+
+/* Count one request of weight w from a. */
 void
 log_tally_add(struct log_tally *t, const struct tp_addr *a, double w)
 {
-	struct tp_addr key = *a;
-	struct tally_slot *s;
-	struct tally_entry *e;
-	unsigned len = a->family == AF_INET ? t->prefix4 : t->prefix6;
-	uint64_t h;
-
-	if (len != 0)
-		tp_addr_mask(&key, len);
-	h = key_hash(&key);
-	s = slot_of(t, &key, h);
-	if (s->entry == 0) {
-		e = add_entry(t, &key, a, h);
-		e->lead = w;
-	} else {
-		e = &t->v[s->entry - 1];
-		if (key_equal(&e->vote, a))
-			e->lead += w;
-		else if (e->lead >= w)
-			e->lead -= w;
-		else {
-			e->vote = *a;
-			e->lead = w - e->lead;
-		}
-	}
-	e->weight += w;
-	e->requests++;
-	t->requests++;
+	log_tally_add_batch(t, a, &w, 1);
 }
 
 /* Distinct keys. */
@@ -194,5 +275,5 @@ log_tally_each(const struct log_tally *t,
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		fn(&t->v[i].vote, t->v[i].weight, t->v[i].requests, arg);
+		fn(&t->keys[i].vote, t->count[i].weight, t->count[i].requests, arg);
 }

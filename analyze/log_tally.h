@@ -26,6 +26,15 @@ struct log_tally *log_tally_new(unsigned prefix4, unsigned prefix6);
 void log_tally_free(struct log_tally *t);
 /* Count one request of weight w from a. */
 void log_tally_add(struct log_tally *t, const struct tp_addr *a, double w);
+/* Most requests log_tally_add_batch takes at once. */
+#define LOG_TALLY_BATCH 32
+/*
+ * Count n requests (n <= LOG_TALLY_BATCH): a[i] with weight w[i], the
+ * same as n calls of log_tally_add in order, but faster: the memory they
+ * need is fetched for all of them at once.
+ */
+void log_tally_add_batch(struct log_tally *t, const struct tp_addr *a, const double *w,
+    size_t n);
 /* Distinct keys so far. */
 size_t log_tally_size(const struct log_tally *t);
 /* Requests (calls of log_tally_add) so far. */

@@ -28,13 +28,15 @@ struct command {
 
 static const struct command commands[] = {
 	{ { "targets import", "[--format plain|combined|common|json|csv] [--field NAME] "
-	    "[--weight-field NAME] [--column N] [--since TIME] [--site SITE] "
+	    "[--weight-field NAME] [--column N] [--since TIME] [--time-field NAME] "
+	    "[--time-column N] [--site SITE] "
 	    "[--per-prefix V4[/V6]] [--max N] [--exclude FILE | --no-exclude] [--skip-bad] "
 	    "FILE|- ...",
 	    "replace sites' target lists (from lists or request logs, gzip or zstd)" },
 	  cmd_targets_import,
 	  AO_SITE | AO_PER_PREFIX | AO_MAX | AO_EXCLUDE | AO_NO_EXCLUDE | AO_SKIP_BAD |
-	  AO_FORMAT | AO_FIELD | AO_WEIGHT_FIELD | AO_COLUMN | AO_SINCE, 1, -1, 1 },
+	  AO_FORMAT | AO_FIELD | AO_WEIGHT_FIELD | AO_COLUMN | AO_SINCE | AO_TIME_FIELD |
+	  AO_TIME_COLUMN, 1, -1, 1 },
 	{ { "targets stats", "", "targets and weight per site and family" },
 	  cmd_targets_stats, 0, 0, 0, 0 },
 	{ { "import", "FILE|- ...", "import listener record streams into responses" },
@@ -78,7 +80,7 @@ enum {
 	OPT_CSV = 256, OPT_SITE, OPT_PER_PREFIX, OPT_MAX, OPT_EXCLUDE, OPT_NO_EXCLUDE,
 	OPT_SKIP_BAD, OPT_CAMPAIGN, OPT_SCENARIO, OPT_COMPARE, OPT_THRESHOLD, OPT_KIND,
 	OPT_WITHDRAWN, OPT_BY_COUNT, OPT_FORMAT, OPT_FIELD, OPT_WEIGHT_FIELD, OPT_COLUMN,
-	OPT_SINCE, OPT_DAYS,
+	OPT_SINCE, OPT_DAYS, OPT_TIME_FIELD, OPT_TIME_COLUMN,
 };
 
 static const struct option long_options[] = {
@@ -107,6 +109,8 @@ static const struct option long_options[] = {
 	{ "weight-field", required_argument, NULL, OPT_WEIGHT_FIELD },
 	{ "column", required_argument, NULL, OPT_COLUMN },
 	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "time-field", required_argument, NULL, OPT_TIME_FIELD },
+	{ "time-column", required_argument, NULL, OPT_TIME_COLUMN },
 	{ "days", required_argument, NULL, OPT_DAYS },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
@@ -221,6 +225,14 @@ parse_options(int argc, char **argv, struct analyze_ctx *ctx, struct cmdline *cl
 			note(cl, AO_COLUMN, "--column");
 			break;
 		case OPT_SINCE: ctx->since = optarg; note(cl, AO_SINCE, "--since"); break;
+		case OPT_TIME_FIELD:
+			ctx->time_field = optarg;
+			note(cl, AO_TIME_FIELD, "--time-field");
+			break;
+		case OPT_TIME_COLUMN:
+			ctx->time_column = parse_positive("--time-column", optarg);
+			note(cl, AO_TIME_COLUMN, "--time-column");
+			break;
 		case OPT_DAYS:
 			ctx->days = parse_positive("--days", optarg);
 			note(cl, AO_DAYS, "--days");

@@ -2,9 +2,11 @@
 #include <stdlib.h>
 
 #include "analyze.h"
+#include "calibrate.h"
 #include "campaign_pick.h"
 #include "evaluate.h"
 #include "failure_set.h"
+#include "log.h"
 #include "matrix_output.h"
 #include "predict.h"
 
@@ -15,6 +17,7 @@ cmd_predict(struct analyze_ctx *ctx, struct tp_err *err)
 	char *set;
 	struct pd_model *md;
 	struct pd_prediction p;
+	struct pd_calibration cal;
 	long long campaign;
 	struct tp_table *t;
 	json_t *j;
@@ -33,11 +36,17 @@ cmd_predict(struct analyze_ctx *ctx, struct tp_err *err)
 		free(set);
 		return -1;
 	}
-	rc = pd_predict(md, set, &p, err);
+	if ((rc = pd_calibration_load(ctx->db, md, &cal, err)) == 0)
+		rc = pd_predict(md, set, &p, err);
 	free(set);
 	pd_model_free(md);
 	if (rc < 0)
 		return -1;
+	pd_calibrate(&cal, &p);
+	if (cal.validations == 0 && !p.measured)
+		log_warn("predict", "campaign %lld has no validations: the confidence is not "
+		    "calibrated (the determined share is the model's claim, not a measured "
+		    "rate); set validate in tp.conf", campaign);
 	if (ctx->fmt == TP_FMT_JSON) {
 		j = pd_prediction_json(&p);
 		tp_json_print(ctx->out, j);

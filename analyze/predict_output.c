@@ -1,7 +1,8 @@
 /*
  * predict_output.c: a predicted matrix for machines (the matrix JSON plus
- * "predicted" and per-row "confidence") and for people (the matrix
- * columns plus confidence, shares from the expected numbers).
+ * "predicted", the validations behind it, and per row the determined
+ * share and the calibrated confidence with its interval) and for people
+ * (the matrix columns plus those, shares from the expected numbers).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -9,6 +10,13 @@
 #include "predict.h"
 #include "matrix_output.h"
 #include "xalloc.h"
+
+/* A JSON number, or null when v is not one. */
+static json_t *
+real_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
 
 /* The matrix JSON of the prediction, marked as predicted, each row with its confidence. */
 json_t *
@@ -23,6 +31,7 @@ pd_prediction_json(const struct pd_prediction *p)
 	json_object_set(o, "version", json_object_get(m, "version"));
 	json_object_set_new(o, "predicted", json_true());
 	json_object_set_new(o, "measured", json_boolean(p->measured));
+	json_object_set_new(o, "validations", json_integer((json_int_t)p->validations));
 	json_object_foreach(m, key, v)
 		json_object_set(o, key, v);
 	json_decref(m);
@@ -33,7 +42,11 @@ pd_prediction_json(const struct pd_prediction *p)
 			json_object_set_new(r, "round", json_null());
 		json_object_set_new(r, "determined",
 		    json_integer((json_int_t)p->rows[i].determined));
-		json_object_set_new(r, "confidence", mx_json_real(p->rows[i].confidence));
+		json_object_set_new(r, "exposed", json_integer((json_int_t)p->rows[i].exposed));
+		json_object_set_new(r, "determined_share", mx_json_real(p->rows[i].determined_share));
+		json_object_set_new(r, "confidence", real_or_null(p->rows[i].confidence));
+		json_object_set_new(r, "confidence_low", real_or_null(p->rows[i].confidence_low));
+		json_object_set_new(r, "confidence_high", real_or_null(p->rows[i].confidence_high));
 	}
 	return o;
 }
@@ -51,15 +64,16 @@ expected_somewhere(const struct pd_prediction *p, size_t i)
 }
 
 /*
- * Columns: failed, from, baseline, responsive, confidence, one per
- * destination, lost. Shares are weighted unless by_count; for people a
+ * Columns: failed, from, baseline, responsive, determined (share),
+ * confidence (calibrated, empty without validations), its interval (low,
+ * high), one per destination, lost. Shares are weighted unless by_count; for people a
  * destination nobody is expected at is left empty.
  */
 struct tp_table *
 pd_prediction_table(const struct pd_prediction *p, int by_count, int for_people)
 {
 	const struct failover_matrix *m = &p->m;
-	const char **cols = xcalloc(m->nsites + 6, sizeof(char *));
+	const char **cols = xcalloc(m->nsites + 9, sizeof(char *));
 	size_t *dest = xcalloc(m->nsites + 1, sizeof(size_t));
 	size_t ncols = 0, ndest = 0, i, k;
 	struct tp_table *t;
@@ -68,7 +82,10 @@ pd_prediction_table(const struct pd_prediction *p, int by_count, int for_people)
 	cols[ncols++] = "from";
 	cols[ncols++] = "baseline";
 	cols[ncols++] = "responsive";
+	cols[ncols++] = "determined";
 	cols[ncols++] = "confidence";
+	cols[ncols++] = "low";
+	cols[ncols++] = "high";
 	for (i = 0; i < m->nsites; i++)
 		if (expected_somewhere(p, i)) {
 			dest[ndest++] = i;
@@ -87,14 +104,19 @@ pd_prediction_table(const struct pd_prediction *p, int by_count, int for_people)
 		tp_table_str(t, 1, r->from);
 		tp_table_int(t, 2, (long long)r->baseline_targets);
 		tp_table_int(t, 3, (long long)r->responsive);
-		if (isfinite(pr->confidence))
-			tp_table_share(t, 4, pr->confidence);
+		if (isfinite(pr->determined_share))
+			tp_table_share(t, 4, pr->determined_share);
+		if (isfinite(pr->confidence)) {
+			tp_table_share(t, 5, pr->confidence);
+			tp_table_share(t, 6, pr->confidence_low);
+			tp_table_share(t, 7, pr->confidence_high);
+		}
 		if (of <= 0)
 			continue;
 		for (k = 0; k < ndest; k++)
 			if (!for_people || pr->expect[dest[k]] > 0)
-				tp_table_share(t, 5 + k, v[dest[k]] / of);
-		tp_table_share(t, 5 + ndest, v[m->nsites] / of);
+				tp_table_share(t, 8 + k, v[dest[k]] / of);
+		tp_table_share(t, 8 + ndest, v[m->nsites] / of);
 	}
 	free(dest);
 	free(cols);

@@ -24,8 +24,8 @@ single_site_row(const struct failover_matrix *m, size_t i)
 }
 
 /* "AKL 99.8%, SYD 0.2%": the row's REPORT_TOP heaviest destinations. */
-static void
-top_destinations(const struct failover_matrix *m, const struct mx_row *r, char *buf,
+void
+report_top_destinations(const struct failover_matrix *m, const struct mx_row *r, char *buf,
     size_t len)
 {
 	int *used = xcalloc(m->nsites ? m->nsites : 1, sizeof(int));
@@ -76,7 +76,7 @@ catchment_table(const struct failover_matrix *m, const struct tp_conf *conf)
 		if (cap > 0)
 			tp_table_real(t, 4, cap, 1);
 		if (r != NULL) {
-			top_destinations(m, r, top, sizeof(top));
+			report_top_destinations(m, r, top, sizeof(top));
 			tp_table_str(t, 5, top);
 			if (r->responsive_weight > 0)
 				tp_table_share(t, 6, (r->responsive_weight - r->answered_weight) /
@@ -204,6 +204,7 @@ report_build(const struct failover_matrix *now, const struct failover_matrix *th
 	r->catchments = catchment_table(now, conf);
 	r->capacity = capacity_table(now, conf);
 	r->changes = then != NULL ? changes_table(now, then, threshold) : NULL;
+	r->predictions = NULL;
 	r->independence = NULL;
 }
 
@@ -214,6 +215,7 @@ report_free(struct report *r)
 	tp_table_free(r->catchments);
 	tp_table_free(r->capacity);
 	tp_table_free(r->changes);
+	tp_table_free(r->predictions);
 	tp_table_free(r->independence);
 	memset(r, 0, sizeof(*r));
 }
@@ -233,6 +235,8 @@ report_json(const struct report *r, const struct failover_matrix *now,
 	json_object_set_new(o, "capacity", tp_table_json(r->capacity));
 	if (r->changes != NULL)
 		json_object_set_new(o, "changes", tp_table_json(r->changes));
+	if (r->predictions != NULL)
+		json_object_set_new(o, "predictions", tp_table_json(r->predictions));
 	if (r->independence != NULL)
 		json_object_set_new(o, "independence", tp_table_json(r->independence));
 	return o;
@@ -280,7 +284,8 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 	struct failover_matrix now, then;
 	long long campaign, earlier;
 	struct report r;
-	char title[128];
+	size_t validations;
+	char title[160];
 	json_t *j;
 	int rc = -1;
 
@@ -293,6 +298,10 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 	if (ctx->compare != 0 && matrix_build(ctx->db, earlier, NULL, &then, err) < 0)
 		goto done;
 	report_build(&now, ctx->compare ? &then : NULL, ctx->conf, ctx->threshold, &r);
+	if ((r.predictions = report_predictions(ctx->db, &now, &validations, err)) == NULL) {
+		report_free(&r);
+		goto done_then;
+	}
 	if (add_independence(ctx, campaign, &r, err) < 0) {
 		report_free(&r);
 		goto done_then;
@@ -312,6 +321,10 @@ cmd_report(struct analyze_ctx *ctx, struct tp_err *err)
 			    "since campaign %lld", ctx->threshold, then.campaign);
 			print_section(ctx->out, ctx->fmt, title, r.changes, 0);
 		}
+		snprintf(title, sizeof(title), "Predicted: each site with its heaviest failover "
+		    "site, not measured (%s)", validations > 0 ? "confidence calibrated by "
+		    "validations" : "no validations: confidence not calibrated");
+		print_section(ctx->out, ctx->fmt, title, r.predictions, 0);
 		if (r.independence != NULL) {
 			snprintf(title, sizeof(title), "Lane independence (control replies during "
 			    "other lanes' scenarios; dependent above %g%% moved)", ctx->threshold);

@@ -308,10 +308,15 @@ import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
 	struct replace_stmts r;
 	size_t start, end;
 	char site[sizeof(l->v[0].site)];
+	/* Every site's list lands all over the address index: keep it in memory. */
+	struct tp_db_bulk was;
 
 	memset(&r, 0, sizeof(r));
-	if (tp_db_begin(ctx->db, err) < 0)
+	tp_db_bulk_begin(ctx->db, &was);
+	if (tp_db_begin(ctx->db, err) < 0) {
+		tp_db_bulk_end(ctx->db, &was);
 		return -1;
+	}
 	if (tp_db_exec(ctx->db, "CREATE TEMP TABLE IF NOT EXISTS import_targets ("
 	    "addr BLOB PRIMARY KEY, family INTEGER, weight REAL) WITHOUT ROWID", err) < 0 ||
 	    replace_prepare(&r, ctx->db, err) < 0)
@@ -334,10 +339,12 @@ import_groups(struct analyze_ctx *ctx, struct tp_target_list *l,
 	    tp_db_exec(ctx->db, "DROP TABLE temp.import_targets", err) < 0 ||
 	    tp_db_commit(ctx->db, err) < 0)
 		goto fail;
+	tp_db_bulk_end(ctx->db, &was);
 	return 0;
 fail:
 	replace_finalize(&r);
 	tp_db_rollback(ctx->db);
+	tp_db_bulk_end(ctx->db, &was);
 	return -1;
 }
 

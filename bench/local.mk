@@ -9,7 +9,7 @@ EXTRA_DIST += bench/README.md bench/run-exclude
 noinst_PROGRAMS += bench/bench-analyze-gen
 bench_bench_analyze_gen_SOURCES = bench/bench_analyze_gen.c bench/bench_gen.c bench/bench_gen.h
 EXTRA_DIST += bench/run-analyze
-EXTRA_DIST += bench/run-probe
+EXTRA_DIST += bench/run-probe bench/run-tcp
 
 # bench/run-logs: a synthetic combined log for targets import --format combined.
 noinst_PROGRAMS += bench/bench-logs-gen
@@ -27,6 +27,8 @@ EXTRA_DIST += bench/run-scale
 # bench/run-html: the HTML report of a synthetic 100-site campaign (bench-analyze-gen).
 EXTRA_DIST += bench/run-html
 
+# bench/run-prediction: calibrated confidence on hiding, held-out accuracy on regional (testbed, root).
+EXTRA_DIST += bench/run-prediction
 # bench/run-campaign: 1 lane against 4 on the slow regional testbed.
 noinst_PROGRAMS += bench/bench-lane-changes
 bench_bench_lane_changes_SOURCES = bench/bench_lane_changes.c

@@ -203,15 +203,17 @@ bgp_withdraw(struct campaign *c, const struct scenario *s, struct tp_err *err)
 		return tp_err_set(err, "withdrawing %s would leave %d of %zu sites announcing, fewer "
 		    "than min_announcing %u", s->name, announcing - (int)s->nsites, c->conf->nsites,
 		    c->conf->min_announcing);
-	lanes_note_change(c, PACING_WITHDRAW);
 	for (k = 0; k < s->nsites; k++) {
 		lanes_ledger(c, s->sites[k], 1);
 		if (site_action(c, s->sites[k], "withdraw", announcing - (int)k, err) < 0) {
+			lanes_note_change(c, PACING_WITHDRAW);
 			log_error("bgp", "%s; re-announcing what this scenario withdrew", err->msg);
 			bgp_restore_all(c);
 			return -1;
 		}
 	}
+	/* the change counts from its last site: pacing then holds at every site */
+	lanes_note_change(c, PACING_WITHDRAW);
 	return 0;
 }
 
@@ -222,7 +224,6 @@ bgp_announce(struct campaign *c, const struct scenario *s, struct tp_err *err)
 	size_t k;
 	int rc = 0;
 
-	lanes_note_change(c, PACING_ANNOUNCE);
 	for (k = 0; k < s->nsites; k++) {
 		if (site_action(c, s->sites[k], "announce", 0, err) < 0) {
 			rc = -1;
@@ -230,6 +231,7 @@ bgp_announce(struct campaign *c, const struct scenario *s, struct tp_err *err)
 		}
 		lanes_ledger(c, s->sites[k], 0);
 	}
+	lanes_note_change(c, PACING_ANNOUNCE);
 	return rc;
 }
 
@@ -247,8 +249,7 @@ bgp_restore_all(struct campaign *c)
 	for (i = 0; i < c->conf->nsites; i++) {
 		if (!c->withdrawn[i])
 			continue;
-		if (!noted++)
-			lanes_note_change(c, PACING_ANNOUNCE);
+		noted = 1;
 		if (site_action(c, i, "announce", 0, &err) < 0) {
 			log_error("bgp", "%s: CHECK SITE %s NOW (BIRD's dead-man timer re-announces "
 			    "within %u s)", err.msg, c->conf->sites[i].name, c->conf->deadman);
@@ -257,5 +258,7 @@ bgp_restore_all(struct campaign *c)
 		}
 		lanes_ledger(c, i, 0);
 	}
+	if (noted)
+		lanes_note_change(c, PACING_ANNOUNCE);
 	return rc;
 }

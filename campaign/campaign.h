@@ -17,6 +17,7 @@
 #include "db.h"
 #include "error.h"
 #include "explore_pick.h"
+#include "validate_pick.h"
 #include "import_cache.h"
 #include "plan.h"
 #include "stop.h"
@@ -46,6 +47,7 @@ struct campaign {
 	size_t lane_index;
 	unsigned rate;
 	struct lanes *lanes;		/* shared by the lanes' copies; NULL before they run */
+	struct probe_hub *hub;		/* the listeners and prober, shared likewise (round.c) */
 	char *conf_path;		/* absolute, passed to the programs at the sites */
 	struct tp_db *db;
 	long long id;
@@ -96,8 +98,8 @@ int bgp_restore_all(struct campaign *c);
 /*
  * round.c: one measurement round, the round interface: measure these
  * targets on lane c->lane (its test ranges, its sources; targets of a
- * family the lane has no source for are left out) at c->rate probes per
- * second, and say what came back.
+ * family the lane has no source for are left out) through the campaign's
+ * one prober, whose rate all running lanes share, and say what came back.
  */
 struct round_outcome {
 	long long round_id;
@@ -110,8 +112,13 @@ struct round_outcome {
 int round_run(struct campaign *c, long long scenario_id, const char *kind,
     const struct round_target *targets, size_t n, struct round_outcome *out,
     struct tp_err *err);
-/* Check that a listener can start at every site (preflight). */
+/*
+ * Preflight: start the campaign's listener at every site (each with its
+ * capture open) and its prober; they serve every round until round_hub_stop.
+ */
 int round_listeners_check(struct campaign *c, struct tp_err *err);
+/* End the campaign's listeners and prober. */
+void round_hub_stop(struct campaign *c);
 
 /* state.c: campaign, scenario and round rows. */
 int state_campaign_new(struct campaign *c, struct tp_err *err);
@@ -174,6 +181,9 @@ int converge_back(const long long *now, const long long *baseline, size_t m, dou
  */
 struct sched;
 int lanes_run(struct campaign *c, struct sched *sc, struct tp_err *err);
+/* answer.c: the scheduler's questions on earlier explored sets and explore's choice. */
+int sched_answer_resumed(struct campaign *c, struct sched *sc, struct tp_err *err);
+int sched_answer_explore(struct campaign *c, struct sched *sc, struct tp_err *err);
 /* Re-announce every lane's withdrawn sites; -1 if any could not be. */
 int lanes_restore_all(struct campaign *c);
 
@@ -184,6 +194,18 @@ void progress_done(struct campaign *c);
 /* explore.c: explore's next choice, from the model of this campaign's results. */
 int explore_choose(struct campaign *c, const struct scenario *v, size_t n,
     struct explore_choice *choice, struct tp_err *err);
+
+/*
+ * validate.c: validate's pick number index (an earlier run's first), stored
+ * as a validation; and, once its set ran, the outcome of that validation.
+ */
+int validate_choose(struct campaign *c, const struct scenario *v, size_t n, size_t index,
+    struct validate_choice *choice, struct tp_err *err);
+int validate_record(struct campaign *c, const struct scenario *s, struct tp_err *err);
+struct sched;
+/* Answer SCHED_ASK_VALIDATE; store the outcomes of validation sets measured since. */
+int validate_answer(struct campaign *c, struct sched *sc, struct tp_err *err);
+int validate_record_finished(struct campaign *c, struct sched *sc, struct tp_err *err);
 
 /* publish.c: write tp.conf's report_html, if set; -1 (logged) when it cannot. */
 int publish_report(struct campaign *c);

@@ -20,6 +20,7 @@ explore_choose(struct campaign *c, const struct scenario *v, size_t n,
 	const struct tp_conf *conf = c->conf;
 	const char **names = xcalloc(conf->nsites ? conf->nsites : 1, sizeof(*names));
 	const char **known = xcalloc(n ? n : 1, sizeof(*known));
+	struct pd_calibration cal;
 	struct pd_model *md;
 	size_t i;
 	int rc;
@@ -30,14 +31,16 @@ explore_choose(struct campaign *c, const struct scenario *v, size_t n,
 	for (i = 0; i < n; i++)
 		known[i] = v[i].name;
 	if ((rc = pd_model_load(c->db, c->id, &md, err)) == 0) {
-		rc = explore_pick(md, names, conf->nsites, conf->explore_size, known, n, choice,
-		    err);
+		if ((rc = pd_calibration_load(c->db, md, &cal, err)) == 0)
+			rc = explore_pick(md, &cal, names, conf->nsites, conf->explore_size, known,
+			    n, choice, err);
 		pd_model_free(md);
 	}
 	if (rc == 0 && choice->set != NULL)
 		log_info("campaign", "explore: %s has %zu targets the measurements do not "
-		    "determine (confidence %.1f%%)", choice->set, choice->open,
-		    100 * choice->confidence);
+		    "determine (determined share %.1f%%; %.1f to learn, with the measured "
+		    "violation rate)", choice->set, choice->open, 100 * choice->confidence,
+		    choice->to_learn);
 	free(known);
 	free(names);
 	return rc;

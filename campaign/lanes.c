@@ -225,37 +225,6 @@ workers_busy(const struct lanes *L)
 	return n;
 }
 
-/* Answer the scheduler's question about the sets an earlier run explored. */
-static int
-answer_resumed(struct campaign *c, struct sched *sc, struct tp_err *err)
-{
-	char **names;
-	size_t n, i, gone;
-
-	if (state_scenario_names(c, &names, &n, err) < 0)
-		return -1;
-	if ((gone = sched_resumed(sc, names, n)) > 0)
-		log_warn("campaign", "explore: %zu scenarios of this campaign name a site no "
-		    "longer in the configuration; left alone", gone);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return 0;
-}
-
-/* Answer the scheduler's question about explore's next set. */
-static int
-answer_explore(struct campaign *c, struct sched *sc, struct tp_err *err)
-{
-	struct explore_choice choice;
-
-	if (explore_choose(c, sc->v, sc->n, &choice, err) < 0)
-		return -1;
-	sched_explored(sc, choice.set != NULL ? choice.sites : NULL, c->conf->explore_size);
-	explore_choice_free(&choice);
-	return 0;
-}
-
 /*
  * Ask the scheduler for one more scenario to queue, answering its
  * questions. 1 when one was queued; 0 when it must wait for a result
@@ -295,10 +264,13 @@ sched_pull(struct campaign *c, struct lanes *L, struct sched *sc, int *waiting, 
 			    st.site));
 			break;
 		case SCHED_ASK_RESUMED:
-			rc = answer_resumed(c, sc, err);
+			rc = sched_answer_resumed(c, sc, err);
 			break;
 		case SCHED_ASK_EXPLORE:
-			rc = answer_explore(c, sc, err);
+			rc = sched_answer_explore(c, sc, err);
+			break;
+		case SCHED_ASK_VALIDATE:
+			rc = validate_answer(c, sc, err);
 			break;
 		case SCHED_WAIT:
 			*waiting = 1;
@@ -444,8 +416,14 @@ lanes_run(struct campaign *c, struct sched *sc, struct tp_err *err)
 			rc = -1;
 			break;
 		}
-		if (reaped > 0)
+		if (reaped > 0) {
 			waiting = 0;	/* a result came in: the scheduler may decide now */
+			pthread_mutex_unlock(&L->mu);
+			rc = validate_record_finished(c, sc, err);
+			pthread_mutex_lock(&L->mu);
+			if (rc < 0)
+				break;
+		}
 		if (campaign_stop) {
 			rc = tp_err_set(err, "stopped by a signal");
 			break;
@@ -480,6 +458,8 @@ lanes_run(struct campaign *c, struct sched *sc, struct tp_err *err)
 			lanes_wait(L, INFINITY);
 	}
 	pthread_mutex_unlock(&L->mu);
+	if (rc == 0)
+		rc = validate_record_finished(c, sc, err);
 	return rc;
 }
 

@@ -19,6 +19,7 @@ struct scenario {
 	char *name;			/* canonical "A+B" */
 	const char *status;		/* pending, done, unconverged, aborted; skipped */
 	int chain;			/* 1 when chosen by the chains rule */
+	int validation;			/* 1 when chosen by validate; 2 once its outcome is stored */
 };
 
 /* Parse `single` ("all", "none", "A,B") and `sets` ("A+B, C+D") into scenarios. */

@@ -44,8 +44,8 @@ shape_add(struct plan_shape *p, const size_t *deps, size_t ndeps, char *name)
 
 /*
  * The campaign's shape: v's scenarios, for each site planned alone its
- * chain of `chains` links (each after the one before), then explore's sets
- * (each after everything before it).
+ * chain of `chains` links (each after the one before), then validate's and
+ * explore's sets (each after everything before it).
  */
 static void
 shape_build(const struct tp_conf *conf, const struct scenario *v, size_t n,
@@ -69,11 +69,14 @@ shape_build(const struct tp_conf *conf, const struct scenario *v, size_t n,
 			base = p->n - 1;
 		}
 	}
-	for (i = 0; i < conf->explore; i++) {
+	for (i = 0; i < conf->validate + conf->explore; i++) {
 		all = xcalloc(p->n + 1, sizeof(size_t));
 		for (j = 0; j < p->n; j++)
 			all[j] = j;
-		snprintf(buf, sizeof(buf), "explore set %zu", i + 1);
+		if (i < conf->validate)
+			snprintf(buf, sizeof(buf), "validate set %zu", i + 1);
+		else
+			snprintf(buf, sizeof(buf), "explore set %zu", i - conf->validate + 1);
 		shape_add(p, all, p->n, xstrdup(buf));
 		free(all);
 	}

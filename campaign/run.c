@@ -159,6 +159,7 @@ campaign_run(struct campaign *c, long long resume_id)
 	}
 	if ((resume_id > 0 ? state_campaign_load(c, resume_id, &err) :
 	    state_campaign_new(c, &err)) < 0) {
+		round_hub_stop(c);
 		log_error("campaign", "%s", err.msg);
 		scenarios_free(v, n);
 		return CAMPAIGN_EXIT_FAILED;
@@ -166,11 +167,17 @@ campaign_run(struct campaign *c, long long resume_id)
 	log_info("campaign", "campaign %lld: %zu scenarios planned", c->id, n);
 	sched_init(&sc, c->conf, v, n);
 	c->scenario_total = sc.total;
-	/* the baseline alone, on the first lane at the whole rate */
-	c->lane = &c->conf->lanes[0];
+	/*
+	 * The baseline alone, at the whole rate, on no lane in particular: from
+	 * the [campaign] sources (the first lane's of each family), capturing
+	 * replies to every lane's ranges, so every family some lane measures
+	 * has its baseline.
+	 */
+	c->lane = NULL;
 	c->rate = c->conf->rate;
 	if (execute_baseline(c, &err) < 0 || lanes_run(c, &sc, &err) < 0)
 		goto fail;
+	round_hub_stop(c);
 	progress_done(c);
 	if (lanes_restore_all(c) < 0) {
 		state_campaign_finish(c, "failed");
@@ -192,6 +199,7 @@ campaign_run(struct campaign *c, long long resume_id)
 	lanes_free(c);
 	return status;
 fail:
+	round_hub_stop(c);
 	progress_done(c);
 	status = campaign_stop ? CAMPAIGN_EXIT_ABORTED : CAMPAIGN_EXIT_FAILED;
 	if (!campaign_stop)

@@ -16,7 +16,7 @@ sched_init(struct sched *s, const struct tp_conf *conf, struct scenario *planned
 	s->conf = conf;
 	s->v = planned;
 	s->n = n;
-	s->total = n + conf->nsites * conf->chains + conf->explore;
+	s->total = n + conf->nsites * conf->chains + conf->validate + conf->explore;
 }
 
 /* Free every scenario, the planned ones included. */
@@ -248,6 +248,46 @@ sched_explored(struct sched *s, const size_t *sites, size_t k)
 	s->explored++;
 }
 
+/* 1 when validate has sets left to ask for; notes why not when it cannot run at all. */
+static int
+validate_due(struct sched *s, struct sched_step *st)
+{
+	const struct tp_conf *conf = s->conf;
+	size_t k = conf->explore_size;
+
+	if (s->validated >= conf->validate)
+		return 0;
+	if (k >= conf->nsites || conf->nsites - k < conf->min_announcing) {
+		*st = noted(s, *st, 1, "validate: no set of %zu sites leaves min_announcing %u of "
+		    "%zu sites announcing; nothing validated", k, conf->min_announcing,
+		    conf->nsites);
+		s->total -= conf->validate - s->validated;
+		s->validated = conf->validate;
+		return 0;
+	}
+	return 1;
+}
+
+/* Add validate's choice, or end the validate step when there is none. */
+void
+sched_validated(struct sched *s, const size_t *sites, size_t k)
+{
+	struct scenario sc;
+
+	if (sites == NULL) {
+		s->total -= s->conf->validate - s->validated;
+		snprintf(s->note, sizeof(s->note), "validate: no other set of %zu sites that the "
+		    "model calls determined after %zu validated", k, s->validated);
+		s->note_due = 1;
+		s->validated = s->conf->validate;
+		return;
+	}
+	sc = scenario_make(s->conf, sites, k);
+	sc.validation = 1;
+	append(s, sc);
+	s->validated++;
+}
+
 /* Decide the next step from the queue, the phase and the answers so far. */
 struct sched_step
 sched_next(struct sched *s)
@@ -266,6 +306,21 @@ sched_next(struct sched *s)
 			return st;
 		if (s->next < s->n)
 			return hand_out(s);
+		s->phase = PHASE_VALIDATE;
+		/* FALLTHROUGH */
+	case PHASE_VALIDATE:
+		if (validate_due(s, &st)) {
+			if ((st.scenario = first_in_flight(s)) < s->n) {
+				st.what = SCHED_WAIT;	/* validate reads every result */
+				return st;
+			}
+			st.what = SCHED_ASK_VALIDATE;
+			return st;
+		}
+		if (s->note_due) {
+			s->note_due = 0;
+			st.note = s->note;
+		}
 		s->phase = PHASE_RESUMED;
 		if (!explore_possible(s, &st)) {
 			s->phase = PHASE_DONE;

@@ -10,9 +10,10 @@
  *
  * Order: the planned scenarios; then for each site X the chain {X, the
  * top destination of X's traffic}, grown by the top destination of X's
- * traffic in each link, up to `chains` more sites; then up to `explore`
- * sets chosen by the prediction (first those an earlier run of the same
- * campaign chose). A later decision may depend only on what the scheduler
+ * traffic in each link, up to `chains` more sites; then up to `validate`
+ * sets the prediction calls determined, measured to check it; then up to
+ * `explore` sets chosen by the prediction (first those an earlier run of
+ * the same campaign chose). A later decision may depend only on what the scheduler
  * was told, so the same results always give the same campaign.
  */
 #ifndef TP_CAMPAIGN_SCHEDULE_H
@@ -29,6 +30,7 @@ enum sched_what {
 	SCHED_ASK_TOP,		/* call sched_top_destination: site's traffic in scenario */
 	SCHED_ASK_RESUMED,	/* call sched_resumed with the sets an earlier run explored */
 	SCHED_ASK_EXPLORE,	/* call sched_explored with explore's next choice */
+	SCHED_ASK_VALIDATE,	/* call sched_validated with validate's next choice */
 	SCHED_WAIT,		/* the next decision needs a result still being measured
 				 * (scenario `scenario`'s, or every one handed out): ask
 				 * again once it is in (several lanes run at once) */
@@ -43,7 +45,8 @@ struct sched_step {
 	int warn;		/* the note is a warning */
 };
 
-enum sched_phase { PHASE_PLANNED, PHASE_CHAINS, PHASE_RESUMED, PHASE_EXPLORE, PHASE_DONE };
+enum sched_phase { PHASE_PLANNED, PHASE_CHAINS, PHASE_VALIDATE, PHASE_RESUMED, PHASE_EXPLORE,
+	PHASE_DONE };
 
 struct sched {
 	const struct tp_conf *conf;
@@ -55,6 +58,7 @@ struct sched {
 	size_t chain_site, chain_depth;
 	char *chain_base;
 	size_t explored;	/* sets explore has added, resumed ones included */
+	size_t validated;	/* sets validate has added */
 	/* Progress: scenarios handed out, and how many there will be at most. */
 	size_t index, total;
 	char note[512];
@@ -80,5 +84,10 @@ size_t sched_resumed(struct sched *s, char *const *names, size_t n);
  * every candidate is fully determined (pass k all the same, for the note).
  */
 void sched_explored(struct sched *s, const size_t *sites, size_t k);
+/*
+ * Answer to SCHED_ASK_VALIDATE: the chosen sites (k indexes), or NULL when
+ * no set of explore_size sites is left that the model calls determined.
+ */
+void sched_validated(struct sched *s, const size_t *sites, size_t k);
 
 #endif

@@ -58,19 +58,19 @@ campaign_print_list(struct tp_db *db, int json)
 	return 0;
 }
 
-/* One row per scenario of a campaign: status, convergence time, probes and replies. */
+/* One row per scenario of a campaign: status, convergence time, probes, replies, lane. */
 static int
 scenario_table(struct tp_db *db, long long id, int json, struct tp_err *err)
 {
 	static const char *const cols[] = { "scenario", "status", "converge_s", "probed_rounds",
-		"replies" };
-	struct tp_table *t = tp_table_new(5, cols);
+		"replies", "lane" };
+	struct tp_table *t = tp_table_new(6, cols);
 	sqlite3_stmt *st;
 
 	if (tp_db_prepare(db, "SELECT s.withdrawn, s.status, s.converge_ms, "
 	    "(SELECT COUNT(*) FROM rounds r WHERE r.scenario_id = s.id), "
 	    "(SELECT COUNT(*) FROM responses p JOIN rounds r ON r.id = p.round_id "
-	    " WHERE r.scenario_id = s.id AND r.kind = 'scenario') "
+	    " WHERE r.scenario_id = s.id AND r.kind = 'scenario'), s.lane "
 	    "FROM scenarios s WHERE s.campaign_id = ? ORDER BY s.id", &st, err) < 0) {
 		tp_table_free(t);
 		return -1;
@@ -84,6 +84,8 @@ scenario_table(struct tp_db *db, long long id, int json, struct tp_err *err)
 			tp_table_real(t, 2, sqlite3_column_int64(st, 2) / 1000.0, 1);
 		tp_table_int(t, 3, sqlite3_column_int64(st, 3));
 		tp_table_int(t, 4, sqlite3_column_int64(st, 4));
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			tp_table_str(t, 5, (const char *)sqlite3_column_text(st, 5));
 	}
 	sqlite3_finalize(st);
 	tp_table_print(t, stdout, json ? TP_FMT_JSON : TP_FMT_TEXT);

@@ -103,6 +103,7 @@ tp_conf_defaults(struct tp_conf *c)
 	c->chains = 0;
 	c->explore = 0;
 	c->explore_size = 2;
+	c->validate = 0;
 	pacing_defaults(&c->pacing);
 }
 

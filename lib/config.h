@@ -92,6 +92,7 @@ struct tp_conf {
 	unsigned chains;	/* depth; default 0 */
 	unsigned explore;	/* extra sets picked by lowest prediction confidence; default 0 */
 	unsigned explore_size;	/* sites in each of them; default 2 */
+	unsigned validate;	/* sets of explore_size the model calls determined, measured to check it; default 0 */
 	unsigned retain_days;	/* forget targets and replies older than this; 0 = keep */
 	char *report_html;	/* HTML report written at the end of each campaign; NULL = none */
 	struct pacing_params pacing;	/* min_change_interval and damping_* */

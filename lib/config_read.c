@@ -61,6 +61,7 @@ static const struct conf_key conf_keys[] = {
 	CK("chains",		T_UINT,		chains,			0, 64),
 	CK("explore",		T_UINT,		explore,		0, 100000),
 	CK("explore_size",	T_UINT,		explore_size,		1, 64),
+	CK("validate",		T_UINT,		validate,		0, 100000),
 	CK("retain_days",	T_UINT,		retain_days,		0, 36500),
 	CK("report_html",	T_PATH,		report_html,		0, 0),
 	CK("min_change_interval", T_DOUBLE,	pacing.min_change_interval, 0, 1e7),

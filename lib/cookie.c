@@ -13,7 +13,7 @@
 
 #include "cookie.h"
 
-/* Largest hash input: tag, round, family, 16 address bytes, send time. */
+/* Largest hash input: tag, round, family, 16 address bytes, send time (or port and flow). */
 #define COOKIE_MAX_INPUT (1 + 4 + 1 + 16 + 8)
 #define COOKIE_MAC_LEN 8
 #define COOKIE_OFF_ROUND 4
@@ -85,14 +85,19 @@ cookie_input(uint8_t *buf, char tag, uint32_t round, const struct tp_addr *a)
 	return 6 + n;
 }
 
-/* The 32 id/seq bits for (round, dst), as 4 bytes. */
+/*
+ * The 32 id/seq bits for (round, dst, flow), as 4 bytes. Flow 0 hashes
+ * (round, dst) alone, so one probe per target is what it always was.
+ */
 static inline void
 cookie_idseq_bytes(const struct tp_key *key, uint32_t round, const struct tp_addr *dst,
-    uint8_t out[4])
+    unsigned flow, uint8_t out[4])
 {
 	uint8_t in[COOKIE_MAX_INPUT], h[crypto_shorthash_BYTES];
 	size_t n = cookie_input(in, 'I', round, dst);
 
+	if (flow > 0)
+		in[n++] = (uint8_t)flow;
 	crypto_shorthash(h, in, n, key->sub[0]);
 	memcpy(out, h, 4);
 }
@@ -114,11 +119,35 @@ void
 cookie_idseq(const struct tp_key *key, uint32_t round, const struct tp_addr *dst,
     uint16_t *id, uint16_t *seq)
 {
+	cookie_idseq_flow(key, round, dst, 0, id, seq);
+}
+
+/* The id and seq of flow flow's probe to dst in round. */
+void
+cookie_idseq_flow(const struct tp_key *key, uint32_t round, const struct tp_addr *dst,
+    unsigned flow, uint16_t *id, uint16_t *seq)
+{
 	uint8_t b[4];
 
-	cookie_idseq_bytes(key, round, dst, b);
+	cookie_idseq_bytes(key, round, dst, flow, b);
 	*id = (uint16_t)(b[0] << 8 | b[1]);
 	*seq = (uint16_t)(b[2] << 8 | b[3]);
+}
+
+/* The SYN-ACK's sequence and acknowledgment numbers for (round, dst, port, flow). */
+void
+cookie_tcp(const struct tp_key *key, uint32_t round, const struct tp_addr *dst,
+    uint16_t port, unsigned flow, uint32_t *seq, uint32_t *ack)
+{
+	uint8_t in[COOKIE_MAX_INPUT], h[crypto_shorthash_BYTES];
+	size_t n = cookie_input(in, 'T', round, dst);
+
+	in[n++] = (uint8_t)(port >> 8);
+	in[n++] = (uint8_t)port;
+	in[n++] = (uint8_t)flow;
+	crypto_shorthash(h, in, n, key->sub[0]);
+	*ack = get_be32(h);
+	*seq = get_be32(h + 4);
 }
 
 /* Fill out[TP_PAYLOAD_LEN]: magic, round, send time, MAC. */
@@ -149,18 +178,35 @@ cookie_verify(const struct tp_key *key, uint32_t round,
     const struct tp_addr *src, uint16_t id, uint16_t seq,
     const uint8_t *payload, size_t len, uint64_t *send_us)
 {
+	return cookie_verify_flows(key, round, src, id, seq, payload, len, 1, send_us, NULL);
+}
+
+/* The same for flows 0 .. nflows - 1; *flow says whose id/seq matched. */
+enum tp_verdict
+cookie_verify_flows(const struct tp_key *key, uint32_t round,
+    const struct tp_addr *src, uint16_t id, uint16_t seq,
+    const uint8_t *payload, size_t len, unsigned nflows, uint64_t *send_us, unsigned *flow)
+{
 	uint8_t want[4], got[4], mac[COOKIE_MAC_LEN];
 	uint64_t sent;
+	unsigned f;
 
 	if (src->family != AF_INET && src->family != AF_INET6)
 		return TP_REPLY_FORGED;
-	cookie_idseq_bytes(key, round, src, want);
 	got[0] = (uint8_t)(id >> 8);
 	got[1] = (uint8_t)id;
 	got[2] = (uint8_t)(seq >> 8);
 	got[3] = (uint8_t)seq;
-	if (sodium_memcmp(want, got, sizeof(want)) != 0)
+	/* The flow is not in the reply: try each (flow 0 first, the common case). */
+	for (f = 0; f < nflows; f++) {
+		cookie_idseq_bytes(key, round, src, f, want);
+		if (sodium_memcmp(want, got, sizeof(want)) == 0)
+			break;
+	}
+	if (f == nflows)
 		return TP_REPLY_FORGED;
+	if (flow != NULL)
+		*flow = f;
 	if (payload == NULL || len < TP_PAYLOAD_LEN ||
 	    memcmp(payload, TP_PAYLOAD_MAGIC, 4) != 0 ||
 	    get_be32(payload + COOKIE_OFF_ROUND) != round)

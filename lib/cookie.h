@@ -2,7 +2,8 @@
  * cookie.h: the keyed hash that marks our probes, so replies are checked
  * without state (see DESIGN.md, "Probes and their validation").
  *
- * ICMP id and seq carry 32 bits of a keyed hash over (round, destination).
+ * ICMP id and seq carry 32 bits of a keyed hash over (round, destination)
+ * and, for flows other than 0, the flow.
  * The payload carries TP_PAYLOAD_LEN bytes: magic "TPv1", round (32 bits,
  * network order), send time in microseconds since the epoch (64 bits,
  * network order), and a 64-bit keyed MAC over (round, destination, send time).
@@ -17,6 +18,8 @@
 #include "keyfile.h"
 
 #define TP_PAYLOAD_LEN 24
+/* Most flows (probes per target, each varying the flow) a round may use. */
+#define TP_FLOWS_MAX 16
 #define TP_PAYLOAD_MAGIC "TPv1"
 
 enum tp_verdict {
@@ -28,6 +31,15 @@ enum tp_verdict {
 /* The id and seq to put in a probe to dst in round. */
 void cookie_idseq(const struct tp_key *key, uint32_t round, const struct tp_addr *dst,
     uint16_t *id, uint16_t *seq);
+/* The id and seq of flow flow's probe (0 .. TP_FLOWS_MAX - 1) to dst in round. */
+void cookie_idseq_flow(const struct tp_key *key, uint32_t round, const struct tp_addr *dst,
+    unsigned flow, uint16_t *id, uint16_t *seq);
+/*
+ * A TCP probe's cookie: 64 bits of the keyed hash over (round, dst, port,
+ * flow), as the SYN-ACK's sequence and acknowledgment numbers.
+ */
+void cookie_tcp(const struct tp_key *key, uint32_t round, const struct tp_addr *dst,
+    uint16_t port, unsigned flow, uint32_t *seq, uint32_t *ack);
 /* Fill out[TP_PAYLOAD_LEN] for a probe to dst sent at send_us. */
 void cookie_payload(const struct tp_key *key, uint32_t round, const struct tp_addr *dst,
     uint64_t send_us, uint8_t out[TP_PAYLOAD_LEN]);
@@ -45,5 +57,12 @@ int cookie_payload_round(const uint8_t *payload, size_t len, uint32_t *round);
 enum tp_verdict cookie_verify(const struct tp_key *key, uint32_t round,
     const struct tp_addr *src, uint16_t id, uint16_t seq,
     const uint8_t *payload, size_t len, uint64_t *send_us);
+/*
+ * cookie_verify for a reply to any of flows 0 .. nflows - 1 (at most
+ * TP_FLOWS_MAX); unless forged, *flow (when not NULL) is the flow.
+ */
+enum tp_verdict cookie_verify_flows(const struct tp_key *key, uint32_t round,
+    const struct tp_addr *src, uint16_t id, uint16_t seq,
+    const uint8_t *payload, size_t len, unsigned nflows, uint64_t *send_us, unsigned *flow);
 
 #endif

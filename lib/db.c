@@ -365,6 +365,64 @@ tp_db_rollback(struct tp_db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/*
+ * Settings for a bulk load; what the connection had goes to was, for
+ * tp_db_bulk_end. Call it outside a transaction and before creating
+ * temporary tables (changing temp_store drops them).
+ *
+ * The page cache (TP_DB_BULK_CACHE_KIB; SQLite only allocates the pages
+ * it reads, so a small database costs no more): a bulk load inserts at
+ * random points of an index or of one round's part of responses (at
+ * 10,000,000 targets, 340 MB for the baseline round); a smaller cache
+ * spilled dirty pages and read them back every few rows.
+ *
+ * temp_store = MEMORY: a statement that writes many rows (targets import's
+ * INSERT ... SELECT per site) first copies every page it modifies into a
+ * statement journal, which SQLite spills to a temporary file beyond
+ * 64 KiB. With 300 sites each touching most of the address index, that was
+ * tens of GB written to temporary files (perf: kernel write paths).
+ */
+void
+tp_db_bulk_begin(struct tp_db *db, struct tp_db_bulk *was)
+{
+	char sql[64];
+
+	was->cache_size = -2000;
+	was->temp_store = 0;
+	(void)db_pragma_int(db->h, db->path, "PRAGMA cache_size", &was->cache_size, NULL);
+	(void)db_pragma_int(db->h, db->path, "PRAGMA temp_store", &was->temp_store, NULL);
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", TP_DB_BULK_CACHE_KIB);
+	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+	sqlite3_exec(db->h, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+}
+
+/* Restore what tp_db_bulk_begin changed. */
+void
+tp_db_bulk_end(struct tp_db *db, const struct tp_db_bulk *was)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld; PRAGMA temp_store = %lld",
+	    was->cache_size, was->temp_store);
+	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+}
+
+/*
+ * Turn SQLite's foreign key checks on or off (a no-op inside a
+ * transaction) and return whether they were on. Bulk loads that check
+ * every reference themselves turn them off.
+ */
+int
+tp_db_foreign_keys(struct tp_db *db, int on)
+{
+	long long was = 0;
+
+	(void)db_pragma_int(db->h, db->path, "PRAGMA foreign_keys", &was, NULL);
+	sqlite3_exec(db->h, on ? "PRAGMA foreign_keys = 1" : "PRAGMA foreign_keys = 0", NULL,
+	    NULL, NULL);
+	return was != 0;
+}
+
 /* Prepare sql, or fail naming it and sqlite's message. */
 int
 tp_db_prepare(struct tp_db *db, const char *sql, sqlite3_stmt **st, struct tp_err *err)

@@ -67,6 +67,20 @@ int tp_db_fail(struct tp_db *db, const char *what, struct tp_err *err);
 /* Prepare sql or fail naming it and sqlite's message. */
 int tp_db_prepare(struct tp_db *db, const char *sql, sqlite3_stmt **st, struct tp_err *err);
 
+/* Page cache of a bulk load, in KiB (pages are allocated only when read). */
+#define TP_DB_BULK_CACHE_KIB (1024 * 1024)
+/* What tp_db_bulk_begin changed. */
+struct tp_db_bulk {
+	long long cache_size, temp_store;
+};
+/* Bulk-load settings (large page cache, journals in memory); the old ones go to was. */
+void tp_db_bulk_begin(struct tp_db *db, struct tp_db_bulk *was);
+/* Restore them. */
+void tp_db_bulk_end(struct tp_db *db, const struct tp_db_bulk *was);
+
+/* Foreign key checks on or off (outside a transaction); returns whether they were on. */
+int tp_db_foreign_keys(struct tp_db *db, int on);
+
 /* Bind an address as its 4- or 16-byte blob. */
 int tp_db_bind_addr(sqlite3_stmt *st, int col, const struct tp_addr *a);
 /* Read a 4- or 16-byte blob column into an address; -1 if it is neither. */

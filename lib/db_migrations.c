@@ -71,6 +71,23 @@ const struct tp_migration tp_migrations[] = {
 	/* Lanes: the [lane NAME] a scenario ran on (NULL before lanes). */
 	{ 3,
 	  "ALTER TABLE scenarios ADD COLUMN lane TEXT;" },
+	/* validate = N: failure sets the model called determined, measured to
+	 * check it; the counts stay NULL until the set was measured. groups:
+	 * distinct known orders among the answering determined targets. */
+	{ 4,
+	  "CREATE TABLE validations ("
+	  "  id INTEGER PRIMARY KEY,"
+	  "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),"
+	  "  withdrawn TEXT NOT NULL,"
+	  "  chosen TEXT NOT NULL CHECK (chosen IN ('cost', 'random')),"
+	  "  determined INTEGER,"
+	  "  answered INTEGER,"
+	  "  held INTEGER,"
+	  "  exposed_answered INTEGER,"
+	  "  exposed_held INTEGER,"
+	  "  groups INTEGER,"
+	  "  exposed_groups INTEGER,"
+	  "  UNIQUE (campaign_id, withdrawn));" },
 };
 
 const size_t tp_migrations_count = sizeof(tp_migrations) / sizeof(tp_migrations[0]);

@@ -50,6 +50,8 @@ struct tp_importer *tp_importer_begin_cached(struct tp_import_cache *cache, stru
     const struct tp_import_bind *bind, const char *name, struct tp_err *err);
 /* Add one parsed record; an unknown round is an error naming it. */
 int tp_importer_add(struct tp_importer *imp, const struct tp_record *r, struct tp_err *err);
+/* Rows a stream in a batch holds before it opens a savepoint (tests lower it). */
+extern size_t tp_import_hold_max;
 /* Commit and free; stats (may be NULL) receive the counts. */
 int tp_importer_commit(struct tp_importer *imp, struct tp_import_stats *stats, struct tp_err *err);
 /* Roll back and free. */

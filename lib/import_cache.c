@@ -20,8 +20,11 @@
 #define CACHE_TABLE_AFTER 20000
 /* ...or, in a large database, this share of the targets (1/16): reading them all costs less. */
 #define CACHE_TABLE_SHARE 16
-/* Page cache while the cache lives, in KiB (SQLite's negative cache_size). */
-#define CACHE_PAGES_KIB 65536
+/*
+ * Rows after which an open batch commits and begins again: bounds the
+ * dirty pages (they stay in the page cache) and the WAL of one commit.
+ */
+#define BATCH_ROWS 2000000
 
 /* One slot of the address table; id 0 = empty. 24 bytes. */
 struct cache_slot {
@@ -48,7 +51,10 @@ struct tp_import_cache {
 	unsigned table_reads;
 	struct cache_site *sites;
 	size_t nsites, last_site;
-	long long cache_size;	/* PRAGMA cache_size before */
+	struct tp_db_bulk bulk;	/* the connection's settings before */
+	int batch;		/* a batch transaction is open (see tp_import_cache_batch_begin) */
+	int batch_fk;		/* PRAGMA foreign_keys before the batch */
+	uint64_t batch_rows;	/* rows stored since the batch last committed */
 };
 
 /* The one integer a PRAGMA or query returns (0 when it cannot be read). */
@@ -66,16 +72,6 @@ query_int(struct tp_db *db, const char *sql)
 	return v;
 }
 
-/* Set the connection's page cache size (SQLite's cache_size). */
-static void
-cache_size_set(struct tp_db *db, long long cache_size)
-{
-	char sql[64];
-
-	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", cache_size);
-	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
-}
-
 /* A cache over db; nothing is read until the first look-up. */
 struct tp_import_cache *
 tp_import_cache_new(struct tp_db *db)
@@ -84,8 +80,7 @@ tp_import_cache_new(struct tp_db *db)
 	uint64_t share;
 
 	c->db = db;
-	c->cache_size = query_int(db, "PRAGMA cache_size");
-	cache_size_set(db, -CACHE_PAGES_KIB);
+	tp_db_bulk_begin(db, &c->bulk);
 	/* max(id) is one index step; count(*) would read every target. */
 	share = (uint64_t)query_int(db, "SELECT max(id) FROM targets") / CACHE_TABLE_SHARE;
 	c->build_after = share > CACHE_TABLE_AFTER ? share : CACHE_TABLE_AFTER;
@@ -98,7 +93,8 @@ tp_import_cache_free(struct tp_import_cache *c)
 {
 	if (c == NULL)
 		return;
-	cache_size_set(c->db, c->cache_size);
+	tp_import_cache_batch_end(c, NULL);
+	tp_db_bulk_end(c->db, &c->bulk);
 	if (c->table != NULL)
 		munmap(c->table, (c->mask + 1) * sizeof(*c->table));
 	sqlite3_finalize(c->find_target);
@@ -279,4 +275,81 @@ unsigned
 tp_import_cache_table_reads(const struct tp_import_cache *c)
 {
 	return c->table_reads;
+}
+
+/*
+ * Batches. A campaign of S sites writes S streams per round, each one
+ * touching pages all over its round's part of responses; committed one by
+ * one, every stream wrote those pages to the WAL again (at 300 sites and
+ * 10,000,000 targets, hundreds of GB for one campaign). In a batch the
+ * streams share one transaction, which the caller commits when it is due
+ * (BATCH_ROWS rows) and at the end; import.c holds a stream's rows until
+ * the stream proved good, so a bad stream still leaves nothing of itself
+ * and the streams before it stay.
+ */
+
+/*
+ * Open a batch: one write transaction for the streams that follow, with
+ * SQLite's foreign key checks off (the importer checks every reference).
+ */
+int
+tp_import_cache_batch_begin(struct tp_import_cache *c, struct tp_err *err)
+{
+	c->batch_fk = tp_db_foreign_keys(c->db, 0);
+	if (tp_db_begin(c->db, err) < 0) {
+		tp_db_foreign_keys(c->db, c->batch_fk);
+		return -1;
+	}
+	c->batch = 1;
+	c->batch_rows = 0;
+	return 0;
+}
+
+/* 1 while a batch is open. */
+int
+tp_import_cache_in_batch(const struct tp_import_cache *c)
+{
+	return c->batch;
+}
+
+/* Count rows a stream stored in the batch. */
+void
+tp_import_cache_batch_rows(struct tp_import_cache *c, uint64_t rows)
+{
+	c->batch_rows += rows;
+}
+
+/* 1 when the open batch has stored BATCH_ROWS rows: time to commit it. */
+int
+tp_import_cache_batch_due(const struct tp_import_cache *c)
+{
+	return c->batch && c->batch_rows >= BATCH_ROWS;
+}
+
+/* Roll the open batch back (a stream failed half-stored) and restore foreign_keys. */
+void
+tp_import_cache_batch_abort(struct tp_import_cache *c)
+{
+	if (!c->batch)
+		return;
+	c->batch = 0;
+	tp_db_rollback(c->db);
+	tp_db_foreign_keys(c->db, c->batch_fk);
+}
+
+/* Commit the open batch (nothing when none is open) and restore foreign_keys. */
+int
+tp_import_cache_batch_end(struct tp_import_cache *c, struct tp_err *err)
+{
+	int rc = 0;
+
+	if (!c->batch)
+		return 0;
+	c->batch = 0;
+	if (tp_db_commit(c->db, err) < 0) {
+		tp_db_rollback(c->db);
+		rc = -1;
+	}
+	tp_db_foreign_keys(c->db, c->batch_fk);
+	return rc;
 }

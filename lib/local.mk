@@ -9,7 +9,7 @@ libtp_a_SOURCES = \
 	lib/config_lanes.c \
 	lib/db.c lib/db.h lib/db_rows.c lib/db_file.c lib/db_file.h lib/db_migrations.c lib/db_migrations.h \
 	lib/db_readonly.c lib/db_readonly.h \
-	lib/decompress.c lib/decompress.h \
+	lib/decompress.c lib/decompress.h lib/decompress_codec.c lib/decompress_impl.h \
 	lib/defaults.h \
 	lib/error.c lib/error.h \
 	lib/escape.c lib/escape.h \

@@ -1,112 +1,81 @@
 /* explore_pick.c: the set of k sites the prediction knows least about. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "explore_pick.h"
-#include "failure_set.h"
+#include "set_combination.h"
 #include "xalloc.h"
 
-/* Step idx (k ascending indexes below n) to the next combination; 0 after the last. */
-static int
-next_combination(size_t *idx, size_t k, size_t n)
+/* Undetermined targets of p, plus determined ones times their stratum's violation rate. */
+static double
+to_learn(const struct pd_prediction *p, const struct pd_calibration *cal)
 {
-	size_t i = k;
-
-	while (i-- > 0)
-		if (idx[i] < n - k + i) {
-			idx[i]++;
-			while (++i < k)
-				idx[i] = idx[i - 1] + 1;
-			return 1;
-		}
-	return 0;
-}
-
-/* strcmp order of two names, for qsort. */
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The canonical text of the sites at idx. */
-static char *
-set_text(const char *const *names, const size_t *idx, size_t k)
-{
-	const char **v = xcalloc(k ? k : 1, sizeof(*v));
-	char *text;
+	double lo, hi, fail[2], sum = (double)(p->n - p->ndetermined);
 	size_t i;
 
-	for (i = 0; i < k; i++)
-		v[i] = names[idx[i]];
-	qsort(v, k, sizeof(*v), name_cmp);
-	text = failure_set_print(v, k);
-	free(v);
-	return text;
+	if (cal == NULL)
+		return sum;
+	for (i = 0; i < 2; i++) {
+		fail[i] = 1 - pd_held_rate(cal, (int)i, &lo, &hi);
+		if (isnan(fail[i]))
+			return sum;
+	}
+	for (i = 0; i < p->n; i++)
+		if (p->determined[i])
+			sum += fail[p->exposed[i]];
+	return sum;
 }
 
-/* 1 when text is among known. */
+/* What keep_least_known reads and fills. */
+struct explore_work {
+	const struct pd_calibration *cal;
+	struct explore_choice *out;
+	size_t k;
+	double best_conf;
+};
+
+/* Keep the candidate when it has more to learn than the best so far. */
 static int
-is_known(const char *text, const char *const *known, size_t nknown)
+keep_least_known(char *text, const size_t *idx, const struct pd_prediction *p, void *arg)
 {
-	size_t i;
+	struct explore_work *w = arg;
+	struct explore_choice *out = w->out;
+	size_t open = p->n - p->ndetermined;
+	double confidence = p->n ? (double)p->ndetermined / (double)p->n : 1;
+	double learn = p->measured ? 0 : to_learn(p, w->cal);
 
-	for (i = 0; i < nknown; i++)
-		if (strcmp(known[i], text) == 0)
-			return 1;
-	return 0;
+	if (!(learn > out->to_learn + 1e-9 || (fabs(learn - out->to_learn) <= 1e-9 &&
+	    learn > 0 && confidence < w->best_conf)))
+		return 0;
+	free(out->set);
+	out->set = text;
+	out->open = open;
+	out->to_learn = learn;
+	out->confidence = confidence;
+	w->best_conf = confidence;
+	free(out->sites);
+	out->sites = xcalloc(w->k, sizeof(size_t));
+	memcpy(out->sites, idx, w->k * sizeof(size_t));
+	out->k = w->k;
+	return 1;
 }
 
-/* Predict every candidate set and keep the least determined; see explore_pick.h. */
+/* Predict every candidate set and keep the one with the most to learn; see explore_pick.h. */
 int
-explore_pick(struct pd_model *md, const char *const *names, size_t nsites, size_t k,
-    const char *const *known, size_t nknown, struct explore_choice *out, struct tp_err *err)
+explore_pick(struct pd_model *md, const struct pd_calibration *cal,
+    const char *const *names, size_t nsites, size_t k, const char *const *known,
+    size_t nknown, struct explore_choice *out, struct tp_err *err)
 {
-	size_t *idx, i;
-	double best_conf = 2;
-	int rc = 0;
+	struct explore_work w = { cal, out, k, 2 };
 
 	memset(out, 0, sizeof(*out));
-	if (k == 0 || k > nsites)
-		return 0;
-	idx = xcalloc(k, sizeof(size_t));
-	for (i = 0; i < k; i++)
-		idx[i] = i;
-	do {
-		char *text = set_text(names, idx, k);
-		struct pd_prediction p;
-		size_t open;
-		double confidence;
-
-		if (is_known(text, known, nknown)) {
-			free(text);
-			continue;
-		}
-		if (pd_predict(md, text, &p, err) < 0) {
-			free(text);
-			rc = -1;
-			break;
-		}
-		open = p.n - p.ndetermined;
-		confidence = p.n ? (double)p.ndetermined / (double)p.n : 1;
-		pd_prediction_free(&p);
-		if (open > out->open || (open == out->open && open > 0 && confidence < best_conf)) {
-			free(out->set);
-			out->set = text;
-			out->open = open;
-			out->confidence = confidence;
-			best_conf = confidence;
-			free(out->sites);
-			out->sites = xcalloc(k, sizeof(size_t));
-			memcpy(out->sites, idx, k * sizeof(size_t));
-			out->k = k;
-		} else
-			free(text);
-	} while (next_combination(idx, k, nsites));
-	free(idx);
-	if (rc < 0)
+	if (set_candidates_predict(md, names, nsites, k, known, nknown, keep_least_known, &w,
+	    err) < 0) {
 		explore_choice_free(out);
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 /* Free what explore_pick chose. */

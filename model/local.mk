@@ -8,15 +8,20 @@ MODEL_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/model
 noinst_LIBRARIES += libmodel.a
 libmodel_a_CPPFLAGS = $(MODEL_CPPFLAGS)
 libmodel_a_SOURCES = \
+	model/calibrate.c model/calibrate.h \
 	model/campaign_data.c model/campaign_data.h \
 	model/campaign_pick.c model/campaign_pick.h \
 	model/explore_pick.c model/explore_pick.h \
+	model/exposure.c model/exposure.h \
 	model/load_model.c model/load_model.h \
 	model/matrix.c model/matrix.h \
 	model/matrix_archive.c model/matrix_archive.h \
 	model/matrix_rows.c \
 	model/predict.c model/predict.h \
 	model/predict_model.c model/predict_model.h \
-	model/prune.c model/prune.h
+	model/prune.c model/prune.h \
+	model/set_combination.c model/set_combination.h \
+	model/validate_pick.c model/validate_pick.h \
+	model/validations.c model/validations.h
 
 TP_UNIT_LIBS += libmodel.a

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exposure.h"
 #include "predict_model.h"
 #include "xalloc.h"
 
@@ -273,6 +274,22 @@ target_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Mark the determined targets a hidden route may move (exposure.h). */
+static void
+mark_exposed(const struct pd_work *w, struct pd_prediction *p)
+{
+	const uint64_t *partners = pd_partners(w->md);
+	const struct mx_scenario *s = &p->m.scenarios[0];
+	uint64_t *scratch = xcalloc(2 * w->md->words, sizeof(uint64_t));
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->determined[i] && w->outcome[i] != PD_LOST)
+			p->exposed[i] = (uint8_t)pd_exposed(w->md, partners, w->set, s->sites,
+			    s->nsites, p->target[i], w->outcome[i], scratch);
+	free(scratch);
+}
+
 /*
  * Collect the targets of the set's sites (from the model's lists by site,
  * not a pass over every target) and what the measurements say of each.
@@ -291,6 +308,8 @@ collect(struct pd_work *w, const struct pd_obs *direct, struct pd_prediction *p)
 	p->target = xcalloc(p->n ? p->n : 1, sizeof(long long));
 	p->site = xcalloc(p->n ? p->n : 1, sizeof(int32_t));
 	p->determined = xcalloc(p->n ? p->n : 1, 1);
+	p->exposed = xcalloc(p->n ? p->n : 1, 1);
+	p->group = xcalloc(p->n ? p->n : 1, sizeof(uint32_t));
 	w->outcome = xcalloc(p->n ? p->n : 1, sizeof(int32_t));
 	w->sorted = xcalloc(p->n ? p->n : 1, sizeof(size_t));
 	for (s = 0, i = 0; s < md->nsites; s++)
@@ -307,6 +326,8 @@ collect(struct pd_work *w, const struct pd_obs *direct, struct pd_prediction *p)
 		p->ndetermined += p->determined[i];
 		w->sorted[i] = i;
 	}
+	if (direct == NULL)
+		mark_exposed(w, p);
 }
 
 /* Add target k's expected outcome (w->hist when undetermined) to its row and the combined row. */
@@ -329,6 +350,7 @@ count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
 		struct pd_row *pr = &p->rows[rows[nrows]];
 
 		pr->determined += p->determined[k];
+		pr->exposed += p->exposed[k];
 		for (b = 0; b < w->nbins; b++) {
 			double share = p->determined[k] ? bin_of(w, w->outcome[k]) == b : w->hist[b];
 
@@ -365,7 +387,8 @@ finish_rows(struct pd_work *w, struct pd_prediction *p)
 		for (b = 0; b < nsites; b++)
 			r->to_weight[b] = pr->expect_weight[b];
 		r->answered_weight = r->responsive_weight - pr->expect_weight[nsites];
-		pr->confidence = mx_share((double)pr->determined, (double)r->responsive);
+		pr->determined_share = mx_share((double)pr->determined, (double)r->responsive);
+		pr->confidence = pr->confidence_low = pr->confidence_high = NAN;
 	}
 	free(n);
 }
@@ -403,6 +426,10 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 	for (i = 0; i < p->n; i++) {
 		size_t k = w.sorted[i];
 
+		/* Sorted by order: a new group starts where the order changes. */
+		if (i > 0 && !same_order(md, p->target[k], p->target[w.sorted[i - 1]]))
+			p->ngroups++;
+		p->group[k] = (uint32_t)p->ngroups;
 		if (w.outcome[k] == PD_UNKNOWN) {
 			/* Targets with the same whole order are neighbours: follow once. */
 			if (prev == (size_t)-1 || !same_order(md, p->target[k], p->target[prev]))
@@ -413,6 +440,8 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 			p->site[k] = w.outcome[k];
 		count_target(&w, p, k);
 	}
+	if (p->n > 0)
+		p->ngroups++;
 	finish_rows(&w, p);
 	rc = 0;
 done:
@@ -440,5 +469,7 @@ pd_prediction_free(struct pd_prediction *p)
 	free(p->target);
 	free(p->site);
 	free(p->determined);
+	free(p->exposed);
+	free(p->group);
 	memset(p, 0, sizeof(*p));
 }

@@ -59,7 +59,13 @@ void pd_model_leave_out(struct pd_model *md, size_t i);
 /* One row of a prediction: the expected numbers before rounding. */
 struct pd_row {
 	uint64_t determined;	/* targets the measurements fully determine */
-	double confidence;	/* determined / responsive; NAN when responsive is 0 */
+	uint64_t exposed;	/* of them, exposed to a hidden route (exposure.h) */
+	double determined_share;	/* determined / responsive; NAN when responsive is 0 */
+	/*
+	 * Calibrated confidence (calibrate.h) and its interval: NAN until
+	 * pd_calibrate, and when the campaign has no validations.
+	 */
+	double confidence, confidence_low, confidence_high;
 	double *expect;		/* per site index, then lost at [nsites]: expected targets */
 	double *expect_weight;	/* the same by weight */
 };
@@ -68,11 +74,20 @@ struct pd_prediction {
 	struct failover_matrix m;	/* one scenario; counts rounded to whole targets */
 	struct pd_row *rows;		/* beside m.rows */
 	int measured;			/* the set itself was measured (and not left out) */
+	size_t validations;		/* behind the calibrated confidence (pd_calibrate) */
 	/* Every target of the set's sites that answered the baseline: */
 	size_t n;
 	long long *target;		/* target id */
 	int32_t *site;			/* predicted site (the likeliest when not determined) */
 	uint8_t *determined;
+	uint8_t *exposed;		/* determined, and exposed to a hidden route (exposure.h) */
+	/*
+	 * Targets with the same known order (a client network, as far as the
+	 * measurements tell) share a group, 0 .. ngroups - 1: they are one
+	 * observation, not many, when a rate is measured.
+	 */
+	uint32_t *group;
+	size_t ngroups;
 	uint64_t ndetermined;
 };
 

@@ -218,6 +218,7 @@ pd_model_free(struct pd_model *md)
 	free(md->obs_index);
 	free(md->site_first);
 	free(md->by_site);
+	free(md->partners);
 	free(md);
 }
 
@@ -426,6 +427,8 @@ pd_model_leave_out(struct pd_model *md, size_t i)
 				changed[w] |= md->obs[k].set[w];
 		md->obs[k].left_out = k == i;
 	}
+	free(md->partners);	/* the singles may have changed */
+	md->partners = NULL;
 	obs_index_build(md);
 	if (md->site_first == NULL)
 		group_by_site(md);

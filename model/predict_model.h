@@ -45,6 +45,8 @@ struct pd_model {
 	/* The scenarios not left out, hashed by set: obs index + 1, 0 = empty slot. */
 	uint32_t *obs_index;
 	size_t obs_index_mask;
+	/* Failover partners per site (exposure.h), built at first use; NULL until then. */
+	uint64_t *partners;
 	/* Target ids by baseline site: by_site[site_first[s] .. site_first[s + 1]). */
 	size_t *site_first;
 	long long *by_site;

@@ -124,8 +124,11 @@ prune_older_than(struct tp_db *db, unsigned days, int64_t now, struct prune_coun
 	if (tp_db_begin(db, err) < 0 ||
 	    run_int(db, "DELETE FROM responses WHERE round_id IN (SELECT id FROM rounds "
 	    "WHERE campaign_id IS NULL AND started_us < ?)", cutoff, &c->responses, err) < 0 ||
+	    /* NOT IN reads responses once (when a target first qualifies); a
+	     * correlated NOT EXISTS scanned them all per target (no index on
+	     * target_id): hours at 10,000,000 targets and 120 M replies. */
 	    run_int(db, "DELETE FROM targets WHERE (seen_us IS NULL OR seen_us < ?) AND "
-	    "NOT EXISTS (SELECT 1 FROM responses WHERE target_id = targets.id)", cutoff,
+	    "id NOT IN (SELECT target_id FROM responses)", cutoff,
 	    &c->targets, err) < 0 ||
 	    tp_db_commit(db, err) < 0) {
 		tp_db_rollback(db);

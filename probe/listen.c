@@ -27,7 +27,6 @@
 #include "xalloc.h"
 
 #define LISTEN_SNAPLEN 256
-#define LISTEN_BUFFER (64 * 1024 * 1024)
 #define LISTEN_POLL_MS 100
 #define LISTEN_FILTER_MAX 4096
 
@@ -45,36 +44,15 @@ struct listener {
 	int64_t last_accept_us;		/* CLOCK_MONOTONIC */
 };
 
-/* The BPF filter for echo replies to the test ranges. */
+/* The BPF filter for the methods' replies to the test ranges. */
 int
 listen_filter(const struct listen_opts *o, char *buf, size_t len, struct tp_err *err)
 {
-	char p[TP_PREFIX_STRLEN], part4[LISTEN_FILTER_MAX], part6[LISTEN_FILTER_MAX];
-	size_t i, n4 = 0, n6 = 0;
-	int n;
+	struct probe_method icmp;
 
-	part4[0] = part6[0] = '\0';
-	for (i = 0; i < o->nranges; i++) {
-		tp_prefix_format(&o->ranges[i], p, sizeof(p));
-		if (o->ranges[i].addr.family == AF_INET)
-			n4 += (size_t)snprintf(part4 + n4, sizeof(part4) - n4, "%sdst net %s",
-			    n4 ? " or " : "", p);
-		else
-			n6 += (size_t)snprintf(part6 + n6, sizeof(part6) - n6, "%sdst net %s",
-			    n6 ? " or " : "", p);
-		if (n4 >= sizeof(part4) || n6 >= sizeof(part6))
-			return tp_err_set(err, "too many test ranges for the capture filter");
-	}
-	if (n4 == 0 && n6 == 0)
-		return tp_err_set(err, "no test ranges: give --test-range");
-	/* icmp6 with ip6[40] assumes no extension header, as echo replies have. */
-	n = snprintf(buf, len, "%s%s%s%s%s%s%s",
-	    n4 ? "(icmp[icmptype] == icmp-echoreply and (" : "", part4, n4 ? "))" : "",
-	    n4 && n6 ? " or " : "",
-	    n6 ? "(icmp6 and ip6[40] == 129 and (" : "", part6, n6 ? "))" : "");
-	if (n < 0 || (size_t)n >= len)
-		return tp_err_set(err, "capture filter too long");
-	return 0;
+	probe_method_default(&icmp);
+	return probe_method_filter(o->nmethods ? o->methods : &icmp,
+	    o->nmethods ? o->nmethods : 1, o->ranges, o->nranges, buf, len, err);
 }
 
 /* Stop the capture loop at SIGINT or SIGTERM. */
@@ -107,7 +85,8 @@ listen_record_reply(struct tp_record *r, uint32_t round, const char *site,
 	r->rtt_us = t->rtt_us;
 	r->ttl = t->ttl;
 	r->received_us = t->received_us;
-	strcpy(r->method, "icmp");
+	probe_method_format(t->method, r->method);
+	r->flow = t->flow;
 }
 
 /* Judge one captured frame (the pcap callback). */
@@ -154,7 +133,7 @@ open_live(const struct listen_opts *o, struct tp_err *err)
 	pcap_set_snaplen(p, LISTEN_SNAPLEN);
 	pcap_set_promisc(p, 0);
 	pcap_set_immediate_mode(p, 1);
-	pcap_set_buffer_size(p, LISTEN_BUFFER);
+	pcap_set_buffer_size(p, (int)o->buffer_mb * 1024 * 1024);
 	pcap_set_timeout(p, LISTEN_POLL_MS);
 	rc = pcap_activate(p);
 	if (rc < 0) {
@@ -389,6 +368,7 @@ listen_run(const struct listen_opts *o, FILE *out, struct listen_stats *st,
 		goto out;
 	l.out = db == NULL ? out : NULL;
 	reply_tally_init(&l.tally, &key, o->round, o->ranges, o->nranges);
+	reply_tally_set_methods(&l.tally, o->methods, o->nmethods);
 	listen_signals();
 	if (l.out != NULL) {
 		tp_records_write_header(l.out);

@@ -12,8 +12,11 @@
 #include "addr.h"
 #include "error.h"
 #include "output.h"
+#include "probe_method.h"
+#include "reply_tally.h"
 
 #define LISTEN_MAX_RANGES 32
+#define LISTEN_BUFFER_MB 64		/* kernel capture buffer unless --buffer-size says */
 
 struct listen_opts {
 	const char *interface;		/* a device name or "any" */
@@ -27,11 +30,15 @@ struct listen_opts {
 	int have_round;
 	struct tp_prefix ranges[LISTEN_MAX_RANGES];
 	size_t nranges;
+	struct probe_method methods[TALLY_METHODS_MAX];	/* whose replies count */
+	size_t nmethods;				/* 0 counts as ICMP alone */
 	double duration;		/* seconds; 0 = no limit */
 	double until_idle;		/* seconds without an accepted reply; 0 = no limit */
 	int stop_on_eof;		/* stop when standard input reaches its end */
 	int multi_round;		/* rounds opened and closed by commands on stdin */
 	double grace;			/* multi-round: seconds from close to end line */
+	unsigned buffer_mb;		/* the capture's kernel buffer, in MiB */
+	int control_fd;			/* multi-round: where the commands come from (stdin) */
 	int quiet;
 	enum tp_format format;		/* summary format (stderr) */
 };
@@ -49,7 +56,7 @@ struct listen_stats {
 void listen_opts_defaults(struct listen_opts *o);
 /* Parse the listen command line into o; 1 when help was printed, -1 on error. */
 int listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err);
-/* The BPF filter for echo replies to the test ranges, into buf. */
+/* The BPF filter for the methods' replies to the test ranges, into buf. */
 int listen_filter(const struct listen_opts *o, char *buf, size_t len, struct tp_err *err);
 /* Fill a reply record of round at site from an accepted reply. */
 struct tp_record;

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -21,10 +22,12 @@ const char listen_usage[] =
     "usage: tp-probe listen [-hjq] [-c config] [-k keyfile] [-i interface] -r round\n"
     "                       -s site [-t range] [--duration seconds]\n"
     "                       [--until-idle seconds] [--user name] [--db database]\n"
-    "                       [--read-pcap file] [--stop-on-eof]\n"
+    "                       [--read-pcap file] [--stop-on-eof] [--method method]\n"
+    "                       [--buffer-size MiB]\n"
     "       tp-probe listen --multi-round [-hjq] [-c config] [-k keyfile]\n"
     "                       [-i interface] -s site [-t range] [--grace seconds]\n"
-    "                       [--duration seconds] [--user name] [--read-pcap file]\n";
+    "                       [--duration seconds] [--user name] [--read-pcap file]\n"
+    "                       [--buffer-size MiB]\n";
 
 /* Defaults: interface "any", the default key, the default test ranges. */
 void
@@ -32,11 +35,15 @@ listen_opts_defaults(struct listen_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->interface = "any";
+	o->control_fd = STDIN_FILENO;
+	o->buffer_mb = LISTEN_BUFFER_MB;
 	o->key_path = opt_default_key_path();
 	o->format = TP_FMT_TEXT;
 	tp_prefix_parse(TP_DEFAULT_RANGE4, &o->ranges[0], NULL);
 	tp_prefix_parse(TP_DEFAULT_RANGE6, &o->ranges[1], NULL);
 	o->nranges = 2;
+	probe_method_default(&o->methods[0]);
+	o->nmethods = 1;
 }
 
 /* Take the key file and test ranges from a tp.conf. */
@@ -60,7 +67,7 @@ listen_apply_config(struct listen_opts *o, const char *path, struct tp_err *err)
 
 enum {
 	OPT_DURATION = 256, OPT_IDLE, OPT_USER, OPT_DB, OPT_READ_PCAP, OPT_STOP_ON_EOF,
-	OPT_MULTI, OPT_GRACE,
+	OPT_METHOD, OPT_MULTI, OPT_GRACE, OPT_BUFFER,
 };
 
 static const struct option listen_longopts[] = {
@@ -79,8 +86,10 @@ static const struct option listen_longopts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "read-pcap", required_argument, NULL, OPT_READ_PCAP },
 	{ "stop-on-eof", no_argument, NULL, OPT_STOP_ON_EOF },
+	{ "method", required_argument, NULL, OPT_METHOD },
 	{ "multi-round", no_argument, NULL, OPT_MULTI },
 	{ "grace", required_argument, NULL, OPT_GRACE },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -102,7 +111,7 @@ listen_check_multi(const struct listen_opts *o, struct tp_err *err)
 int
 listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 {
-	int c, i, ranges_given = 0;
+	int c, i, ranges_given = 0, methods_given = 0;
 	uint64_t v;
 
 	listen_opts_defaults(o);
@@ -175,8 +184,27 @@ listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 		case OPT_STOP_ON_EOF:
 			o->stop_on_eof = 1;
 			break;
+		case OPT_METHOD:
+			if (!methods_given)
+				o->nmethods = 0;
+			methods_given = 1;
+			if (o->nmethods == TALLY_METHODS_MAX)
+				return tp_err_set(err, "--method: at most %d methods",
+				    TALLY_METHODS_MAX);
+			if (probe_method_parse(optarg, &o->methods[o->nmethods], err) < 0)
+				return tp_err_prefix(err, "--method");
+			for (i = 0; i < (int)o->nmethods; i++)
+				if (probe_method_same(&o->methods[i], &o->methods[o->nmethods]))
+					return tp_err_set(err, "--method %s given twice", optarg);
+			o->nmethods++;
+			break;
 		case OPT_MULTI:
 			o->multi_round = 1;
+			break;
+		case OPT_BUFFER:
+			if (opt_u64("--buffer-size", optarg, 1, 1024, &v, err) < 0)
+				return -1;
+			o->buffer_mb = (unsigned)v;
 			break;
 		case OPT_GRACE:
 			if (opt_seconds("--grace", optarg, &o->grace, err) < 0)

@@ -140,7 +140,7 @@ hub_replay(struct hub *h, struct tp_err *err)
 
 	memset(&lr, 0, sizeof(lr));
 	while (!lr.eof)
-		line_reader_feed(&lr, STDIN_FILENO, hub_command, h);
+		line_reader_feed(&lr, h->o->control_fd, hub_command, h);
 	hub_close_due(h, tp_mono_us());
 	while (!listen_stopping()) {
 		rc = pcap_dispatch(h->p, 4096, hub_frame, (u_char *)h);
@@ -177,7 +177,7 @@ hub_live(struct hub *h, struct tp_err *err)
 	memset(&lr, 0, sizeof(lr));
 	pfd[0].fd = pcap_get_selectable_fd(h->p);
 	pfd[0].events = POLLIN;
-	pfd[1].fd = STDIN_FILENO;
+	pfd[1].fd = o->control_fd;
 	pfd[1].events = POLLIN;
 	while (!listen_stopping() && !(lr.eof && h->book.nopen == 0)) {
 		now = tp_mono_us();
@@ -194,7 +194,7 @@ hub_live(struct hub *h, struct tp_err *err)
 			    pcap_geterr(h->p));
 		/* Frames first: a close read now must not cut off replies already queued. */
 		if (pfd[1].revents != 0) {
-			line_reader_feed(&lr, STDIN_FILENO, hub_command, h);
+			line_reader_feed(&lr, h->o->control_fd, hub_command, h);
 			if (lr.eof) {
 				pfd[1].fd = -1;
 				hub_close_all(h, tp_mono_us());
@@ -229,6 +229,8 @@ listen_multi_run(const struct listen_opts *o, FILE *out, struct listen_stats *st
 	if (h.p == NULL)
 		return -1;
 	round_book_init(&h.book, &key, o->ranges, o->nranges);
+	h.book.methods = o->methods;
+	h.book.nmethods = o->nmethods;
 	listen_signals();
 	tp_records_write_header(out);
 	fflush(out);

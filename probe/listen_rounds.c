@@ -57,12 +57,14 @@ round_book_open(struct round_book *b, uint32_t round, const struct tp_prefix *lo
 	memset(r, 0, sizeof(*r));
 	r->used = 1;
 	r->drops_at_open = drops_now;
-	memcpy(r->locals, locals, n * sizeof(*locals));
+	if (n > 0)
+		memcpy(r->locals, locals, n * sizeof(*locals));
 	r->nlocals = n;
 	if (n > 0)
 		reply_tally_init(&r->tally, b->key, round, r->locals, r->nlocals);
 	else
 		reply_tally_init(&r->tally, b->key, round, b->ranges, b->nranges);
+	reply_tally_set_methods(&r->tally, b->methods, b->nmethods);
 	b->nopen++;
 	b->served++;
 	return 0;
@@ -119,20 +121,18 @@ round_book_forget(struct round_book *b, struct open_round *r)
 	b->nopen--;
 }
 
-/* The open round whose id/seq cookie a reply from src carries, or NULL. */
+/*
+ * The open round whose cookie (ICMP id/seq of any flow, TCP seq/ack) a
+ * reply carries, or NULL.
+ */
 static struct open_round *
 match_idseq(struct round_book *b, const struct reply_info *ri)
 {
-	uint16_t id, seq;
 	size_t i;
 
-	for (i = 0; i < ROUNDS_MAX_OPEN; i++) {
-		if (!b->slot[i].used)
-			continue;
-		cookie_idseq(b->key, b->slot[i].tally.round, &ri->src, &id, &seq);
-		if (id == ri->id && seq == ri->seq)
+	for (i = 0; i < ROUNDS_MAX_OPEN; i++)
+		if (b->slot[i].used && reply_tally_owns(&b->slot[i].tally, ri))
 			return &b->slot[i];
-	}
 	return NULL;
 }
 

@@ -35,6 +35,8 @@ struct round_book {
 	const struct tp_key *key;
 	const struct tp_prefix *ranges;	/* the listener's test ranges */
 	size_t nranges;
+	const struct probe_method *methods;	/* whose replies count (NULL: ICMP) */
+	size_t nmethods;
 	struct open_round slot[ROUNDS_MAX_OPEN];
 	size_t nopen;
 	uint64_t served;		/* rounds opened so far */

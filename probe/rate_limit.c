@@ -28,6 +28,21 @@ rate_limit_start(struct rate_limit *r, uint64_t rate)
 	r->granted = 0;
 }
 
+/* Start afresh after a pause, not before the old schedule's next packet. */
+void
+rate_limit_resume(struct rate_limit *r)
+{
+	int64_t now = rate_limit_now_ns(), next;
+
+	if (r->rate == 0) {
+		rate_limit_start(r, 0);
+		return;
+	}
+	next = r->start_ns + (int64_t)((__int128)r->granted * NS_PER_S / r->rate);
+	r->start_ns = next > now ? next : now;
+	r->granted = 0;
+}
+
 /* The batch size that keeps sleeps at about 100 µs or more at this rate. */
 unsigned
 rate_limit_batch(uint64_t rate, unsigned max)
@@ -69,6 +84,10 @@ rate_limit_wait(struct rate_limit *r, unsigned max)
 	}
 	for (;;) {
 		now = rate_limit_now_ns();
+		if (now < r->start_ns) {	/* resumed: the schedule starts later */
+			sleep_until(r->start_ns);
+			continue;
+		}
 		/* Packets due by now: elapsed * rate, plus the one at time 0. */
 		allowed = (uint64_t)((__int128)(now - r->start_ns) * r->rate / NS_PER_S) + 1;
 		if (allowed > r->granted)

@@ -18,6 +18,12 @@ struct rate_limit {
 /* Start pacing at rate packets per second (0 = no limit). */
 void rate_limit_start(struct rate_limit *r, uint64_t rate);
 /*
+ * Start afresh after a pause in which nothing was sent: the schedule
+ * begins now, but never before the next packet of the old one was due,
+ * so the pause is not made up with a burst.
+ */
+void rate_limit_resume(struct rate_limit *r);
+/*
  * Wait until at least one packet is due, then return how many may go now
  * (1..max).
  */

@@ -1,6 +1,6 @@
 /*
  * reply_decode.c: peel the link layer off a captured frame, then the IP
- * header, and keep the frame only when it is an echo reply. Every length is
+ * header, and keep the frame only when it is an echo reply or a TCP RST. Every length is
  * checked against what was captured before a byte is read.
  */
 #include <arpa/inet.h>
@@ -18,6 +18,8 @@
 #define SLL2_HDR_LEN	20
 #define ETH_HDR_LEN	14
 #define ICMP_HDR_LEN	8
+#define TCP_HDR_LEN	20
+#define TCP_RST		0x04
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2	276
@@ -36,12 +38,36 @@ get16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/* Read a 32-bit big-endian value. */
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
+/* Fill ports, numbers and flags from a TCP header of len bytes; RSTs only. */
+static int
+decode_rst(const uint8_t *tcp, size_t len, struct reply_info *r)
+{
+	if (len < TCP_HDR_LEN || (size_t)(tcp[12] >> 4) * 4 < TCP_HDR_LEN ||
+	    (size_t)(tcp[12] >> 4) * 4 > len || (tcp[13] & TCP_RST) == 0)
+		return -1;
+	r->proto = IPPROTO_TCP;
+	r->sport = get16(tcp);
+	r->dport = get16(tcp + 2);
+	r->tcp_seq = get32(tcp + 4);
+	r->tcp_ack = get32(tcp + 8);
+	r->tcp_flags = tcp[13];
+	return 0;
+}
+
 /* Fill id, seq and payload from an ICMP echo header of len bytes. */
 static int
 decode_echo(const uint8_t *icmp, size_t len, struct reply_info *r)
 {
 	if (len < ICMP_HDR_LEN)
 		return -1;
+	r->proto = IPPROTO_ICMP;
 	r->id = get16(icmp + 4);
 	r->seq = get16(icmp + 6);
 	r->payload = icmp + ICMP_HDR_LEN;
@@ -49,7 +75,7 @@ decode_echo(const uint8_t *icmp, size_t len, struct reply_info *r)
 	return 0;
 }
 
-/* Decode an IPv4 packet carrying an ICMP echo reply. */
+/* Decode an IPv4 packet carrying an ICMP echo reply or a TCP RST. */
 static int
 decode_ip4(const uint8_t *p, size_t len, struct reply_info *r)
 {
@@ -63,19 +89,23 @@ decode_ip4(const uint8_t *p, size_t len, struct reply_info *r)
 		return -1;
 	if ((get16(p + 6) & 0x3fff) != 0)	/* MF set or a fragment offset */
 		return -1;
-	if (p[9] != IPPROTO_ICMP)
+	if (p[9] != IPPROTO_ICMP && p[9] != IPPROTO_TCP)
 		return -1;
 	if (total < len)
 		len = total;		/* drop link-layer padding */
-	if (len - ihl < ICMP_HDR_LEN || p[ihl] != 0 || p[ihl + 1] != 0)
+	if (len < ihl)
 		return -1;
 	tp_addr_from_bytes(&r->src, p + 12, 4);
 	tp_addr_from_bytes(&r->dst, p + 16, 4);
 	r->ttl = p[8];
+	if (p[9] == IPPROTO_TCP)
+		return decode_rst(p + ihl, len - ihl, r);
+	if (len - ihl < ICMP_HDR_LEN || p[ihl] != 0 || p[ihl + 1] != 0)
+		return -1;
 	return decode_echo(p + ihl, len - ihl, r);
 }
 
-/* Decode an IPv6 packet carrying an ICMPv6 echo reply (skipping options). */
+/* Decode an IPv6 packet carrying an ICMPv6 echo reply or a TCP RST (skipping options). */
 static int
 decode_ip6(const uint8_t *p, size_t len, struct reply_info *r)
 {
@@ -88,7 +118,7 @@ decode_ip6(const uint8_t *p, size_t len, struct reply_info *r)
 	if (total < len)
 		len = total;
 	nh = p[6];
-	/* Hop-by-hop, routing and destination options may precede ICMPv6. */
+	/* Hop-by-hop, routing and destination options may precede ICMPv6 or TCP. */
 	while (nh == 0 || nh == 43 || nh == 60) {
 		if (off + 8 > len)
 			return -1;
@@ -98,13 +128,15 @@ decode_ip6(const uint8_t *p, size_t len, struct reply_info *r)
 		if (off > len)
 			return -1;
 	}
-	if (nh != IPPROTO_ICMPV6)
+	if (nh != IPPROTO_ICMPV6 && nh != IPPROTO_TCP)
 		return -1;		/* fragments (44) and everything else */
-	if (len - off < ICMP_HDR_LEN || p[off] != 129 || p[off + 1] != 0)
-		return -1;
 	tp_addr_from_bytes(&r->src, p + 8, 16);
 	tp_addr_from_bytes(&r->dst, p + 24, 16);
 	r->ttl = p[7];
+	if (nh == IPPROTO_TCP)
+		return decode_rst(p + off, len - off, r);
+	if (len - off < ICMP_HDR_LEN || p[off] != 129 || p[off + 1] != 0)
+		return -1;
 	return decode_echo(p + off, len - off, r);
 }
 

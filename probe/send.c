@@ -1,7 +1,8 @@
 /*
  * send.c: tp-probe send. Read targets (file, stdin or database), drop the
- * excluded and repeated ones, shuffle, then send echo requests from the
- * anycast source in sendmmsg batches paced by the rate limiter.
+ * excluded and repeated ones, shuffle, then send the method's probes
+ * (one per flow) from the anycast source in sendmmsg batches paced by the
+ * rate limiter.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -16,12 +17,12 @@
 #include "cookie.h"
 #include "db.h"
 #include "exclude.h"
-#include "icmp_packet.h"
 #include "keyfile.h"
 #include "log.h"
 #include "output.h"
 #include "permute.h"
 #include "privdrop.h"
+#include "probe_method.h"
 #include "rate_limit.h"
 #include "send.h"
 #include "targets.h"
@@ -35,7 +36,7 @@
 struct send_queue {
 	int family;
 	int fd;
-	struct icmp_packet pkt[SEND_BATCH];
+	struct probe_packet pkt[SEND_BATCH];
 	struct sockaddr_storage to[SEND_BATCH];
 	struct iovec iov[SEND_BATCH];
 	struct mmsghdr msg[SEND_BATCH];
@@ -182,7 +183,7 @@ queue_init(struct send_queue *q, const struct send_opts *o, int family, int need
     struct tp_err *err)
 {
 	const struct tp_addr *local = family == AF_INET ? &o->source4 : &o->source6;
-	enum icmp_packet_kind kind = o->forge_replies ? ICMP_PACKET_REPLY : ICMP_PACKET_REQUEST;
+	enum probe_direction dir = o->forge_replies ? PROBE_IN : PROBE_OUT;
 	unsigned i;
 
 	memset(q, 0, sizeof(*q));
@@ -190,7 +191,7 @@ queue_init(struct send_queue *q, const struct send_opts *o, int family, int need
 	q->fd = -1;
 	if (local->family == 0)
 		return 0;	/* family not measured: its targets were dropped */
-	if (icmp_packet_init(&q->pkt[0], kind, local, (uint8_t)o->ttl, err) < 0)
+	if (o->method.ops->make_template(&q->pkt[0], dir, local, (uint8_t)o->ttl, err) < 0)
 		return -1;
 	for (i = 0; i < SEND_BATCH; i++) {
 		q->pkt[i] = q->pkt[0];
@@ -207,21 +208,19 @@ queue_init(struct send_queue *q, const struct send_opts *o, int family, int need
 	return 0;
 }
 
-/* Build the packet for target a at the end of its family's batch. */
+/* Build flow's packet for target a at the end of its family's batch. */
 static void
-queue_add(struct sender *s, struct send_queue *q, const struct tp_addr *a, uint64_t now_us)
+queue_add(struct sender *s, struct send_queue *q, const struct tp_addr *a, unsigned flow,
+    uint64_t now_us)
 {
-	uint8_t payload[TP_PAYLOAD_LEN];
+	const struct probe_method *m = &s->o->method;
 	struct sockaddr_in *sin;
 	struct sockaddr_in6 *sin6;
 	struct tp_addr to;
-	uint16_t id, seq;
 	unsigned i = q->n++;
 
-	cookie_idseq(&s->key, s->o->round, a, &id, &seq);
-	cookie_payload(&s->key, s->o->round, a, now_us, payload);
-	icmp_packet_fill(&q->pkt[i], a, id, seq, payload);
-	/* Requests go to the target; forged replies to our own anycast address. */
+	m->ops->make_packet(m, &q->pkt[i], &s->key, s->o->round, a, flow, now_us);
+	/* Probes go to the target; forged replies to our own anycast address. */
 	to = *a;
 	if (s->o->forge_replies)
 		to = q->family == AF_INET ? s->o->source4 : s->o->source6;
@@ -274,23 +273,28 @@ queue_flush(struct sender *s, struct send_queue *q)
 	q->n = 0;
 }
 
-/* One pass over the targets, paced by the limiter. */
+/*
+ * One pass over the targets, paced by the limiter: probe i is flow
+ * i % flows of target i / flows, so a target's flows leave together.
+ */
 static void
 send_pass(struct sender *s, struct rate_limit *rl, struct tp_progress *prog, uint64_t base)
 {
 	unsigned batch = rate_limit_batch(s->o->rate, SEND_BATCH), k, j;
-	size_t i = 0;
+	size_t i = 0, nprobes = s->ntargets * s->o->flows;
+	const struct tp_addr *a;
 	uint64_t now_us;
 	struct send_queue *q;
 
-	while (i < s->ntargets) {
+	while (i < nprobes) {
 		k = rate_limit_wait(rl, batch);
-		if (k > s->ntargets - i)
-			k = (unsigned)(s->ntargets - i);
+		if (k > nprobes - i)
+			k = (unsigned)(nprobes - i);
 		now_us = (uint64_t)tp_now_us();
 		for (j = 0; j < k; j++, i++) {
-			q = s->targets[i].family == AF_INET ? &s->q4 : &s->q6;
-			queue_add(s, q, &s->targets[i], now_us);
+			a = &s->targets[i / s->o->flows];
+			q = a->family == AF_INET ? &s->q4 : &s->q6;
+			queue_add(s, q, a, (unsigned)(i % s->o->flows), now_us);
 			if (q->n == SEND_BATCH)
 				queue_flush(s, q);
 		}
@@ -310,6 +314,7 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 	struct tp_exclude *x;
 	struct rate_limit rl;
 	struct tp_progress prog;
+	char method[PROBE_METHOD_NAME_MAX];
 	size_t i, n4 = 0, n6 = 0, dropped;
 	int64_t t0;
 	uint64_t pass;
@@ -346,20 +351,21 @@ send_run(const struct send_opts *o, struct send_stats *st, struct tp_err *err)
 	/* Sockets open, key and targets read: nothing more needs privilege. */
 	if (o->drop_privileges && privdrop(o->user, PRIVDROP_KEEP_NONE, err) < 0)
 		goto out;
+	probe_method_format(&o->method, method);
 	log_info("send", "round %u: %zu targets (%zu IPv4, %zu IPv6), %llu excluded, "
-	    "rate %llu/s%s", o->round, s.ntargets, n4, n6,
-	    (unsigned long long)st->excluded, (unsigned long long)o->rate,
-	    o->dry_run ? ", dry run" : "");
+	    "method %s, %u flow%s, rate %llu/s%s", o->round, s.ntargets, n4, n6,
+	    (unsigned long long)st->excluded, method, o->flows, o->flows == 1 ? "" : "s",
+	    (unsigned long long)o->rate, o->dry_run ? ", dry run" : "");
 	if (o->quiet)
 		memset(&prog, 0, sizeof(prog));
 	else
-		tp_progress_start(&prog, "send", s.ntargets * o->repeat);
+		tp_progress_start(&prog, "send", s.ntargets * o->flows * o->repeat);
 	t0 = rate_limit_now_ns();
 	for (pass = 0; pass < o->repeat; pass++) {
 		if (pass > 0 && o->gap > 0)
 			tp_sleep(o->gap, NULL);
 		rate_limit_start(&rl, o->rate);
-		send_pass(&s, &rl, &prog, pass * s.ntargets);
+		send_pass(&s, &rl, &prog, pass * s.ntargets * o->flows);
 	}
 	st->seconds = (double)(rate_limit_now_ns() - t0) / 1e9;
 	if (!o->quiet)

@@ -1,7 +1,8 @@
 /*
  * send.h: tp-probe send, the prober. Targets come from a file, stdin or the
  * database; each is sent an echo request from the anycast source with the
- * round's cookie, in a seeded random order, paced to --rate.
+ * round's cookie, in a seeded random order, paced to --rate: an echo
+ * request or a TCP SYN-ACK (the probe method), one per flow.
  */
 #ifndef TP_SEND_H
 #define TP_SEND_H
@@ -11,6 +12,7 @@
 #include "addr.h"
 #include "error.h"
 #include "output.h"
+#include "probe_method.h"
 
 struct send_opts {
 	const char *targets_path;	/* NULL: stdin, unless db_path is set */
@@ -26,10 +28,12 @@ struct send_opts {
 	uint64_t seed;
 	int have_seed;
 	unsigned ttl;
+	struct probe_method method;	/* default ICMP echo */
+	unsigned flows;			/* probes per target, each its own flow; default 1 */
 	int dry_run;
 	int quiet;			/* no progress line */
 	enum tp_format format;		/* summary format */
-	int forge_replies;		/* testing: send echo replies from the targets */
+	int forge_replies;		/* testing: send the method's replies from the targets */
 	const char *user;		/* drop root to this user; NULL = PRIVDROP_DEFAULT_USER */
 	int drop_privileges;		/* the program (not a test) runs it: drop root */
 	struct tp_addr source4, source6;

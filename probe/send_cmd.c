@@ -22,11 +22,12 @@
 const char send_usage[] =
     "usage: tp-probe send [-hjqn] [-c config] [-k keyfile] [-x exclude] -r round\n"
     "                     [-R pps] [--repeat n] [--gap seconds] [--seed n] [--ttl n]\n"
+    "                     [--method method] [--flows n]\n"
     "                     [--source4 addr] [--source6 addr] [--db database [--site name]]\n"
     "                     [--user name] [file]\n"
     "       tp-probe send --jobs [-hjqn] [-c config] [-k keyfile] [-x exclude]\n"
     "                     [-R pps] [--min-gap seconds] [--seed n] [--ttl n]\n"
-    "                     [--user name]\n";
+    "                     [--method method] [--user name]\n";
 
 /* Defaults: rate 10000, one pass, gap 1 s, TTL 64, the documented sources and paths. */
 void
@@ -39,6 +40,8 @@ send_opts_defaults(struct send_opts *o)
 	o->repeat = 1;
 	o->gap = 1;
 	o->ttl = 64;
+	probe_method_default(&o->method);
+	o->flows = 1;
 	o->min_gap = SEND_JOBS_MIN_GAP;
 	o->format = TP_FMT_TEXT;
 	tp_addr_parse(TP_DEFAULT_SOURCE4, &o->source4, NULL);
@@ -64,7 +67,8 @@ send_apply_config(struct send_opts *o, const char *path, struct tp_err *err)
 
 enum {
 	OPT_REPEAT = 256, OPT_GAP, OPT_SEED, OPT_TTL, OPT_SOURCE4, OPT_SOURCE6, OPT_DB,
-	OPT_SITE, OPT_DRY_RUN, OPT_FORGE, OPT_USER, OPT_JOBS, OPT_MIN_GAP,
+	OPT_SITE, OPT_DRY_RUN, OPT_FORGE, OPT_USER, OPT_METHOD, OPT_FLOWS, OPT_JOBS,
+	OPT_MIN_GAP,
 };
 
 static const struct option send_longopts[] = {
@@ -86,9 +90,11 @@ static const struct option send_longopts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "site", required_argument, NULL, OPT_SITE },
 	{ "user", required_argument, NULL, OPT_USER },
+	{ "method", required_argument, NULL, OPT_METHOD },
+	{ "flows", required_argument, NULL, OPT_FLOWS },
 	{ "jobs", no_argument, NULL, OPT_JOBS },
 	{ "min-gap", required_argument, NULL, OPT_MIN_GAP },
-	/* Testing only (not in the man page): forge echo replies from the targets. */
+	/* Testing only (not in the man page): forge the method's replies from the targets. */
 	{ "forge-replies", no_argument, NULL, OPT_FORGE },
 	{ NULL, 0, NULL, 0 },
 };
@@ -101,6 +107,8 @@ send_check_jobs(int argc, const struct send_opts *o, struct tp_err *err)
 	    o->repeat != 1)
 		return tp_err_set(err, "--jobs reads rounds, sources and targets from stdin: "
 		    "drop --round, --db, --repeat, --forge-replies and the target file");
+	if (o->flows != 1)
+		return tp_err_set(err, "--jobs sends one probe per target: drop --flows");
 	return 0;
 }
 
@@ -189,6 +197,15 @@ send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
 		case OPT_USER:
 			o->user = optarg;
 			break;
+		case OPT_METHOD:
+			if (probe_method_parse(optarg, &o->method, err) < 0)
+				return tp_err_prefix(err, "--method");
+			break;
+		case OPT_FLOWS:
+			if (opt_u64("--flows", optarg, 1, TP_FLOWS_MAX, &v, err) < 0)
+				return -1;
+			o->flows = (unsigned)v;
+			break;
 		case OPT_JOBS:
 			o->jobs = 1;
 			break;
@@ -224,16 +241,20 @@ send_print_summary(const struct send_opts *o, const struct send_stats *st)
 {
 	static const char *const cols[] = {
 		"targets", "excluded", "sent", "errors", "seconds", "rate_pps", "dry_run",
+		"method", "flows",
 	};
 	double pps = st->seconds > 0 ? (double)st->sent / st->seconds : 0;
+	char method[PROBE_METHOD_NAME_MAX];
 	struct tp_table *t;
 	json_t *j;
 
+	probe_method_format(&o->method, method);
 	if (o->format == TP_FMT_JSON) {
-		j = json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:b}",
+		j = json_pack("{s:I, s:I, s:I, s:I, s:f, s:f, s:b, s:s, s:i}",
 		    "targets", (json_int_t)st->targets, "excluded", (json_int_t)st->excluded,
 		    "sent", (json_int_t)st->sent, "errors", (json_int_t)st->errors,
-		    "seconds", st->seconds, "rate_pps", pps, "dry_run", o->dry_run);
+		    "seconds", st->seconds, "rate_pps", pps, "dry_run", o->dry_run,
+		    "method", method, "flows", (int)o->flows);
 		tp_json_print(stdout, j);
 		json_decref(j);
 		return;
@@ -247,6 +268,8 @@ send_print_summary(const struct send_opts *o, const struct send_stats *st)
 	tp_table_real(t, 4, st->seconds, 3);
 	tp_table_real(t, 5, pps, 0);
 	tp_table_bool(t, 6, o->dry_run);
+	tp_table_str(t, 7, method);
+	tp_table_int(t, 8, o->flows);
 	tp_table_print(t, stdout, o->format);
 	tp_table_free(t);
 }

@@ -27,7 +27,7 @@
 #include "clock.h"
 #include "cookie.h"
 #include "exclude.h"
-#include "icmp_packet.h"
+#include "probe_method.h"
 #include "keyfile.h"
 #include "listen_control.h"
 #include "log.h"
@@ -46,7 +46,7 @@ static volatile sig_atomic_t jobs_stop;
 
 /* A job's packet templates, one per family it has a source for. */
 struct job_packets {
-	struct icmp_packet v4, v6;
+	struct probe_packet v4, v6;
 };
 
 /* The job being read from stdin. */
@@ -156,10 +156,10 @@ job_packets_build(struct prober *pr, struct send_job *j, struct tp_err *err)
 		return tp_err_set(err, "no IPv4 raw socket on this system");
 	if (j->source6.family != 0 && !dry && pr->fd6 < 0)
 		return tp_err_set(err, "no IPv6 raw socket on this system");
-	if (j->source4.family != 0 && icmp_packet_init(&p->v4, ICMP_PACKET_REQUEST,
+	if (j->source4.family != 0 && pr->o->method.ops->make_template(&p->v4, PROBE_OUT,
 	    &j->source4, (uint8_t)pr->o->ttl, err) < 0)
 		return -1;
-	if (j->source6.family != 0 && icmp_packet_init(&p->v6, ICMP_PACKET_REQUEST,
+	if (j->source6.family != 0 && pr->o->method.ops->make_template(&p->v6, PROBE_OUT,
 	    &j->source6, (uint8_t)pr->o->ttl, err) < 0)
 		return -1;
 	return 0;
@@ -252,18 +252,15 @@ static void
 send_one(struct prober *pr, struct send_job *j, const struct tp_addr *dst)
 {
 	struct job_packets *p = j->packets;
-	struct icmp_packet *pkt = dst->family == AF_INET ? &p->v4 : &p->v6;
+	struct probe_packet *pkt = dst->family == AF_INET ? &p->v4 : &p->v6;
+	const struct probe_method *m = &pr->o->method;
 	struct sockaddr_storage to;
-	uint8_t payload[TP_PAYLOAD_LEN];
 	struct timespec pause = { 0, 50000 };
 	socklen_t tolen;
-	uint16_t id, seq;
 	unsigned tries = 0;
 	int fd = dst->family == AF_INET ? pr->fd4 : pr->fd6;
 
-	cookie_idseq(&pr->key, j->round, dst, &id, &seq);
-	cookie_payload(&pr->key, j->round, dst, (uint64_t)tp_now_us(), payload);
-	icmp_packet_fill(pkt, dst, id, seq, payload);
+	m->ops->make_packet(m, pkt, &pr->key, j->round, dst, 0, (uint64_t)tp_now_us());
 	tolen = sockaddr_of(dst, &to);
 	if (pr->o->dry_run) {
 		j->sent++;
@@ -342,6 +339,7 @@ jobs_loop(struct prober *pr)
 	int idle = 1, rc = -1;
 
 	memset(&lr, 0, sizeof(lr));
+	rate_limit_start(&rl, pr->o->rate);
 	while (!jobs_stop) {
 		now = rate_limit_now_ns();
 		if (idle) {
@@ -357,7 +355,7 @@ jobs_loop(struct prober *pr)
 		if (lr.eof && pr->q.n == 0)
 			break;
 		if (idle)
-			rate_limit_start(&rl, pr->o->rate);
+			rate_limit_resume(&rl);
 		k = rate_limit_wait(&rl, batch);
 		for (i = 0, idle = 0; i < k && !idle; i++) {
 			rc = job_queue_next(&pr->q, rate_limit_now_ns(), &j, &dst, &wait_ns);

@@ -41,13 +41,12 @@ check_request(const struct tp_addr *a, double w)
 static void
 read_log(int fd, const struct log_format_opts *o)
 {
-	char path[64], *line = NULL;
+	char path[64], *line;
 	struct tp_input *in;
 	struct tp_addr a;
 	struct tp_err err;
 	enum log_bad why;
-	size_t size = 0;
-	ssize_t len;
+	size_t len;
 	double w;
 
 	snprintf(path, sizeof(path), "/dev/fd/%d", fd);
@@ -56,8 +55,8 @@ read_log(int fd, const struct log_format_opts *o)
 			abort();
 		return;
 	}
-	while ((len = getline(&line, &size, tp_input_file(in))) != -1) {
-		switch (log_parse_line(o, line, (size_t)len, &a, &w, &why)) {
+	while (tp_input_line(in, &line, &len) > 0) {
+		switch (log_parse_line(o, line, len, &a, &w, &why)) {
 		case LOG_LINE_REQUEST:
 			check_request(&a, w);
 			break;
@@ -69,7 +68,6 @@ read_log(int fd, const struct log_format_opts *o)
 			break;
 		}
 	}
-	free(line);
 	if (tp_input_close(in, &err) < 0 && strncmp(err.msg, path, strlen(path)) != 0)
 		abort();	/* messages name the file */
 }
@@ -91,6 +89,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.weight_field = data[0] & 8 ? "w" : NULL;
 	o.column = 1 + (data[0] >> 4 & 3);
 	o.since = data[0] & 64 ? 1795860000 : 0;
+	o.time_field = data[0] & 128 ? "t" : NULL;
+	o.time_column = o.column % 4 + 1;
 	if ((fd = memfd_create("fuzz-log", MFD_CLOEXEC)) < 0)
 		abort();
 	if (write(fd, data + 1, size - 1) != (ssize_t)(size - 1) || lseek(fd, 0, SEEK_SET) != 0)

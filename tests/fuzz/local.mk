@@ -12,18 +12,22 @@
 # folder. tests/fuzz/run-all wraps "make fuzz" for CI.
 #
 #   bird_reply     BIRD control-socket reply reader   bgpctl/bird_reply.c
-#   reply_decode   captured frame decoder and judge   probe/reply_decode.c, reply_tally.c
+#   reply_decode   captured frame decoder and judge   probe/reply_decode.c, reply_tally.c,
+#                                                     listen_rounds.c
 #   targets        target list reader                 lib/targets.c
 #   config         tp.conf reader (with inih)         lib/config.c
 #   records        record stream parser and importer  lib/records.c, lib/import.c, lib/import_cache.c
 #   logs           request logs, gzip/zstd by magic   lib/decompress.c, analyze/log_formats.c
+#   listen_control stdin lines of listen --multi-round probe/listen_control.c, listen_rounds.c,
+#                  and send --jobs                    send_jobs.c
 
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-std=gnu11 $(AM_CPPFLAGS)
-FUZZ_NAMES = bird_reply reply_decode targets config records logs
-FUZZERS = fuzz_bird_reply fuzz_reply_decode fuzz_targets fuzz_config fuzz_records fuzz_logs
+FUZZ_NAMES = bird_reply reply_decode targets config records logs listen_control
+FUZZERS = fuzz_bird_reply fuzz_reply_decode fuzz_targets fuzz_config fuzz_records fuzz_logs \
+	fuzz_listen_control
 FUZZ_BASE = $(top_srcdir)/lib/error.c $(top_srcdir)/lib/xalloc.c $(top_srcdir)/lib/log.c \
 	$(top_srcdir)/lib/escape.c $(top_srcdir)/lib/name_index.c
 
@@ -31,7 +35,17 @@ FUZZ_BIRD_REPLY_SRC = $(top_srcdir)/tests/fuzz/fuzz_bird_reply.c \
 	$(top_srcdir)/bgpctl/bird_reply.c $(FUZZ_BASE)
 FUZZ_REPLY_DECODE_SRC = $(top_srcdir)/tests/fuzz/fuzz_reply_decode.c \
 	$(top_srcdir)/probe/reply_decode.c $(top_srcdir)/probe/reply_tally.c \
+	$(top_srcdir)/probe/listen_rounds.c \
 	$(top_srcdir)/probe/addr_set.c $(top_srcdir)/lib/cookie.c \
+	$(top_srcdir)/probe/probe_method.c $(top_srcdir)/probe/icmp_method.c \
+	$(top_srcdir)/probe/tcp_method.c $(top_srcdir)/probe/icmp_packet.c \
+	$(top_srcdir)/probe/tcp_packet.c $(top_srcdir)/probe/probe_packet.c \
+	$(top_srcdir)/lib/keyfile.c $(top_srcdir)/lib/addr.c $(FUZZ_BASE)
+FUZZ_LISTEN_CONTROL_SRC = $(top_srcdir)/tests/fuzz/fuzz_listen_control.c \
+	$(top_srcdir)/probe/listen_control.c $(top_srcdir)/probe/listen_rounds.c \
+	$(top_srcdir)/probe/send_jobs.c $(top_srcdir)/probe/dest_spacing.c \
+	$(top_srcdir)/probe/reply_decode.c $(top_srcdir)/probe/reply_tally.c \
+	$(top_srcdir)/probe/addr_set.c $(top_srcdir)/probe/opt_parse.c $(top_srcdir)/lib/cookie.c \
 	$(top_srcdir)/lib/keyfile.c $(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 # tp.conf's reader and what it stands on.
 FUZZ_CONF = $(top_srcdir)/lib/config.c $(top_srcdir)/lib/config_read.c \
@@ -45,6 +59,7 @@ FUZZ_RECORDS_SRC = $(top_srcdir)/tests/fuzz/fuzz_records.c $(top_srcdir)/lib/rec
 	$(top_srcdir)/lib/db_file.c $(top_srcdir)/lib/db_migrations.c $(top_srcdir)/lib/db_readonly.c \
 	$(FUZZ_CONF) $(FUZZ_BASE)
 FUZZ_LOGS_SRC = $(top_srcdir)/tests/fuzz/fuzz_logs.c $(top_srcdir)/lib/decompress.c \
+	$(top_srcdir)/lib/decompress_codec.c \
 	$(top_srcdir)/analyze/log_formats.c $(top_srcdir)/analyze/log_time.c \
 	$(top_srcdir)/lib/addr.c $(FUZZ_BASE)
 
@@ -52,16 +67,19 @@ fuzz_bird_reply: $(FUZZ_BIRD_REPLY_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/bgpctl -o $@ $(FUZZ_BIRD_REPLY_SRC)
 fuzz_reply_decode: $(FUZZ_REPLY_DECODE_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/probe -o $@ $(FUZZ_REPLY_DECODE_SRC) \
-	    $(SODIUM_LIBS)
+	    $(SODIUM_LIBS) $(LIBNET_LIBS)
 fuzz_targets: $(FUZZ_TARGETS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_TARGETS_SRC) $(INIH_LIBS) -lm
 fuzz_config: $(FUZZ_CONFIG_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CONFIG_SRC) $(INIH_LIBS) -lm
 fuzz_records: $(FUZZ_RECORDS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_RECORDS_SRC) $(SQLITE_LIBS) $(INIH_LIBS) -lm
+fuzz_listen_control: $(FUZZ_LISTEN_CONTROL_SRC) config.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/probe -o $@ $(FUZZ_LISTEN_CONTROL_SRC) \
+	    $(SODIUM_LIBS)
 fuzz_logs: $(FUZZ_LOGS_SRC) config.h
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I$(top_srcdir)/analyze -o $@ $(FUZZ_LOGS_SRC) $(JANSSON_LIBS) $(ZLIB_LIBS) \
-	    $(ZSTD_LIBS) -lm
+	    $(ZSTD_LIBS) $(ISAL_LIBS) -lm
 
 # Run one fuzzer for FUZZ_SECONDS; the shell variable n holds its name.
 FUZZ_RUN = mkdir -p fuzz-corpus-$$n && \
@@ -80,6 +98,8 @@ fuzz-records: fuzz_records
 	n=records; $(FUZZ_RUN)
 fuzz-logs: fuzz_logs
 	n=logs; $(FUZZ_RUN)
+fuzz-listen-control: fuzz_listen_control
+	n=listen_control; $(FUZZ_RUN)
 
 # Every fuzzer in turn (each log in fuzz-NAME.log); fails if any found a crash.
 fuzz: $(FUZZERS)
@@ -98,6 +118,7 @@ fuzz: $(FUZZERS)
 	done; \
 	test $$failed = 0
 
-.PHONY: fuzz fuzz-bird-reply fuzz-reply-decode fuzz-targets fuzz-config fuzz-records fuzz-logs
+.PHONY: fuzz fuzz-bird-reply fuzz-reply-decode fuzz-targets fuzz-config fuzz-records fuzz-logs \
+	fuzz-listen-control
 CLEANFILES += $(FUZZERS) fuzz-bird_reply.log fuzz-reply_decode.log \
-	fuzz-targets.log fuzz-config.log fuzz-records.log fuzz-logs.log
+	fuzz-targets.log fuzz-config.log fuzz-records.log fuzz-logs.log fuzz-listen_control.log

@@ -3,18 +3,18 @@
 # scenario round, under listener_failure = stop and = continue.
 #
 # On the tiny testbed, campaigns with single = akl,chc. While the akl
-# scenario round runs (found by walking the campaign's own process tree:
-# the tp-probe listen child for site chc whose round is of kind
-# 'scenario' in the database, while the round's sender runs), that
-# listener is killed with SIGKILL; chc is where akl's catchment moved, so
-# replies are lost with it. Checks:
+# scenario round runs (a round of kind 'scenario' running in the
+# database), the campaign's listener at site chc (found by walking the
+# campaign's own process tree) is killed with SIGKILL; chc is where akl's
+# catchment moved, so replies are lost with it. Checks:
 #   stop:     exit 1; the error names site chc; the round is 'incomplete',
 #             the akl scenario 'aborted', chc never started (no rounds),
 #             the campaign 'failed'; all 3 sites announce; no
 #             (round, target) stored twice and the dead round holds no
 #             more replies than targets probed; `resume` then ends with
 #             exit 0 and akl has a complete scenario round.
-#   continue: the campaign goes on: chc's scenario is 'done', akl is
+#   continue: the campaign goes on (the listener is started again for
+#             the next round): chc's scenario is 'done', akl is
 #             'aborted' with an 'incomplete' round; exit 2; all announce;
 #             `resume` measures akl (exit 0, status done).
 #   a bad listener_failure value is refused (exit 78, naming the key).
@@ -73,33 +73,30 @@ arg_of() {
 	{ tr '\0' '\n' <"/proc/$1/cmdline"; } 2>/dev/null | awk -v o="$2" 'p { print; exit } $0 == o { p = 1 }'
 }
 
-# Wait (up to 120 s) until the campaign's scenario round runs with its
-# sender started; then kill the listener of site $1 of that round.
+# Wait (up to 120 s) until a scenario round of the campaign runs (the
+# database holds it as running: opened, its probes going out); then kill
+# the campaign's listener at site $1, which serves every round.
 # Sets KILLED_ROUND. 0 when it killed one.
 kill_listener_mid_round() {
-	local site=$1 i pid listener round kind sender
+	local site=$1 i pid listener round
 	KILLED_ROUND=
 	for ((i = 0; i < 2400; i++)); do
 		# The campaign ended first (gone, or a zombie not yet waited for).
 		grep -q '^State:[[:space:]]*[^Z]' "/proc/$CAMPAIGN_PID/status" 2>/dev/null || return 1
-		listener= round= sender=
+		listener=
 		for pid in $(descendants "$CAMPAIGN_PID"); do
 			case $({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null) in
 			*tp-probe\ listen\ *)
-				[[ $(arg_of "$pid" -s) == "$site" ]] || continue
-				listener=$pid round=$(arg_of "$pid" -r) ;;
-			*tp-probe\ send\ *)
-				sender=$(arg_of "$pid" -r) ;;
+				if [[ $(arg_of "$pid" -s) == "$site" ]]; then listener=$pid; fi ;;
 			esac
 		done
-		if [[ -n $listener && -n $round && $sender == "$round" && $round != 0 ]]; then
-			kind=$(q "SELECT kind FROM rounds WHERE id = $round")
-			if [[ $kind == scenario ]]; then
-				sleep 0.3	# let some replies arrive first
-				kill -KILL "$listener" 2>/dev/null || return 1
-				KILLED_ROUND=$round
-				return 0
-			fi
+		round=$(q "SELECT id FROM rounds WHERE kind = 'scenario' AND status = 'running'
+		    ORDER BY id DESC LIMIT 1" 2>/dev/null || true)
+		if [[ -n $listener && -n $round ]]; then
+			sleep 0.3	# let some replies arrive first
+			kill -KILL "$listener" 2>/dev/null || return 1
+			KILLED_ROUND=$round
+			return 0
 		fi
 		sleep 0.05
 	done
@@ -155,7 +152,7 @@ start_campaign -v run
 if kill_listener_mid_round chc; then
 	wait_campaign
 	ID=$(q "SELECT campaign_id FROM rounds WHERE id = $KILLED_ROUND")
-	sent=$(grep -o "round $KILLED_ROUND (scenario): [0-9]* probed" "$WORK/bg.err" | awk '{ print $4 }')
+	sent=$(grep -o "round $KILLED_ROUND (scenario[^)]*): [0-9]* probed" "$WORK/bg.err" | awk '{ print $(NF - 1) }')
 	stored=$(q "SELECT COUNT(*) FROM responses WHERE round_id = $KILLED_ROUND")
 	why="exit $RC; round $(q "SELECT status FROM rounds WHERE id = $KILLED_ROUND"); akl $(scen_status "$ID" akl); chc $(scen_status "$ID" chc); campaign $(q "SELECT status FROM campaigns WHERE id = $ID"); announcing $(announcing)"
 	if ((RC == 1)) && grep -q "listener at site chc died mid-round" "$WORK/bg.err" &&

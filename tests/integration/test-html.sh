@@ -8,7 +8,10 @@
 #     is not blank (tests/integration/png-check counts its colours).
 #  3. Chromium's DOM holds every site, and every weighted share of
 #     `tp-analyze matrix -j` in the cell for its row and destination, with
-#     the exact share in the cell's title and the rounded one as its text.
+#     the exact share in the cell's title and the rounded one as its text;
+#     every predicted set of the failover trees with the calibrated
+#     confidence (or "no validations") and determined share that
+#     `tp-analyze predict -j` gives it.
 #  4. The page refers to no http(s) URL anywhere: nothing to fetch (src,
 #     href, url(), @import), and no namespace name either.
 #  5. `tp-analyze graph` gives DOT with a node per site, and `--format svg`
@@ -119,6 +122,28 @@ if ((nshares > 0)) && [[ -z $bad ]]; then
 	pass "html DOM shows all $nshares shares of matrix -j, rounded as shown"
 else
 	fail "html DOM shows every share of matrix -j" "${bad:-matrix -j has no shares}"
+fi
+
+# 3b. Every predicted set of the failover trees states what `predict -j` says of
+# it: the calibrated confidence and its interval, or that there are no
+# validations, and the determined share, exact in the title.
+six() { perl -pe 's/(\d+(?:\.\d+)?(?:e-?\d+)?)/sprintf("%.6f", $1)/ge'; }
+bad=$(grep -o 'class="pred" title="[^"]*"' "$WORK/dom.html" | sed 's/.*title="//; s/"$//' |
+    while read -r set rest; do
+	want=$(analyze -j predict --withdrawn "$set" 2>/dev/null | jq -r '
+		.scenarios[-1] as $r |
+		if $r.confidence == null then
+			"predicted: no validations, determined \($r.determined_share)"
+		else
+			"predicted: confidence \($r.confidence) (\($r.confidence_low) to \($r.confidence_high)), determined \($r.determined_share), \(.validations) validations"
+		end')
+	[[ $(six <<<"$rest") == "$(six <<<"$want")" ]] || echo "$set: page '$rest', predict '$want'"
+    done | head -3)
+npred=$(grep -o 'class="pred" title=' "$WORK/dom.html" | wc -l)
+if ((npred > 0)) && [[ -z $bad ]]; then
+	pass "html DOM states each of its $npred predicted sets as predict -j does"
+else
+	fail "html DOM states each predicted set as predict -j does" "${bad:-no predicted set in the trees}"
 fi
 
 # 4. No URL: nothing the browser could fetch, and no http(s) at all.

@@ -10,12 +10,17 @@
 #    bad lines shown as FILE:LINE, one summary line counting them by reason.
 #  - The wrong --format (json on a combined log): exit 1, one line, the
 #    list stored before unchanged.
+#  - --since on a gzip'd JSON log (the default time fields, ISO 8601 and
+#    epoch seconds) and on a CSV log from standard input (--time-column):
+#    only the lines at or after the time are kept; a JSON line without a
+#    time is a bad line ("no timestamp field").
 #  - A database path that is a symlink owned by nobody: exit 1, one line
 #    naming the symlink, nothing created behind it.
 #  - tp.conf with retain_days = 30 and a campaign 40 days old: tp-analyze
 #    -c tp.conf prune deletes its replies, keeps its matrix (matrix
 #    --campaign 1 prints the same before and after).
-# Why it fails when the behaviour is wrong: weights other than 6, a
+# Why it fails when the behaviour is wrong: weights other than 6, an old
+# line kept by --since or a new one dropped, a
 # world-readable file, a zero exit or two error lines, a list changed by a
 # failed import, a followed symlink, or a matrix that changes or vanishes.
 #
@@ -82,6 +87,26 @@ if [[ $RC == 1 && $(wc -l < "$WORK/err") == 1 ]] && grep -q 'right format' "$WOR
 	pass "wrong --format: exit 1, one line, the list unchanged ($after)"
 else
 	fail "wrong --format" "exit $RC, $before -> $after: $(cat "$WORK/err")"
+fi
+
+printf '%s\n' '{"remote_addr":"198.18.0.1","time":"2026-11-28T09:59:59Z"}' \
+	'{"remote_addr":"198.18.0.2","time":"2026-11-28T11:00:00+01:00"}' \
+	'{"remote_addr":"198.18.0.3","timestamp":1795860001}' \
+	'{"remote_addr":"198.18.0.4"}' | gzip -c > "$WORK/since.json.gz"
+analyze -d "$WORK/since.db" targets import --format json --since 2026-11-28T10:00:00Z \
+	--site AKL --no-exclude "$WORK/since.json.gz"
+json_got=$(sqlite3 "$WORK/since.db" "SELECT group_concat(hex(addr), ' ') FROM (SELECT addr FROM targets ORDER BY addr)")
+json_err=$(cat "$WORK/err")
+printf 't,ip\n1795859999,198.18.1.1\n"1795860000",198.18.1.2\n' > "$WORK/since.csv"
+RC2=0
+"$ANALYZE" -d "$WORK/since.db" targets import --format csv --column 2 --time-column 1 \
+	--since @1795860000 --site AKL --no-exclude - < "$WORK/since.csv" >/dev/null 2>&1 || RC2=$?
+csv_got=$(sqlite3 "$WORK/since.db" "SELECT group_concat(hex(addr), ' ') FROM targets")
+if [[ $RC == 0 && $RC2 == 0 && $json_got == "C6120002 C6120003" && $csv_got == C6120102 ]] &&
+	grep -q 'since.json.gz:4: no timestamp field' <<<"$json_err"; then
+	pass "--since on json (time, timestamp) and csv (--time-column): only newer lines kept"
+else
+	fail "--since on json and csv" "exit $RC/$RC2, json $json_got, csv $csv_got: $json_err"
 fi
 
 ln -s "$WORK/elsewhere.db" "$WORK/planted.db"

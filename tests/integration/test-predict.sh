@@ -39,7 +39,7 @@ analyze() { "$BUILD/tp-analyze" -c "$CONF" "$@"; }
 
 # A predicted matrix without what only a prediction has.
 as_matrix() {
-	jq -S 'del(.predicted, .measured) | .scenarios |= map(del(.determined, .confidence))'
+	jq -S 'del(.predicted, .measured, .validations) | .scenarios |= map(del(.determined, .exposed, .determined_share, .confidence, .confidence_low, .confidence_high))'
 }
 
 ((EUID == 0)) || { echo "FAIL predict: needs root"; exit 1; }

@@ -1,7 +1,9 @@
 /* fixture.c: temporary files and databases for unit tests. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <criterion/criterion.h>
@@ -131,6 +133,45 @@ fixture_read(const char *path)
 	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
 	return buf;
+}
+
+/* A probe key with bytes salt, salt + 1, ..., salt + 31. */
+struct tp_key
+fixture_key_salted(uint8_t salt)
+{
+	uint8_t raw[TP_KEY_BYTES];
+	struct tp_key k;
+	size_t i;
+
+	for (i = 0; i < sizeof(raw); i++)
+		raw[i] = (uint8_t)(i + salt);
+	tp_key_from_bytes(&k, raw);
+	return k;
+}
+
+/* An address from text via inet_pton. */
+struct tp_addr
+fixture_addr_parse(const char *s)
+{
+	struct tp_addr a;
+
+	memset(&a, 0, sizeof(a));
+	a.family = strchr(s, ':') ? AF_INET6 : AF_INET;
+	cr_assert_eq(inet_pton(a.family, s, a.bytes), 1, "%s", s);
+	return a;
+}
+
+/* Independent RFC 1071 sum: 32-bit accumulate of 16-bit words, folded. */
+unsigned
+fixture_ones_sum(const uint8_t *d, size_t n, unsigned long acc)
+{
+	size_t i;
+
+	for (i = 0; i < n; i += 2)
+		acc += (unsigned long)(d[i] * 256 + (i + 1 < n ? d[i + 1] : 0));
+	while (acc > 0xffff)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (unsigned)acc;
 }
 
 /* Load text as tp.conf (written into fixture_dir()). */

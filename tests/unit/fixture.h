@@ -3,11 +3,13 @@
 #define TP_TEST_FIXTURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 
 #include "addr.h"
 #include "config.h"
 #include "db.h"
+#include "keyfile.h"
 
 /* A fresh temporary folder for this test (removed by fixture_cleanup). */
 const char *fixture_dir(void);
@@ -26,6 +28,12 @@ char *fixture_read(const char *path);
 struct tp_db;
 /* A new database called name inside fixture_dir(), holding the rows of sql. */
 struct tp_db *fixture_db(const char *name, const char *sql);
+/* A probe key with bytes salt, salt + 1, ..., salt + 31. */
+struct tp_key fixture_key_salted(uint8_t salt);
+/* An address from text via inet_pton, not the addr module (fails the test when bad). */
+struct tp_addr fixture_addr_parse(const char *s);
+/* Independent RFC 1071 sum of n bytes added to acc, folded (0xffff = a valid checksum). */
+unsigned fixture_ones_sum(const uint8_t *d, size_t n, unsigned long acc);
 /* Load text as tp.conf (written into fixture_dir()); returns tp_conf_load's result. */
 int fixture_conf_load(const char *text, struct tp_conf *c, struct tp_err *err);
 /* An address or prefix as text, in a static buffer, for comparisons. */

@@ -12,6 +12,7 @@
 
 #include "graph.h"
 #include "html_report.h"
+#include "report.h"
 #include "html_text.h"
 #include "matrix.h"
 #include "config.h"
@@ -165,7 +166,9 @@ Test(analyze_html, page_content)
 	cr_expect_eq(count(html, "<section id=\"changes\""), 0, "no --compare");
 	cr_expect_neq(count(html, "2023-11-14 22:13:20 UTC"), 0, "the start, in UTC");
 	cr_expect_neq(count(html, "2 measured, 2 predicted"), 0, "AKL+CHC and AKL+CHC+SYD");
-	cr_expect_neq(count(html, "predicted, confidence"), 0);
+	cr_expect_neq(count(html, "(predicted, no validations to calibrate a confidence; "
+	    "determined "), 0);
+	cr_expect_eq(count(html, "predicted, confidence"), 0, "no validations: no confidence");
 	cr_expect_neq(count(html, ">75.0%</td>"), 0, "CHC -> AKL in the heatmap");
 	cr_expect_neq(count(html, ">25.0%</td>"), 0, "CHC lost in the heatmap");
 	cr_expect_neq(count(html, "title=\"CHC withdrawn, from CHC to AKL: weighted share 0.750000"),
@@ -177,6 +180,65 @@ Test(analyze_html, page_content)
 	cr_expect_neq(count(html, "<tr class=\"over\">"), 0, "SYD's overflow is highlighted");
 	cr_expect_neq(count(html, "move "), 0, "the policy moves SYD's excess");
 	free(html);
+}
+
+/*
+ * With a validation (3 of 4 held, none exposed), a predicted set states
+ * its calibrated confidence: AKL+CHC determines only target 6 (AKL's,
+ * to SYD; CHC's partner AKL is in the set, so not exposed) of its 6
+ * responsive targets: 1/6 x 3/4 = 0.125.
+ */
+Test(analyze_html, predicted_confidence)
+{
+	struct tp_err err;
+	char *html;
+
+	cr_assert_eq(tp_db_exec(db, "INSERT INTO validations (campaign_id, withdrawn, chosen, "
+	    "determined, answered, held, exposed_answered, exposed_held) VALUES "
+	    "(1, 'CHC+SYD', 'cost', 4, 4, 3, 0, 0)", &err), 0, "%s", err.msg);
+	html = page(NULL);
+	cr_expect_neq(count(html, "title=\"AKL+CHC predicted: confidence 0.125000 ("), 0, "%s",
+	    strstr(html, "class=\"pred\""));
+	cr_expect_neq(count(html, "determined 0.166667, 1 validations\">(predicted, confidence "
+	    "12.5%, "), 0);
+	free(html);
+}
+
+/*
+ * report's predicted sets: CHC's heaviest failover site is AKL, AKL's a tie
+ * of CHC and SYD (5 each; the first by index, CHC): AKL+CHC once, not
+ * measured, with its determined share 1/6 and, without validations, no
+ * confidence; with one, 0.125 as in the page.
+ */
+Test(analyze_html, report_predictions)
+{
+	struct tp_err err;
+	struct tp_table *t;
+	size_t validations;
+	json_t *j, *row;
+
+	t = report_predictions(db, &m, &validations, &err);
+	cr_assert_not_null(t, "%s", err.msg);
+	j = tp_table_json(t);
+	cr_assert_eq(json_array_size(j), 1);
+	row = json_array_get(j, 0);
+	cr_expect_str_eq(json_string_value(json_object_get(row, "set")), "AKL+CHC");
+	cr_expect_float_eq(json_number_value(json_object_get(row, "determined")), 1.0 / 6, 1e-9);
+	cr_expect(json_is_null(json_object_get(row, "confidence")));
+	cr_expect_eq(validations, 0);
+	json_decref(j);
+	tp_table_free(t);
+	cr_assert_eq(tp_db_exec(db, "INSERT INTO validations (campaign_id, withdrawn, chosen, "
+	    "determined, answered, held, exposed_answered, exposed_held) VALUES "
+	    "(1, 'CHC+SYD', 'cost', 4, 4, 3, 0, 0)", &err), 0, "%s", err.msg);
+	t = report_predictions(db, &m, &validations, &err);
+	cr_assert_not_null(t, "%s", err.msg);
+	j = tp_table_json(t);
+	cr_expect_float_eq(json_number_value(json_object_get(json_array_get(j, 0), "confidence")),
+	    0.125, 1e-9);
+	cr_expect_eq(validations, 1);
+	json_decref(j);
+	tp_table_free(t);
 }
 
 /* With an earlier campaign: the changes section with its arrows. */

@@ -227,6 +227,46 @@ Test(campaign_schedule, explore_budget_and_refusal)
 }
 
 /*
+ * Validate comes after the chains and before explore: its picks are
+ * marked as validations, its end note says how many it measured, and an
+ * unused slot leaves the progress total.
+ */
+Test(campaign_schedule, validate_before_explore)
+{
+	const size_t pair[] = { WLG, SYD };
+	struct sched s;
+	struct sched_step st;
+
+	start(&s, "single = akl\nvalidate = 2\nexplore = 1\nmin_announcing = 2");
+	cr_expect_eq(s.total, 1 + 2 + 1);
+	expect_start(&s, "akl", "done");
+	cr_expect_not(s.v[0].validation);
+	cr_assert_eq(sched_next(&s).what, SCHED_ASK_VALIDATE);
+	sched_validated(&s, pair, 2);
+	expect_start(&s, "syd+wlg", "done");
+	cr_expect(s.v[1].validation);
+	cr_assert_eq(sched_next(&s).what, SCHED_ASK_VALIDATE);
+	sched_validated(&s, NULL, 2);
+	st = sched_next(&s);
+	cr_assert_eq(st.what, SCHED_ASK_RESUMED);
+	cr_assert_not_null(st.note);
+	cr_expect_not_null(strstr(st.note, "after 1 validated"), "%s", st.note);
+	cr_expect_eq(s.total, 1 + 1 + 1, "one validate slot unused");
+	sched_resumed(&s, NULL, 0);
+	cr_assert_eq(sched_next(&s).what, SCHED_ASK_EXPLORE);
+	finish(&s);
+
+	start(&s, "single = none\nvalidate = 2\nexplore_size = 3\nmin_announcing = 2");
+	st = sched_next(&s);
+	cr_assert_eq(st.what, SCHED_DONE);
+	cr_assert_not_null(st.note);
+	cr_expect(st.warn);
+	cr_expect_not_null(strstr(st.note, "nothing validated"), "%s", st.note);
+	cr_expect_eq(s.total, 0);
+	finish(&s);
+}
+
+/*
  * Convergence: settled only when no sampled reply lands at a withdrawn
  * site and two samples agree within the tolerance.
  */

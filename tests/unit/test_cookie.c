@@ -7,37 +7,7 @@
 #include <criterion/criterion.h>
 
 #include "cookie.h"
-
-/* A fixed key with bytes 0, 1, ..., 31 (or shifted by salt). */
-static struct tp_key
-test_key(uint8_t salt)
-{
-	uint8_t raw[TP_KEY_BYTES];
-	struct tp_key k;
-	size_t i;
-
-	for (i = 0; i < sizeof(raw); i++)
-		raw[i] = (uint8_t)(i + salt);
-	tp_key_from_bytes(&k, raw);
-	return k;
-}
-
-/* An address from text, without going through the addr module. */
-static struct tp_addr
-addr(const char *s)
-{
-	struct tp_addr a;
-
-	memset(&a, 0, sizeof(a));
-	if (strchr(s, ':') != NULL) {
-		a.family = AF_INET6;
-		cr_assert_eq(inet_pton(AF_INET6, s, a.bytes), 1, "%s", s);
-	} else {
-		a.family = AF_INET;
-		cr_assert_eq(inet_pton(AF_INET, s, a.bytes), 1, "%s", s);
-	}
-	return a;
-}
+#include "fixture.h"
 
 /* A probe as the sender builds it. */
 struct probe {
@@ -65,13 +35,13 @@ static const char *const dsts[] = {
 
 Test(cookie, honest_reply_is_full_with_send_time)
 {
-	struct tp_key k = test_key(0);
+	struct tp_key k = fixture_key_salted(0);
 	uint32_t rounds[] = { 0, 1, 42, UINT32_MAX };
 	size_t i, r;
 
 	for (i = 0; i < NDSTS; i++)
 		for (r = 0; r < 4; r++) {
-			struct tp_addr d = addr(dsts[i]);
+			struct tp_addr d = fixture_addr_parse(dsts[i]);
 			struct probe p = make_probe(&k, rounds[r], &d, SEND_US + i);
 			uint64_t sent = 0;
 
@@ -84,8 +54,8 @@ Test(cookie, honest_reply_is_full_with_send_time)
 
 Test(cookie, payload_layout_is_magic_round_time_mac)
 {
-	struct tp_key k = test_key(0);
-	struct tp_addr d = addr("198.18.0.1");
+	struct tp_key k = fixture_key_salted(0);
+	struct tp_addr d = fixture_addr_parse("198.18.0.1");
 	struct probe p = make_probe(&k, 0x01020304, &d, UINT64_C(0x1122334455667788));
 	static const uint8_t head[16] = { 'T', 'P', 'v', '1', 1, 2, 3, 4,
 	    0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 };
@@ -95,8 +65,8 @@ Test(cookie, payload_layout_is_magic_round_time_mac)
 
 Test(cookie, longer_reply_payload_still_verifies)
 {
-	struct tp_key k = test_key(0);
-	struct tp_addr d = addr("2001:db8::7");
+	struct tp_key k = fixture_key_salted(0);
+	struct tp_addr d = fixture_addr_parse("2001:db8::7");
 	struct probe p = make_probe(&k, 9, &d, SEND_US);
 	uint8_t buf[64];
 	uint64_t sent = 0;
@@ -110,12 +80,12 @@ Test(cookie, longer_reply_payload_still_verifies)
 
 Test(cookie, tampered_or_foreign_replies_are_forged)
 {
-	struct tp_key k = test_key(0), other = test_key(1);
+	struct tp_key k = fixture_key_salted(0), other = fixture_key_salted(1);
 	size_t i;
 	int bit;
 
 	for (i = 0; i < NDSTS; i++) {
-		struct tp_addr d = addr(dsts[i]), near = d;
+		struct tp_addr d = fixture_addr_parse(dsts[i]), near = d;
 		struct probe p = make_probe(&k, 5, &d, SEND_US);
 		const uint8_t *pl = p.payload;
 		size_t n = sizeof(p.payload);
@@ -142,14 +112,14 @@ Test(cookie, tampered_or_foreign_replies_are_forged)
 
 Test(cookie, same_bytes_other_family_is_forged)
 {
-	struct tp_key k = test_key(0);
-	struct tp_addr v4 = addr("198.18.0.1"), v6 = addr("::");
+	struct tp_key k = fixture_key_salted(0);
+	struct tp_addr v4 = fixture_addr_parse("198.18.0.1"), v6 = fixture_addr_parse("::");
 	struct probe p = make_probe(&k, 1, &v4, SEND_US);
 
 	memcpy(v6.bytes, v4.bytes, 4);
 	cr_assert_eq(cookie_verify(&k, 1, &v6, p.id, p.seq, p.payload, TP_PAYLOAD_LEN, NULL),
 	    TP_REPLY_FORGED);
-	v6 = addr("::ffff:198.18.0.1");
+	v6 = fixture_addr_parse("::ffff:198.18.0.1");
 	cr_assert_eq(cookie_verify(&k, 1, &v6, p.id, p.seq, p.payload, TP_PAYLOAD_LEN, NULL),
 	    TP_REPLY_FORGED);
 	v4.family = 0;
@@ -159,11 +129,11 @@ Test(cookie, same_bytes_other_family_is_forged)
 
 Test(cookie, missing_or_cut_payload_is_idseq_only)
 {
-	struct tp_key k = test_key(0);
+	struct tp_key k = fixture_key_salted(0);
 	size_t i, len;
 
 	for (i = 0; i < NDSTS; i++) {
-		struct tp_addr d = addr(dsts[i]);
+		struct tp_addr d = fixture_addr_parse(dsts[i]);
 		struct probe p = make_probe(&k, 77, &d, SEND_US);
 		uint64_t sent = 12345;
 
@@ -178,12 +148,12 @@ Test(cookie, missing_or_cut_payload_is_idseq_only)
 
 Test(cookie, any_altered_payload_byte_is_idseq_only)
 {
-	struct tp_key k = test_key(0);
+	struct tp_key k = fixture_key_salted(0);
 	size_t i, j;
 	int bit;
 
 	for (i = 0; i < NDSTS; i++) {
-		struct tp_addr d = addr(dsts[i]);
+		struct tp_addr d = fixture_addr_parse(dsts[i]);
 		struct probe p = make_probe(&k, 3, &d, SEND_US);
 
 		for (j = 0; j < TP_PAYLOAD_LEN; j++)
@@ -201,8 +171,8 @@ Test(cookie, any_altered_payload_byte_is_idseq_only)
 
 Test(cookie, bad_magic_or_payload_from_other_round_is_idseq_only)
 {
-	struct tp_key k = test_key(0);
-	struct tp_addr d = addr("198.18.3.4"), e = addr("198.18.3.5");
+	struct tp_key k = fixture_key_salted(0);
+	struct tp_addr d = fixture_addr_parse("198.18.3.4"), e = fixture_addr_parse("198.18.3.5");
 	struct probe p = make_probe(&k, 10, &d, SEND_US);
 	struct probe q = make_probe(&k, 11, &d, SEND_US);
 	struct probe r = make_probe(&k, 10, &e, SEND_US);
@@ -249,7 +219,7 @@ distinct(uint32_t *v, size_t n)
  */
 Test(cookie, random_destinations_give_distinct_idseq)
 {
-	struct tp_key k = test_key(0);
+	struct tp_key k = fixture_key_salted(0);
 	static uint32_t v4[NRANDOM], v6[NRANDOM], seq4[NRANDOM];
 	uint64_t x = 0x9e3779b97f4a7c15;
 	size_t i, j;
@@ -287,8 +257,8 @@ Test(cookie, random_destinations_give_distinct_idseq)
 
 Test(cookie, rounds_change_idseq)
 {
-	struct tp_key k = test_key(0);
-	struct tp_addr d = addr("198.18.0.1");
+	struct tp_key k = fixture_key_salted(0);
+	struct tp_addr d = fixture_addr_parse("198.18.0.1");
 	static uint32_t v[1000];
 	uint16_t id, seq;
 	uint32_t r;
@@ -318,11 +288,11 @@ Test(cookie, known_answers_pin_the_layout)
 		{ "2001:db8::1", 0xef00, 0x846c,
 		    { 0x58, 0x3c, 0x00, 0x48, 0x3b, 0xb8, 0x70, 0x90 } },
 	};
-	struct tp_key k = test_key(0);
+	struct tp_key k = fixture_key_salted(0);
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct tp_addr d = addr(rows[i].dst);
+		struct tp_addr d = fixture_addr_parse(rows[i].dst);
 		struct probe p = make_probe(&k, 7, &d, SEND_US);
 
 		cr_assert_eq(p.id, rows[i].id, "%s id %04x", rows[i].dst, p.id);

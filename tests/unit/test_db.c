@@ -395,3 +395,24 @@ Test(db, prepare_errors_name_the_sql_and_sqlite_message)
 	sqlite3_finalize(st);
 	tp_db_close(db);
 }
+
+/* Bulk-load settings (page cache, journals in memory) apply and are restored. */
+Test(db, bulk_settings_apply_and_are_restored)
+{
+	struct tp_db *db = fixture_db_open(fixture_path("t.db"), TP_DB_CREATE);
+	struct tp_db_bulk was;
+
+	sqlite3_exec(db->h, "PRAGMA cache_size = -1234; PRAGMA temp_store = FILE", NULL, NULL,
+	    NULL);
+	tp_db_bulk_begin(db, &was);
+	cr_expect_eq((long long)fixture_query(db->h, "PRAGMA cache_size"),
+	    -(long long)TP_DB_BULK_CACHE_KIB);
+	cr_expect_eq((long long)fixture_query(db->h, "PRAGMA temp_store"), 2);
+	tp_db_bulk_end(db, &was);
+	cr_expect_eq((long long)fixture_query(db->h, "PRAGMA cache_size"), -1234);
+	cr_expect_eq((long long)fixture_query(db->h, "PRAGMA temp_store"), 1);
+	cr_expect_eq(tp_db_foreign_keys(db, 0), 1, "foreign keys are on after open");
+	cr_expect_eq(tp_db_foreign_keys(db, 1), 0);
+	cr_expect_eq((long long)fixture_query(db->h, "PRAGMA foreign_keys"), 1);
+	tp_db_close(db);
+}

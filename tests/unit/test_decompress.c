@@ -139,3 +139,65 @@ Test(decompress, truncated_and_corrupt)
 	cr_expect(strstr(err.msg, "missing") != NULL, "%s", err.msg);
 	fixture_cleanup();
 }
+
+/* Every line of path through tp_input_line, joined with '\n'; the count in *lines. */
+static char *
+lines_of(const char *path, size_t cap, size_t *lines)
+{
+	struct tp_input *in;
+	struct tp_err err;
+	char *out = malloc(cap), *line;
+	size_t len, off = 0;
+	int rc;
+
+	cr_assert_eq(tp_input_open(path, &in, &err), 0, "%s", err.msg);
+	*lines = 0;
+	while ((rc = tp_input_line(in, &line, &len)) > 0) {
+		cr_assert_lt(off + len + 1, cap);
+		cr_assert_null(memchr(line, '\n', len));
+		memcpy(out + off, line, len);
+		off += len;
+		out[off++] = '\n';
+		(*lines)++;
+	}
+	cr_expect_eq(rc, 0);
+	cr_expect_eq(tp_input_close(in, &err), 0, "%s", err.msg);
+	out[off] = '\0';
+	return out;
+}
+
+/*
+ * Lines come out whole where they cross from one decoded buffer into the
+ * next (a megabyte of lines of growing length), in plain and gzip files
+ * alike, and a last line without a newline is a line.
+ */
+Test(decompress, lines_across_buffers)
+{
+	size_t cap = 3 << 20, len = 0, n = 0, got_n;
+	char *want = malloc(cap), *got;
+	const char *gz = fixture_path("lines.gz"), *paths[2];
+	int i;
+
+	while (len < (1 << 20)) {
+		size_t k = n % 700 + 1, j;
+
+		for (j = 0; j < k; j++)
+			want[len + j] = (char)('a' + (n + j) % 26);
+		len += k;
+		want[len++] = '\n';
+		n++;
+	}
+	memcpy(want + len, "tail", 5);	/* no newline after it */
+	paths[0] = write_bytes("lines.txt", want, len + 4);
+	gzip_append(gz, want);
+	paths[1] = gz;
+	for (i = 0; i < 2; i++) {
+		got = lines_of(paths[i], cap, &got_n);
+		cr_expect_eq(got_n, n + 1, "%s: %zu lines", paths[i], got_n);
+		cr_expect_eq(strlen(got), len + 5);
+		cr_expect(strncmp(got, want, len + 4) == 0, "%s: the same bytes", paths[i]);
+		free(got);
+	}
+	free(want);
+	fixture_cleanup();
+}

@@ -341,6 +341,82 @@ Test(import, cache_reads_targets_once)
 	cr_expect_eq(responses(), 125000);
 }
 
+/* Import text through cache as a stream called name. */
+static int
+import_cached_text(struct tp_import_cache *cache, const char *text, const char *name,
+    struct tp_import_stats *s, struct tp_err *err)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rc;
+
+	cr_assert_not_null(f);
+	rc = tp_import_stream_cached(cache, f, name, NULL, s, err);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * In a batch (one transaction, each stream a savepoint), a bad stream
+ * leaves nothing of itself, the streams before and after it are stored
+ * once the batch commits, and foreign_keys is on again afterwards.
+ */
+Test(import, batch_undoes_only_the_bad_stream)
+{
+	struct tp_import_cache *cache = tp_import_cache_new(db);
+	struct tp_import_stats s;
+	struct tp_err err;
+
+	cr_assert_eq(tp_import_cache_batch_begin(cache, &err), 0, "%s", err.msg);
+	cr_assert(tp_import_cache_in_batch(cache));
+	cr_assert_eq(import_cached_text(cache, good, "first", &s, &err), 0, "%s", err.msg);
+	cr_expect_eq(s.inserted, 3);
+	cr_expect_eq(import_cached_text(cache, "tp-records 1\n"
+	    "reply 8 AKL 198.18.0.3 1 60 1\nreply 8 AKL not-an-address 1 60 2\n", "second",
+	    &s, &err), -1);
+	cr_expect(strstr(err.msg, "second:3") != NULL, "%s", err.msg);
+	cr_assert_eq(import_cached_text(cache, "tp-records 1\nreply 8 CHC 198.18.0.2 1 60 3\n",
+	    "third", &s, &err), 0, "%s", err.msg);
+	cr_assert_eq(tp_import_cache_batch_end(cache, &err), 0, "%s", err.msg);
+	cr_expect_not(tp_import_cache_in_batch(cache));
+	tp_import_cache_free(cache);
+	cr_expect_eq(count_of("SELECT count(*) FROM responses WHERE round_id = 7"), 3);
+	cr_expect_eq(count_of("SELECT count(*) FROM responses WHERE round_id = 8"), 1);
+	cr_expect_eq(count_of("SELECT count(*) FROM responses WHERE target_id = 3"), 0);
+	cr_expect_eq(count_of("PRAGMA foreign_keys"), 1);
+	cr_expect(sqlite3_get_autocommit(db->h), "a transaction was left open");
+}
+
+/*
+ * A stream in a batch too large to hold (here more than 2 rows) opens a
+ * savepoint and stores directly: a good one is stored in full, a bad one
+ * leaves nothing, and the batch goes on.
+ */
+Test(import, batch_large_stream_savepoint)
+{
+	struct tp_import_cache *cache = tp_import_cache_new(db);
+	struct tp_import_stats s;
+	struct tp_err err;
+	size_t was = tp_import_hold_max;
+
+	tp_import_hold_max = 2;
+	cr_assert_eq(tp_import_cache_batch_begin(cache, &err), 0, "%s", err.msg);
+	cr_expect_eq(import_cached_text(cache, "tp-records 1\nreply 8 AKL 198.18.0.1 1 60 1\n"
+	    "reply 8 AKL 198.18.0.2 1 60 2\nreply 8 AKL 198.18.0.3 1 60 3\n"
+	    "reply 8 AKL 198.18.0.4 1 60 4\nreply 8 AKL nowhere 1 60 5\n", "bad", &s, &err), -1);
+	cr_expect(tp_import_cache_in_batch(cache));
+	cr_assert_eq(import_cached_text(cache, good, "good", &s, &err), 0, "%s", err.msg);
+	cr_expect_eq(s.inserted, 3);
+	cr_expect_eq(s.duplicates, 1);
+	cr_assert_eq(tp_import_cache_batch_end(cache, &err), 0, "%s", err.msg);
+	tp_import_hold_max = was;
+	tp_import_cache_free(cache);
+	cr_expect_eq(count_of("SELECT count(*) FROM responses WHERE round_id = 8"), 0);
+	cr_expect_eq(count_of("SELECT count(*) FROM responses WHERE round_id = 7"), 3);
+	/* The first of two replies of one target in a stream is the one stored. */
+	cr_expect_eq(count_of("SELECT site_id FROM responses WHERE round_id = 7 AND "
+	    "target_id = 1"), 1);
+}
+
 /*
  * A NUL byte in a record line fails the stream (it was silently cut there),
  * and a comment line is bounded like a data line.

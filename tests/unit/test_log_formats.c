@@ -68,6 +68,23 @@ Test(log_formats, combined_and_common)
 		  LOG_LINE_BAD, NULL, 0, LOG_BAD_TIME },
 		{ "192.0.2.1 - - [28/Nov/2026:10:00:00 +0000] \"GET /\" 2x0 1 \"-\" \"a\"",
 		  LOG_LINE_BAD, NULL, 0, LOG_BAD_SHAPE },
+		/* a backslash run before a quote: even closes it, odd escapes it */
+		{ "192.0.2.1 - - " CLF_TAIL " \"a\\\\\" \"b\\\\\\\" c\"", LOG_LINE_REQUEST,
+		  "192.0.2.1", 1, 0 },
+		{ "192.0.2.1 - - " CLF_TAIL " \"a\\\\\\\" \"b\"", LOG_LINE_BAD, NULL, 0,
+		  LOG_BAD_SHAPE },
+		/* what the quick IPv4 path leaves to tp_addr_parse */
+		{ "255.255.255.255 - - " CLF_TAIL " \"-\" \"a\"", LOG_LINE_REQUEST,
+		  "255.255.255.255", 1, 0 },
+		{ "0.0.0.0 - - " CLF_TAIL " \"-\" \"a\"", LOG_LINE_REQUEST, "0.0.0.0", 1, 0 },
+		{ "::ffff:192.0.2.1 - - " CLF_TAIL " \"-\" \"a\"", LOG_LINE_REQUEST,
+		  "::ffff:192.0.2.1", 1, 0 },
+		{ "192.0.2.01 - - " CLF_TAIL " \"-\" \"a\"", LOG_LINE_BAD, NULL, 0, LOG_BAD_ADDRESS },
+		{ "192.0.2.256 - - " CLF_TAIL " \"-\" \"a\"", LOG_LINE_BAD, NULL, 0, LOG_BAD_ADDRESS },
+		{ "192.0.2 - - " CLF_TAIL " \"-\" \"a\"", LOG_LINE_BAD, NULL, 0, LOG_BAD_ADDRESS },
+		{ "192.0.2.1.5 - - " CLF_TAIL " \"-\" \"a\"", LOG_LINE_BAD, NULL, 0, LOG_BAD_ADDRESS },
+		{ "1920.0.2.1 - - " CLF_TAIL " \"-\" \"a\"", LOG_LINE_BAD, NULL, 0, LOG_BAD_ADDRESS },
+		{ "192.0.2.1x - - " CLF_TAIL " \"-\" \"a\"", LOG_LINE_BAD, NULL, 0, LOG_BAD_ADDRESS },
 	};
 	static const struct line_case common[] = {
 		{ "198.18.0.9 - - " CLF_TAIL "\n", LOG_LINE_REQUEST, "198.18.0.9", 1, 0 },
@@ -177,11 +194,51 @@ Test(log_formats, since)
 	cr_expect_eq(log_time_parse_since("7w", 0, &t, &err), -1);
 }
 
+/* The times of JSON and CSV logs: each form, every zone spelling, and what is refused. */
+Test(log_formats, time_values)
+{
+	static const struct {
+		const char *text;
+		int64_t want;	/* -1: refused */
+	} cases[] = {
+		{ "2026-11-28T10:00:00Z", 1795860000 },
+		{ "2026-11-28T10:00:00.123456Z", 1795860000 },
+		{ "2026-11-28 11:00:00,5+01:00", 1795860000 },
+		{ "2026-11-28T05:00:00-0500", 1795860000 },
+		{ "2026-11-28T12:00:00+02", 1795860000 },
+		{ "2026-11-28T10:00:00", 1795860000 },
+		{ "1795860000", 1795860000 },
+		{ "1795860000.999", 1795860000 },
+		{ "28/Nov/2026:10:00:00 +0000", 1795860000 },
+		{ "[28/Nov/2026:11:00:00 +0100]", 1795860000 },
+		{ "", -1 },
+		{ "-5", -1 },
+		{ "1795860000.", 1795860000 },
+		{ "1795860000x", -1 },
+		{ "2026-11-28T10:00:00+2", -1 },
+		{ "2026-11-28T10:00:00.Z", -1 },
+		{ "2026-02-30T10:00:00Z", -1 },
+		{ "99999999999999999999", -1 },
+		{ "[28/Nov/2026:10:00:00 +0000", -1 },
+	};
+	size_t i;
+	int64_t t;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = log_time_parse_value(cases[i].text, strlen(cases[i].text), &t);
+
+		cr_expect_eq(rc, cases[i].want < 0 ? -1 : 0, "\"%s\" gave %d", cases[i].text, rc);
+		if (rc == 0 && cases[i].want >= 0)
+			cr_expect_eq(t, cases[i].want, "\"%s\" gave %lld", cases[i].text,
+			    (long long)t);
+	}
+}
+
 struct seen {
-	char addr[8][TP_ADDR_STRLEN];
-	double weight[8];
-	uint64_t requests[8];
-	int n;
+	char addr[4096][TP_ADDR_STRLEN];
+	double weight[4096];
+	uint64_t requests[4096];
+	size_t n;
 };
 
 /* Collect what the tally holds. */
@@ -190,7 +247,7 @@ collect(const struct tp_addr *a, double w, uint64_t requests, void *arg)
 {
 	struct seen *s = arg;
 
-	cr_assert_lt(s->n, 8);
+	cr_assert_lt(s->n, 4096);
 	tp_addr_format(a, s->addr[s->n], sizeof(s->addr[0]));
 	s->weight[s->n] = w;
 	s->requests[s->n++] = requests;
@@ -210,7 +267,7 @@ add(struct log_tally *t, const char *text, double w)
 Test(log_formats, tally)
 {
 	struct log_tally *t = log_tally_new(0, 0);
-	struct seen s;
+	static struct seen s;
 	int i;
 
 	for (i = 0; i < 5000; i++) {	/* past several doublings of the table */
@@ -245,5 +302,59 @@ Test(log_formats, tally)
 			cr_expect_str_eq(s.addr[i], "2001:db8:1:2::1", "the weighted majority");
 			cr_expect_float_eq(s.weight[i], 5, 1e-12);
 		}
+	}
+}
+
+/*
+ * Batches give what one request at a time gives: the same entries in the
+ * same order, sums and votes, with repeats inside a batch, both families,
+ * and the indexes growing mid-batch.
+ */
+Test(log_formats, tally_batch_same_as_one_by_one)
+{
+	static struct seen one, many;
+	struct tp_addr a[3000];
+	double w[3000];
+	unsigned prefix[][2] = { { 0, 0 }, { 24, 48 } };
+	size_t i, k, p;
+	uint64_t x = 7;
+
+	for (i = 0; i < 3000; i++) {
+		char text[64];
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		if (x >> 60 == 0)
+			snprintf(text, sizeof(text), "2001:db8:%x::%x", (unsigned)(x >> 40 & 0x3f),
+			    (unsigned)(x >> 32 & 0xf) + 1);
+		else
+			snprintf(text, sizeof(text), "198.18.%u.%u", (unsigned)(x >> 40 & 7),
+			    (unsigned)(x >> 32 & 0xff));
+		cr_assert_eq(tp_addr_parse(text, &a[i], NULL), 0, "%s", text);
+		w[i] = (double)(x >> 20 & 3);
+	}
+	for (p = 0; p < 2; p++) {
+		struct log_tally *t1 = log_tally_new(prefix[p][0], prefix[p][1]);
+		struct log_tally *t2 = log_tally_new(prefix[p][0], prefix[p][1]);
+
+		for (i = 0; i < 3000; i++)
+			log_tally_add(t1, &a[i], w[i]);
+		for (i = 0; i < 3000; i += k) {
+			k = 3000 - i < LOG_TALLY_BATCH ? 3000 - i : LOG_TALLY_BATCH - i % 5;
+			log_tally_add_batch(t2, &a[i], &w[i], k);
+		}
+		memset(&one, 0, sizeof(one));
+		memset(&many, 0, sizeof(many));
+		log_tally_each(t1, collect, &one);
+		log_tally_each(t2, collect, &many);
+		cr_assert_gt(one.n, prefix[p][0] ? 8 : 1000, "enough keys to grow the index");
+		cr_assert_eq(one.n, many.n);
+		cr_expect_eq(log_tally_requests(t2), 3000);
+		for (i = 0; i < one.n; i++) {
+			cr_expect_str_eq(one.addr[i], many.addr[i], "entry %zu", i);
+			cr_expect_float_eq(one.weight[i], many.weight[i], 1e-9);
+			cr_expect_eq(one.requests[i], many.requests[i]);
+		}
+		log_tally_free(t1);
+		log_tally_free(t2);
 	}
 }

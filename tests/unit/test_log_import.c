@@ -208,6 +208,69 @@ Test(log_import, json_weights_and_csv)
 	cr_expect_eq(weight_of("C6120001"), -1, "the list was replaced");
 }
 
+/* Import one file as format with --since, a time field or column, and an address column. */
+static void
+import_since(const char *format, const char *file, const char *since, const char *time_field,
+    long long time_column, long long column)
+{
+	char *files[1] = { (char *)file }, summary[1024];
+	struct analyze_ctx ctx;
+	struct tp_err err;
+
+	ctx_for(&ctx, format, files, 1);
+	ctx.since = since;
+	ctx.time_field = time_field;
+	ctx.time_column = time_column;
+	ctx.column = column;
+	cr_assert_eq(run(&ctx, summary, sizeof(summary), &err), 0, "%s", err.msg);
+}
+
+/*
+ * --since with JSON (the default time fields, then --time-field, nested)
+ * and CSV (--time-column): ISO 8601 with zones and fractions, epoch
+ * seconds as numbers and strings, the Common Log Format's time; lines
+ * without a readable time are bad, not kept.
+ */
+Test(log_import, since_json_and_csv)
+{
+	const char *json = write_gz("t.json.gz",
+	    "{\"remote_addr\":\"198.18.0.1\",\"time\":\"2026-11-28T23:59:59Z\"}\n"
+	    "{\"remote_addr\":\"198.18.0.2\",\"time\":\"2026-11-29T01:00:00+02:00\"}\n"
+	    "{\"remote_addr\":\"198.18.0.3\",\"timestamp\":1795910400}\n"
+	    "{\"remote_addr\":\"198.18.0.4\",\"@timestamp\":\"2026-11-29T00:00:00.500Z\"}\n"
+	    "{\"remote_addr\":\"198.18.0.5\"}\n"
+	    "{\"remote_addr\":\"198.18.0.6\",\"time\":\"yesterday\"}\n"
+	    "{\"remote_addr\":\"198.18.0.7\",\"time\":\"29/Nov/2026:08:00:00 +0000\"}\n"
+	    "{\"remote_addr\":\"198.18.0.8\",\"ts\":{\"epoch\":\"1795910400.25\"}}\n");
+
+	import_since("json", json, "2026-11-29", NULL, 0, 0);
+	cr_expect_eq(weight_of("C6120001"), -1, "a second before --since");
+	cr_expect_eq(weight_of("C6120002"), -1, "23:00 UTC written with +02:00");
+	cr_expect_eq(weight_of("C6120003"), 1, "epoch seconds in \"timestamp\"");
+	cr_expect_eq(weight_of("C6120004"), 1, "ISO 8601 with a fraction in \"@timestamp\"");
+	cr_expect_eq(weight_of("C6120005"), -1, "no time field: a bad line");
+	cr_expect_eq(weight_of("C6120006"), -1, "an unreadable time: a bad line");
+	cr_expect_eq(weight_of("C6120007"), 1, "the Common Log Format's time");
+	cr_expect_eq(weight_of("C6120008"), -1, "ts.epoch is not a default field");
+	cr_expect_eq(query("SELECT count(*) FROM targets"), 3);
+
+	import_since("json", json, "@1795910400", "ts.epoch", 0, 0);
+	cr_expect_eq(weight_of("C6120008"), 1, "--time-field names a nested field");
+	cr_expect_eq(query("SELECT count(*) FROM targets"), 1, "the others lack ts.epoch");
+
+	import_since("csv", fixture_write("t.csv", "time,client\n"
+	    "2026-11-28 23:00:00,198.18.0.9\n"
+	    "1795910401,198.18.0.10\n"
+	    "\"2026-11-29T10:00:00+0100\",198.18.0.11\n"
+	    ",198.18.0.12\n"
+	    "2026-11-30T00:00:00Z\n"), "2026-11-29T00:00:00Z", NULL, 1, 2);
+	cr_expect_eq(weight_of("C6120009"), -1, "before --since");
+	cr_expect_eq(weight_of("C612000A"), 1);
+	cr_expect_eq(weight_of("C612000B"), 1, "quoted, 09:00 UTC");
+	cr_expect_eq(weight_of("C612000C"), -1, "an empty time: a bad line");
+	cr_expect_eq(query("SELECT count(*) FROM targets"), 2);
+}
+
 /* Wrong format, bad options and a corrupt file fail with one line and store nothing. */
 Test(log_import, refused_keep_old_list)
 {
@@ -224,10 +287,21 @@ Test(log_import, refused_keep_old_list)
 	cr_expect_eq(run(&ctx, summary, sizeof(summary), &err), -1);
 	cr_expect(strstr(err.msg, "right format") != NULL, "%s", err.msg);
 
-	ctx_for(&ctx, "json", files, 1);
+	ctx_for(&ctx, "csv", files, 1);
 	ctx.since = "1d";
 	cr_expect_eq(run(&ctx, summary, sizeof(summary), &err), -1);
+	cr_expect(strstr(err.msg, "--time-column") != NULL, "%s", err.msg);
+
+	ctx_for(&ctx, "json", files, 1);
+	ctx.time_field = "ts";
+	cr_expect_eq(run(&ctx, summary, sizeof(summary), &err), -1);
 	cr_expect(strstr(err.msg, "--since") != NULL, "%s", err.msg);
+
+	ctx_for(&ctx, "combined", files, 1);
+	ctx.since = "1d";
+	ctx.time_column = 1;
+	cr_expect_eq(run(&ctx, summary, sizeof(summary), &err), -1);
+	cr_expect(strstr(err.msg, "--time-column") != NULL, "%s", err.msg);
 
 	ctx_for(&ctx, "csv", files, 1);
 	ctx.field = "ip";

@@ -187,14 +187,14 @@ Test(predict, rows_and_confidence)
 	cr_expect_float_eq(r->to_weight[B], 16.2, 1e-9);
 	cr_expect_float_eq(r->to_weight[D], 9.4, 1e-9);
 	cr_expect_float_eq(r->to_weight[E], 11.4, 1e-9);
-	cr_expect_float_eq(pr->confidence, 5.0 / 7, 1e-9);
-	cr_expect_float_eq(p.rows[row_of(&p, "C")].confidence, 1, 1e-9);
+	cr_expect_float_eq(pr->determined_share, 5.0 / 7, 1e-9);
+	cr_expect_float_eq(p.rows[row_of(&p, "C")].determined_share, 1, 1e-9);
 	cr_expect_eq(p.m.rows[row_of(&p, "C")].to[D], 1);
 	r = &p.m.rows[row_of(&p, "A+C")];
 	cr_expect(r->combined);
 	cr_expect_eq(r->responsive, 8);
 	cr_expect_eq(r->to[D], 3, "the sum of the site rows");
-	cr_expect_float_eq(p.rows[row_of(&p, "A+C")].confidence, 0.75, 1e-9);
+	cr_expect_float_eq(p.rows[row_of(&p, "A+C")].determined_share, 0.75, 1e-9);
 	pd_prediction_free(&p);
 }
 
@@ -218,12 +218,12 @@ Test(predict, same_order_first)
 	pr = &p.rows[row_of(&p, "A")];
 	cr_expect_float_eq(pr->expect[C], 5, 1e-9);
 	cr_expect_float_eq(pr->expect[E], 2, 1e-9);
-	cr_expect_float_eq(pr->confidence, 3.0 / 7, 1e-9);
+	cr_expect_float_eq(pr->determined_share, 3.0 / 7, 1e-9);
 	cr_expect_eq(site_of(&p, 5, &det), C);
 	cr_expect(det);
-	cr_expect(isnan(p.rows[row_of(&p, "D")].confidence));
+	cr_expect(isnan(p.rows[row_of(&p, "D")].determined_share));
 	cr_expect_eq(p.m.rows[row_of(&p, "D")].responsive, 0);
-	cr_expect_float_eq(p.rows[row_of(&p, "A+B+D")].confidence, 0.5, 1e-9);
+	cr_expect_float_eq(p.rows[row_of(&p, "A+B+D")].determined_share, 0.5, 1e-9);
 	pd_prediction_free(&p);
 }
 
@@ -243,7 +243,7 @@ Test(predict, measured_set_equals_matrix)
 		cr_expect_str_eq(p.m.rows[i].from, m.rows[i].from);
 		cr_expect_eq(p.m.rows[i].responsive, m.rows[i].responsive);
 		cr_expect_eq(p.m.rows[i].answered, m.rows[i].answered, "%s", m.rows[i].from);
-		cr_expect_float_eq(p.rows[i].confidence, 1, 1e-9);
+		cr_expect_float_eq(p.rows[i].determined_share, 1, 1e-9);
 		for (s = 0; s < m.nsites; s++) {
 			cr_expect_eq(p.m.rows[i].to[s], m.rows[i].to[s], "%s -> %s",
 			    m.rows[i].from, m.sites[s].name);
@@ -274,7 +274,7 @@ Test(predict, fallbacks)
 	cr_expect_float_eq(pr->expect[A] + pr->expect[C] + pr->expect[D] + pr->expect[E], 1,
 	    1e-9);
 	cr_expect_float_eq(pr->expect[C], 0.25, 1e-9, "evenly over the 4 other sites");
-	cr_expect_float_eq(pr->confidence, 0, 1e-9);
+	cr_expect_float_eq(pr->determined_share, 0, 1e-9);
 	pd_prediction_free(&p);
 	/* A+B: 1 (A B) is undetermined, {A,B} not being measured in campaign 2. */
 	cr_assert_eq(pd_predict(m2, "A+B", &p, &err), 0, "%s", err.msg);
@@ -353,16 +353,23 @@ Test(predict, evaluate_against_another_campaign)
 	evaluation_free(&ev);
 }
 
-/* explore and explore_size: defaults, values, and out-of-range values refused. */
+/* explore, explore_size and validate: defaults, values, and out-of-range values refused. */
 Test(predict_config, explore_keys, .fini = fixture_cleanup)
 {
-	static const struct { const char *lines; int ok; unsigned explore, size; } rows[] = {
-		{ "", 1, 0, 2 },
-		{ "explore = 5\nexplore_size = 3\n", 1, 5, 3 },
-		{ "explore = -1\n", 0, 0, 0 },
-		{ "explore_size = 0\n", 0, 0, 0 },
-		{ "explore_size = 65\n", 0, 0, 0 },
-		{ "explore = many\n", 0, 0, 0 },
+	static const struct {
+		const char *lines;
+		int ok;
+		unsigned explore, size, validate;
+		const char *key;
+	} rows[] = {
+		{ "", 1, 0, 2, 0, NULL },
+		{ "explore = 5\nexplore_size = 3\nvalidate = 2\n", 1, 5, 3, 2, NULL },
+		{ "explore = -1\n", 0, 0, 0, 0, "explore" },
+		{ "explore_size = 0\n", 0, 0, 0, 0, "explore" },
+		{ "explore_size = 65\n", 0, 0, 0, 0, "explore" },
+		{ "explore = many\n", 0, 0, 0, 0, "explore" },
+		{ "validate = -2\n", 0, 0, 0, 0, "validate" },
+		{ "validate = 100001\n", 0, 0, 0, 0, "validate" },
 	};
 	size_t i;
 
@@ -379,9 +386,10 @@ Test(predict_config, explore_keys, .fini = fixture_cleanup)
 		if (rc == 0) {
 			cr_expect_eq(c.explore, rows[i].explore, "row %zu", i);
 			cr_expect_eq(c.explore_size, rows[i].size, "row %zu", i);
+			cr_expect_eq(c.validate, rows[i].validate, "row %zu", i);
 			tp_conf_free(&c);
 		} else
-			cr_expect(strstr(err.msg, "explore") != NULL, "row %zu: %s", i, err.msg);
+			cr_expect(strstr(err.msg, rows[i].key) != NULL, "row %zu: %s", i, err.msg);
 	}
 }
 
@@ -419,7 +427,7 @@ Test(explore_pick, least_known_in_order)
 		struct explore_choice ch;
 		struct tp_err err;
 
-		cr_assert_eq(explore_pick(md, names, 5, 2, known, nknown, &ch, &err), 0, "%s",
+		cr_assert_eq(explore_pick(md, NULL, names, 5, 2, known, nknown, &ch, &err), 0, "%s",
 		    err.msg);
 		cr_assert_not_null(ch.set, "step %zu", i);
 		cr_expect_str_eq(ch.set, want[i].set, "step %zu", i);
@@ -441,10 +449,10 @@ Test(explore_pick, nothing_left_to_learn)
 	struct explore_choice ch;
 	struct tp_err err;
 
-	cr_assert_eq(explore_pick(md, names, 5, 2, known, 8, &ch, &err), 0, "%s", err.msg);
+	cr_assert_eq(explore_pick(md, NULL, names, 5, 2, known, 8, &ch, &err), 0, "%s", err.msg);
 	cr_expect_null(ch.set);
 	cr_expect_null(ch.sites);
-	cr_assert_eq(explore_pick(md, names, 5, 6, known, 0, &ch, &err), 0, "%s", err.msg);
+	cr_assert_eq(explore_pick(md, NULL, names, 5, 6, known, 0, &ch, &err), 0, "%s", err.msg);
 	cr_expect_null(ch.set);
 }
 
@@ -456,7 +464,7 @@ Test(explore_pick, unknown_site_fails)
 	struct explore_choice ch;
 	struct tp_err err;
 
-	cr_assert_eq(explore_pick(md, more, 6, 2, known, 1, &ch, &err), -1);
+	cr_assert_eq(explore_pick(md, NULL, more, 6, 2, known, 1, &ch, &err), -1);
 	cr_expect_null(ch.set);
 	cr_expect_not_null(strstr(err.msg, "Z"), "%s", err.msg);
 }

@@ -12,6 +12,7 @@
 #include <pcap/pcap.h>
 
 #include "addr_set.h"
+#include "fixture.h"
 #include "icmp_packet.h"
 #include "permute.h"
 #include "rate_limit.h"
@@ -21,28 +22,16 @@
 #define DLT_LINUX_SLL2 276
 #endif
 
-/* An address via inet_pton. */
-static struct tp_addr
-addr_of(const char *s)
-{
-	struct tp_addr a;
-
-	memset(&a, 0, sizeof(a));
-	a.family = strchr(s, ':') ? AF_INET6 : AF_INET;
-	cr_assert_eq(inet_pton(a.family, s, a.bytes), 1, "%s", s);
-	return a;
-}
-
 /* An echo reply from remote to the anycast address, as an IP packet in buf. */
 static size_t
 reply_ip(const char *remote, uint8_t *buf)
 {
-	struct tp_addr r = addr_of(remote), l;
+	struct tp_addr r = fixture_addr_parse(remote), l;
 	uint8_t payload[TP_PAYLOAD_LEN];
-	struct icmp_packet p;
+	struct probe_packet p;
 	size_t i;
 
-	l = addr_of(r.family == AF_INET ? "192.0.2.1" : "2001:db8:ffff::1");
+	l = fixture_addr_parse(r.family == AF_INET ? "192.0.2.1" : "2001:db8:ffff::1");
 	for (i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)i;
 	cr_assert_eq(icmp_packet_init(&p, ICMP_PACKET_REPLY, &l, 50, NULL), 0);
@@ -79,7 +68,7 @@ frame_of(int dlt, uint16_t type, const uint8_t *ip, size_t len, uint8_t *f)
 static void
 assert_reply(const struct reply_info *r, const char *remote)
 {
-	struct tp_addr want = addr_of(remote);
+	struct tp_addr want = fixture_addr_parse(remote);
 
 	cr_assert_eq(memcmp(&r->src, &want, sizeof(want)), 0, "%s", remote);
 	cr_assert_eq(r->id, 0x1234);

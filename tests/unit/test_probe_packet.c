@@ -13,45 +13,7 @@
 #include "icmp_packet.h"
 #include "reply_decode.h"
 #include "cookie.h"
-
-/* A key with bytes salt, salt+1, ... */
-static struct tp_key
-key_salted(uint8_t salt)
-{
-	uint8_t raw[TP_KEY_BYTES];
-	struct tp_key k;
-	size_t i;
-
-	for (i = 0; i < sizeof(raw); i++)
-		raw[i] = (uint8_t)(i + salt);
-	tp_key_from_bytes(&k, raw);
-	return k;
-}
-
-/* An address via inet_pton (not the addr module). */
-static struct tp_addr
-addr_of(const char *s)
-{
-	struct tp_addr a;
-
-	memset(&a, 0, sizeof(a));
-	a.family = strchr(s, ':') ? AF_INET6 : AF_INET;
-	cr_assert_eq(inet_pton(a.family, s, a.bytes), 1, "%s", s);
-	return a;
-}
-
-/* Independent RFC 1071 sum: 32-bit accumulate of 16-bit words, folded; 0xffff = valid. */
-static unsigned
-ones_sum(const uint8_t *d, size_t n, unsigned long acc)
-{
-	size_t i;
-
-	for (i = 0; i < n; i += 2)
-		acc += (unsigned long)(d[i] * 256 + (i + 1 < n ? d[i + 1] : 0));
-	while (acc > 0xffff)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (unsigned)acc;
-}
+#include "fixture.h"
 
 /* The sum of the IPv6 pseudo-header for an ICMPv6 packet of len bytes. */
 static unsigned long
@@ -60,17 +22,17 @@ pseudo6(const uint8_t *ip6, size_t len)
 	unsigned long acc = 0;
 	uint8_t tail[8] = { 0, 0, (uint8_t)(len >> 8), (uint8_t)len, 0, 0, 0, 58 };
 
-	acc = ones_sum(ip6 + 8, 32, 0);
-	return ones_sum(tail, 8, acc);
+	acc = fixture_ones_sum(ip6 + 8, 32, 0);
+	return fixture_ones_sum(tail, 8, acc);
 }
 
 /* Build a filled packet of kind for remote from local. */
-static struct icmp_packet
+static struct probe_packet
 make(enum icmp_packet_kind kind, const char *local, const char *remote,
     const struct tp_key *k, uint32_t round, uint64_t send_us)
 {
-	struct icmp_packet p;
-	struct tp_addr l = addr_of(local), r = addr_of(remote);
+	struct probe_packet p;
+	struct tp_addr l = fixture_addr_parse(local), r = fixture_addr_parse(remote);
 	uint8_t payload[TP_PAYLOAD_LEN];
 	struct tp_err err;
 	uint16_t id, seq;
@@ -84,9 +46,9 @@ make(enum icmp_packet_kind kind, const char *local, const char *remote,
 
 Test(probe_packet, v4_request_fields_and_checksums)
 {
-	struct tp_key k = key_salted(0);
-	struct icmp_packet p = make(ICMP_PACKET_REQUEST, "192.0.2.1", "198.18.5.7", &k, 3, 99);
-	struct tp_addr dst = addr_of("198.18.5.7");
+	struct tp_key k = fixture_key_salted(0);
+	struct probe_packet p = make(ICMP_PACKET_REQUEST, "192.0.2.1", "198.18.5.7", &k, 3, 99);
+	struct tp_addr dst = fixture_addr_parse("198.18.5.7");
 	uint16_t id, seq;
 
 	cr_assert_eq(p.len, 20 + 8 + TP_PAYLOAD_LEN);
@@ -102,16 +64,16 @@ Test(probe_packet, v4_request_fields_and_checksums)
 	cr_assert_eq(p.buf[24] * 256 + p.buf[25], id);
 	cr_assert_eq(p.buf[26] * 256 + p.buf[27], seq);
 	cr_assert_arr_eq(p.buf + 28, TP_PAYLOAD_MAGIC, 4);
-	cr_assert_eq(ones_sum(p.buf, 20, 0), 0xffff, "IPv4 header checksum");
-	cr_assert_eq(ones_sum(p.buf + 20, p.len - 20, 0), 0xffff, "ICMP checksum");
+	cr_assert_eq(fixture_ones_sum(p.buf, 20, 0), 0xffff, "IPv4 header checksum");
+	cr_assert_eq(fixture_ones_sum(p.buf + 20, p.len - 20, 0), 0xffff, "ICMP checksum");
 }
 
 Test(probe_packet, v6_request_fields_and_checksum)
 {
-	struct tp_key k = key_salted(0);
-	struct icmp_packet p = make(ICMP_PACKET_REQUEST, "2001:db8:ffff::1", "2001:db8:7::42",
+	struct tp_key k = fixture_key_salted(0);
+	struct probe_packet p = make(ICMP_PACKET_REQUEST, "2001:db8:ffff::1", "2001:db8:7::42",
 	    &k, 3, 99);
-	struct tp_addr src = addr_of("2001:db8:ffff::1"), dst = addr_of("2001:db8:7::42");
+	struct tp_addr src = fixture_addr_parse("2001:db8:ffff::1"), dst = fixture_addr_parse("2001:db8:7::42");
 
 	cr_assert_eq(p.len, 40 + 8 + TP_PAYLOAD_LEN);
 	cr_assert_eq(p.buf[0] >> 4, 6);
@@ -121,15 +83,15 @@ Test(probe_packet, v6_request_fields_and_checksum)
 	cr_assert_arr_eq(p.buf + 8, src.bytes, 16);
 	cr_assert_arr_eq(p.buf + 24, dst.bytes, 16);
 	cr_assert_eq(p.buf[40], 128, "echo request");
-	cr_assert_eq(ones_sum(p.buf + 40, p.len - 40, pseudo6(p.buf, p.len - 40)), 0xffff,
+	cr_assert_eq(fixture_ones_sum(p.buf + 40, p.len - 40, pseudo6(p.buf, p.len - 40)), 0xffff,
 	    "ICMPv6 checksum with the pseudo-header");
 }
 
 Test(probe_packet, checksums_stay_right_when_the_template_is_reused)
 {
-	struct tp_key k = key_salted(0);
-	struct tp_addr l4 = addr_of("192.0.2.1"), l6 = addr_of("2001:db8:ffff::1"), r;
-	struct icmp_packet p4, p6;
+	struct tp_key k = fixture_key_salted(0);
+	struct tp_addr l4 = fixture_addr_parse("192.0.2.1"), l6 = fixture_addr_parse("2001:db8:ffff::1"), r;
+	struct probe_packet p4, p6;
 	uint8_t payload[TP_PAYLOAD_LEN];
 	uint16_t id, seq;
 	char s[64];
@@ -139,16 +101,16 @@ Test(probe_packet, checksums_stay_right_when_the_template_is_reused)
 	cr_assert_eq(icmp_packet_init(&p6, ICMP_PACKET_REQUEST, &l6, 64, NULL), 0);
 	for (i = 0; i < 500; i++) {
 		snprintf(s, sizeof(s), "198.%d.%d.%d", 18 + i % 2, i % 256, (i * 7) % 256);
-		r = addr_of(s);
+		r = fixture_addr_parse(s);
 		cookie_idseq(&k, (uint32_t)i, &r, &id, &seq);
 		cookie_payload(&k, (uint32_t)i, &r, (uint64_t)i * 1000003, payload);
 		icmp_packet_fill(&p4, &r, id, seq, payload);
-		cr_assert_eq(ones_sum(p4.buf, 20, 0), 0xffff, "%s", s);
-		cr_assert_eq(ones_sum(p4.buf + 20, p4.len - 20, 0), 0xffff, "%s", s);
+		cr_assert_eq(fixture_ones_sum(p4.buf, 20, 0), 0xffff, "%s", s);
+		cr_assert_eq(fixture_ones_sum(p4.buf + 20, p4.len - 20, 0), 0xffff, "%s", s);
 		snprintf(s, sizeof(s), "2001:db8:%x::%x", i, i * 31);
-		r = addr_of(s);
+		r = fixture_addr_parse(s);
 		icmp_packet_fill(&p6, &r, id, seq, payload);
-		cr_assert_eq(ones_sum(p6.buf + 40, p6.len - 40, pseudo6(p6.buf, p6.len - 40)),
+		cr_assert_eq(fixture_ones_sum(p6.buf + 40, p6.len - 40, pseudo6(p6.buf, p6.len - 40)),
 		    0xffff, "%s", s);
 	}
 }
@@ -158,14 +120,14 @@ Test(probe_packet, icmp_checksum_known_value)
 	/* RFC 1071 section 3 example: words 0001 f203 f4f5 f6f7 sum to ddf2. */
 	static const uint8_t d[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
 
-	cr_assert_eq(icmp_checksum(d, sizeof(d), 0), (uint16_t)~0xddf2);
-	cr_assert_eq(icmp_checksum(d, 3, 0), (uint16_t)~(0x0001 + 0xf200));
+	cr_assert_eq(probe_checksum(d, sizeof(d), 0), (uint16_t)~0xddf2);
+	cr_assert_eq(probe_checksum(d, 3, 0), (uint16_t)~(0x0001 + 0xf200));
 }
 
 Test(probe_packet, request_is_not_taken_for_a_reply)
 {
-	struct tp_key k = key_salted(0);
-	struct icmp_packet p = make(ICMP_PACKET_REQUEST, "192.0.2.1", "198.18.5.7", &k, 3, 99);
+	struct tp_key k = fixture_key_salted(0);
+	struct probe_packet p = make(ICMP_PACKET_REQUEST, "192.0.2.1", "198.18.5.7", &k, 3, 99);
 	struct reply_info r;
 
 	cr_assert_eq(reply_decode_ip(p.buf, p.len, &r), -1);
@@ -197,9 +159,9 @@ static const struct trip trips[] = {
 static void
 round_trip(const struct trip *t, const char *local, const char *remote)
 {
-	struct tp_key k = key_salted(0), kv = key_salted(t->verify_salt);
-	struct icmp_packet p = make(ICMP_PACKET_REPLY, local, remote, &k, 7, 123456789);
-	struct tp_addr want_src = addr_of(remote), want_dst = addr_of(local);
+	struct tp_key k = fixture_key_salted(0), kv = fixture_key_salted(t->verify_salt);
+	struct probe_packet p = make(ICMP_PACKET_REPLY, local, remote, &k, 7, 123456789);
+	struct tp_addr want_src = fixture_addr_parse(remote), want_dst = fixture_addr_parse(local);
 	size_t icmp = p.family == AF_INET ? 20 : 40, len = p.len - t->cut;
 	struct reply_info r;
 	uint64_t send_us = 0;
@@ -231,7 +193,7 @@ Test(probe_packet, round_trips_v4_and_v6)
 
 Test(probe_packet, init_refuses_unknown_family)
 {
-	struct icmp_packet p;
+	struct probe_packet p;
 	struct tp_addr a;
 	struct tp_err err;
 

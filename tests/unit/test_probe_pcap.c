@@ -217,6 +217,11 @@ static const struct listen_case listen_cases[] = {
 	{ { "listen", "-r", "3", "-s", "akl", "--duration", "-1", NULL }, 0, "seconds" },
 	{ { "listen", "-r", "3", "-s", "akl", "--bogus", NULL }, 0, "unknown option" },
 	{ { "listen", "-r", "3", "-s", "akl", "extra", NULL }, 0, "unexpected" },
+	{ { "listen", "-r", "3", "-s", "akl", "--method", "icmp", "--method", "tcp:80", NULL }, 1,
+		NULL },
+	{ { "listen", "-r", "3", "-s", "akl", "--method", "tcp:80", "--method", "tcp:80", NULL }, 0,
+		"given twice" },
+	{ { "listen", "-r", "3", "-s", "akl", "--method", "tcp:0", NULL }, 0, "--method" },
 };
 
 Test(probe_pcap, listen_command_lines)
@@ -292,4 +297,105 @@ Test(probe_pcap, replay_into_the_database, .fini = fixture_cleanup)
 	cr_assert_eq(db_count(db, "SELECT count(*) FROM responses r JOIN sites s"
 	    " ON s.id = r.site_id WHERE s.name = 'akl' AND r.rtt_us = 1500 AND r.ttl = 57"), 10);
 	tp_db_close(db);
+}
+
+/* What a multi-round replay of replies-lanes.pcap must give per round. */
+struct lane_round {
+	uint32_t round;
+	const char *local4, *local6;	/* the lane's test addresses */
+	uint64_t accepted, rejected, duplicates, with_rtt;
+};
+
+/*
+ * Replay replies-lanes.pcap through tp-probe listen --multi-round with
+ * commands from a file; check the end lines against want (nwant rounds),
+ * that every reply carries its round's test address as LOCAL, and the
+ * stale count.
+ */
+static void
+check_lanes_replay(const char *commands, const struct lane_round *want, size_t nwant,
+    uint64_t stale, uint64_t rejected)
+{
+	struct listen_opts o;
+	struct listen_stats st;
+	struct tp_record rec;
+	struct tp_err err;
+	char line[512], local[TP_ADDR_STRLEN], addr[TP_ADDR_STRLEN];
+	uint64_t replies[8] = { 0 }, ends = 0;
+	FILE *out = tmpfile(), *cmd;
+	size_t i;
+
+	listen_opts_defaults(&o);
+	o.multi_round = 1;
+	o.read_pcap = FIX_DIR "/replies-lanes.pcap";
+	o.key_path = fixture_key();
+	o.site = "ams";
+	cmd = fopen(fixture_write("commands", commands), "r");
+	cr_assert_not_null(cmd);
+	o.control_fd = fileno(cmd);
+	cr_assert_eq(listen_run(&o, out, &st, &err), 0, "%s", err.msg);
+	fclose(cmd);
+	cr_assert_eq(st.stale, stale, "stale %llu", (unsigned long long)st.stale);
+	cr_assert_eq(st.rejected, rejected, "rejected %llu", (unsigned long long)st.rejected);
+	rewind(out);
+	while (fgets(line, sizeof(line), out) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		cr_assert_eq(tp_record_parse(line, &rec, &err), 0, "%s: %s", line, err.msg);
+		if (rec.kind != TP_REC_REPLY && rec.kind != TP_REC_END)
+			continue;
+		for (i = 0; i < nwant && want[i].round != rec.round; i++)
+			;
+		cr_assert_lt(i, nwant, "a record of round %u: %s", rec.round, line);
+		cr_assert_str_eq(rec.site, "ams");
+		if (rec.kind == TP_REC_END) {
+			ends++;
+			cr_assert_eq(rec.accepted, want[i].accepted, "%s", line);
+			cr_assert_eq(rec.rejected, want[i].rejected, "%s", line);
+			cr_assert_eq(rec.duplicates, want[i].duplicates, "%s", line);
+			cr_assert_eq(replies[i], want[i].accepted, "round %u: replies before its end",
+			    rec.round);
+			continue;
+		}
+		replies[i]++;
+		tp_addr_format(&rec.local, local, sizeof(local));
+		tp_addr_format(&rec.addr, addr, sizeof(addr));
+		/* 198.18.42.1 answered round 21's probe at lane 2's address. */
+		cr_assert_str_eq(local, strcmp(addr, "198.18.42.1") == 0 ? "192.0.2.33" :
+		    rec.addr.family == AF_INET ? want[i].local4 : want[i].local6, "%s", line);
+		cr_assert(strncmp(addr, "198.18.43.", 10) != 0, "closed round recorded: %s", line);
+		cr_assert(strcmp(addr, "198.18.44.1") != 0, "forged reply recorded: %s", line);
+		cr_assert_eq(rec.rtt_us, strcmp(addr, "198.18.41.1") == 0 ? -1 : FIX_RTT_US,
+		    "%s", line);
+	}
+	cr_assert_eq(ends, nwant, "one end line per round");
+	fclose(out);
+}
+
+Test(probe_pcap, two_rounds_two_lanes_one_capture, .fini = fixture_cleanup)
+{
+	/* Each round bound to its lane's ranges: round 21's reply at lane 2 is rejected. */
+	static const struct lane_round bound[] = {
+		{ 21, "192.0.2.17", "2001:db8:ffff:1::1", 6, 2, 1, 6 },
+		{ 22, "192.0.2.33", "2001:db8:ffff:2::1", 5, 0, 0, 4 },
+		{ 23, "-", "-", 0, 0, 0, 0 },
+	};
+
+	/*
+	 * 23 opened and closed (its end line written, empty) before the
+	 * capture: its 2 replies are stale, its cut one matches no open round.
+	 */
+	check_lanes_replay("open 21 192.0.2.16/28 2001:db8:ffff:1::/64\n"
+	    "open 22 192.0.2.32/28 2001:db8:ffff:2::/64\n"
+	    "open 23\nclose 23\n", bound, 3, 2, 2 + 2 + 1);
+}
+
+Test(probe_pcap, rounds_without_locals_take_any_test_address, .fini = fixture_cleanup)
+{
+	static const struct lane_round loose[] = {
+		{ 21, "192.0.2.17", "2001:db8:ffff:1::1", 7, 1, 1, 7 },
+		{ 22, "192.0.2.33", "2001:db8:ffff:2::1", 5, 0, 0, 4 },
+	};
+
+	/* Round 21's reply at lane 2's address is then accepted: LOCAL tells it apart. */
+	check_lanes_replay("open 21\nopen 22\n", loose, 2, 2, 1 + 2 + 1);
 }

@@ -46,6 +46,14 @@ static const struct send_case send_cases[] = {
 	{ { "send", "-r", "1", "a", "b", NULL }, 0, "too many" },
 	{ { "send", "-r", "1", "--nope", NULL }, 0, "unknown option" },
 	{ { "send", "-r", NULL }, 0, "needs a value" },
+	{ { "send", "-r", "1", "--method", "tcp:443", "--flows", "16", NULL }, 1, NULL },
+	{ { "send", "-r", "1", "--method", "icmp", "--flows", "1", NULL }, 1, NULL },
+	{ { "send", "-r", "1", "--method", "tcp", NULL }, 0, "give the port" },
+	{ { "send", "-r", "1", "--method", "udp:53", NULL }, 0, "unknown probe method" },
+	{ { "send", "-r", "1", "--flows", "0", NULL }, 0, "--flows" },
+	{ { "send", "-r", "1", "--flows", "17", NULL }, 0, "--flows" },
+	{ { "send", "--jobs", "--method", "tcp:80", NULL }, 1, NULL },
+	{ { "send", "--jobs", "--flows", "2", NULL }, 0, "drop --flows" },
 };
 
 Test(probe_send, command_lines)
@@ -100,6 +108,11 @@ Test(probe_send, dry_run_counts, .fini = fixture_cleanup)
 	cr_assert_eq(st.excluded, 2);
 	cr_assert_eq(st.sent, 9, "3 targets x 3 passes");
 	cr_assert_eq(st.errors, 0);
+	/* TCP with 4 flows: each target gets one SYN-ACK per flow and pass. */
+	cr_assert_eq(probe_method_parse("tcp:443", &o.method, &err), 0);
+	o.flows = 4;
+	cr_assert_eq(send_run(&o, &st, &err), 0, "%s", err.msg);
+	cr_assert_eq(st.sent, 36, "3 targets x 4 flows x 3 passes");
 }
 
 Test(probe_send, dry_run_paced, .fini = fixture_cleanup)
