@@ -23,8 +23,12 @@ sched_init(struct sched *s, const struct tp_conf *conf, struct scenario *planned
 void
 sched_free(struct sched *s)
 {
+	size_t i;
+
 	scenarios_free(s->v, s->n);
-	free(s->chain_base);
+	for (i = 0; s->chain != NULL && i < s->conf->nsites; i++)
+		free(s->chain[i].base);
+	free(s->chain);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -67,13 +71,27 @@ hand_out(struct sched *s)
 	return st;
 }
 
-/* End the current site's chain, counting the links it will not have. */
+/* End site i's chain, counting the links it will not have. */
 static void
-chain_end(struct sched *s)
+chain_end(struct sched *s, size_t i)
 {
-	s->total -= s->conf->chains - s->chain_depth + 1;
-	s->chain_site++;
-	s->chain_depth = 0;
+	struct sched_chain *ch = &s->chain[i];
+
+	s->total -= s->conf->chains - ch->depth + 1;
+	ch->ended = 1;
+}
+
+/* Give every site its chain cursor: the site alone, the first link next. */
+static void
+chains_begin(struct sched *s)
+{
+	size_t i;
+
+	s->chain = xcalloc(s->conf->nsites + 1, sizeof(*s->chain));
+	for (i = 0; i < s->conf->nsites; i++) {
+		s->chain[i].base = xstrdup(s->conf->sites[i].name);
+		s->chain[i].depth = 1;
+	}
 }
 
 /* 1 when a scenario has a result a chain can grow from. */
@@ -104,56 +122,61 @@ first_in_flight(const struct sched *s)
 }
 
 /*
- * The chains' next question, or SCHED_DONE when every site's chain has
- * ended. chain_depth 0 starts the chain of chain_site from the site alone.
+ * The chains' next question: where the traffic went in the base of the
+ * lowest site's chain that can grow now. SCHED_WAIT (on the lowest
+ * site's base) when every unfinished chain grows from a scenario still
+ * being measured, SCHED_DONE when every chain has ended.
  */
 static struct sched_step
 chain_step(struct sched *s)
 {
 	struct sched_step st = { SCHED_DONE, 0, 0, NULL, 0 };
+	size_t i;
 
-	while (s->chain_site < s->conf->nsites) {
+	if (s->chain == NULL)
+		chains_begin(s);
+	for (i = 0; i < s->conf->nsites; i++) {
+		struct sched_chain *ch = &s->chain[i];
 		struct scenario *base;
 
-		if (s->chain_depth == 0) {
-			free(s->chain_base);
-			s->chain_base = xstrdup(s->conf->sites[s->chain_site].name);
-			s->chain_depth = 1;
-		}
-		if (s->chain_depth > s->conf->chains) {
-			s->chain_site++;
-			s->chain_depth = 0;
+		if (ch->ended)
+			continue;
+		if (ch->depth > s->conf->chains) {
+			ch->ended = 1;
 			continue;
 		}
-		/* No chain grows from a scenario without a result. */
-		base = scenario_find(s->v, s->n, s->chain_base);
+		base = scenario_find(s->v, s->n, ch->base);
+		/* No chain grows from a scenario without a result; another one may. */
 		if (base != NULL && in_flight(s, (size_t)(base - s->v))) {
-			st.what = SCHED_WAIT;
-			st.scenario = (size_t)(base - s->v);
-			return st;
+			if (st.what != SCHED_WAIT) {
+				st.what = SCHED_WAIT;
+				st.scenario = (size_t)(base - s->v);
+			}
+			continue;
 		}
 		if (base == NULL || !measured(base)) {
-			chain_end(s);
+			chain_end(s, i);
 			continue;
 		}
 		st.what = SCHED_ASK_TOP;
 		st.scenario = (size_t)(base - s->v);
-		st.site = s->chain_site;
+		st.site = s->asked = i;
 		return st;
 	}
 	return st;
 }
 
-/* Grow the chain by dest (see schedule.h); a link measured already counts as one. */
+/* Grow the asked site's chain by dest (see schedule.h); a link measured already counts as one. */
 void
 sched_top_destination(struct sched *s, long dest)
 {
-	struct scenario *base = scenario_find(s->v, s->n, s->chain_base);
+	struct sched_chain *ch = &s->chain[s->asked];
+	struct scenario *base = scenario_find(s->v, s->n, ch->base);
 	struct scenario next;
 	size_t *sites;
 
 	if (dest < 0 || base == NULL) {
-		chain_end(s);
+		chain_end(s, s->asked);
 		return;
 	}
 	sites = xcalloc(base->nsites + 1, sizeof(size_t));
@@ -162,9 +185,9 @@ sched_top_destination(struct sched *s, long dest)
 	next = scenario_make(s->conf, sites, base->nsites + 1);
 	free(sites);
 	next.chain = 1;
-	free(s->chain_base);
-	s->chain_base = xstrdup(next.name);
-	s->chain_depth++;
+	free(ch->base);
+	ch->base = xstrdup(next.name);
+	ch->depth++;
 	if (scenario_find(s->v, s->n, next.name) != NULL) {
 		scenario_clear(&next);
 		s->total--;

@@ -10,7 +10,10 @@
  *
  * Order: the planned scenarios; then for each site X the chain {X, the
  * top destination of X's traffic}, grown by the top destination of X's
- * traffic in each link, up to `chains` more sites; then up to `validate`
+ * traffic in each link, up to `chains` more sites (every site has its own
+ * chain cursor: the lowest site whose chain can grow now goes first, so a
+ * chain waiting for its base to be measured does not hold up the others,
+ * and run one at a time the chains come site by site); then up to `validate`
  * sets the prediction calls determined, measured to check it; then up to
  * `explore` sets chosen by the prediction (first those an earlier run of
  * the same campaign chose). A later decision may depend only on what the scheduler
@@ -32,8 +35,9 @@ enum sched_what {
 	SCHED_ASK_EXPLORE,	/* call sched_explored with explore's next choice */
 	SCHED_ASK_VALIDATE,	/* call sched_validated with validate's next choice */
 	SCHED_WAIT,		/* the next decision needs a result still being measured
-				 * (scenario `scenario`'s, or every one handed out): ask
-				 * again once it is in (several lanes run at once) */
+				 * (scenario `scenario`'s, or every one handed out; for
+				 * the chains: every unfinished chain's base is): ask
+				 * again once one is in (several lanes run at once) */
 	SCHED_DONE,
 };
 
@@ -48,15 +52,21 @@ struct sched_step {
 enum sched_phase { PHASE_PLANNED, PHASE_CHAINS, PHASE_VALIDATE, PHASE_RESUMED, PHASE_EXPLORE,
 	PHASE_DONE };
 
+/* One site's chain: the link it grows from and the depth of the next link. */
+struct sched_chain {
+	char *base;
+	size_t depth;
+	int ended;
+};
+
 struct sched {
 	const struct tp_conf *conf;
 	struct scenario *v;	/* every scenario so far, in starting order */
 	size_t n;
 	size_t next;		/* v[next..n) have not been handed out */
 	enum sched_phase phase;
-	/* Chains: the site, the depth of the next link, and the link it grows from. */
-	size_t chain_site, chain_depth;
-	char *chain_base;
+	struct sched_chain *chain;	/* per site, once the chains phase began */
+	size_t asked;		/* the site whose SCHED_ASK_TOP awaits its answer */
 	size_t explored;	/* sets explore has added, resumed ones included */
 	size_t validated;	/* sets validate has added */
 	/* Progress: scenarios handed out, and how many there will be at most. */
@@ -71,7 +81,10 @@ void sched_init(struct sched *s, const struct tp_conf *conf, struct scenario *pl
 void sched_free(struct sched *s);
 /* The next step; see enum sched_what. */
 struct sched_step sched_next(struct sched *s);
-/* Answer to SCHED_ASK_TOP: the site index the traffic went to most, -1 for none. */
+/*
+ * Answer to SCHED_ASK_TOP (before the next sched_next): the site index the
+ * asked site's traffic went to most, -1 for none.
+ */
 void sched_top_destination(struct sched *s, long dest);
 /*
  * Answer to SCHED_ASK_RESUMED: the canonical sets of the campaign's

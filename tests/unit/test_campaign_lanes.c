@@ -56,7 +56,11 @@ next_start(struct sched *s)
 	return st.scenario;
 }
 
-/* A chain waits while another lane still measures its base; then asks. */
+/*
+ * A chain waits while another lane still measures its base; the chain of
+ * a site whose base is measured goes ahead of it (no head-of-line
+ * blocking); once its base is in, the waiting chain asks.
+ */
 Test(campaign_lanes, chain_waits_for_its_base)
 {
 	struct sched s;
@@ -68,17 +72,30 @@ Test(campaign_lanes, chain_waits_for_its_base)
 	akl = next_start(&s);
 	chc = next_start(&s);
 	st = sched_next(&s);
-	cr_assert_eq(st.what, SCHED_WAIT, "wlg's chain grows from wlg, still measured");
-	cr_assert_eq(st.scenario, wlg);
+	cr_assert_eq(st.what, SCHED_WAIT, "every chain grows from a scenario still measured");
+	cr_assert_eq(st.scenario, wlg, "the wait names the lowest site's base");
 	s.v[akl].status = "done";
-	cr_assert_eq(sched_next(&s).what, SCHED_WAIT, "akl is done, but wlg's chain is first");
+	st = sched_next(&s);
+	cr_assert_eq(st.what, SCHED_ASK_TOP, "wlg's base is in flight, akl's chain goes ahead");
+	cr_assert_str_eq(s.v[st.scenario].name, "akl");
+	cr_assert_eq(st.site, 1);
+	sched_top_destination(&s, 2);
+	cr_assert_str_eq(s.v[next_start(&s)].name, "akl+chc");
 	s.v[wlg].status = "running";
-	cr_assert_eq(sched_next(&s).what, SCHED_WAIT);
+	st = sched_next(&s);
+	cr_assert_eq(st.what, SCHED_WAIT, "wlg and chc still measured, akl's chain complete");
+	cr_assert_eq(st.scenario, wlg);
 	s.v[wlg].status = "done";
 	st = sched_next(&s);
 	cr_assert_eq(st.what, SCHED_ASK_TOP);
 	cr_assert_str_eq(s.v[st.scenario].name, "wlg");
-	(void)chc;
+	cr_assert_eq(st.site, 0);
+	sched_top_destination(&s, -1);
+	st = sched_next(&s);
+	cr_assert_eq(st.what, SCHED_WAIT, "chc's chain still waits for chc");
+	cr_assert_eq(st.scenario, chc);
+	s.v[chc].status = "aborted";
+	cr_assert_eq(sched_next(&s).what, SCHED_DONE, "akl+chc has no link to grow");
 	finish(&s);
 }
 

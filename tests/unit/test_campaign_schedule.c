@@ -72,6 +72,16 @@ expect_ask_top(struct sched *s, const char *name, size_t site)
 	cr_assert_eq(st.site, site, "%s", name);
 }
 
+/* The next step must wait, naming the scenario called name. */
+static void
+expect_wait(struct sched *s, const char *name, const char *why)
+{
+	struct sched_step st = sched_next(s);
+
+	cr_assert_eq(st.what, SCHED_WAIT, "%s: got step %d", why, st.what);
+	cr_assert_str_eq(s->v[st.scenario].name, name, "%s", why);
+}
+
 enum { WLG, AKL, CHC, SYD };
 
 /* Planned scenarios first, in plan order; nothing more without chains or explore. */
@@ -151,6 +161,136 @@ Test(campaign_schedule, chain_growth)
 	cr_expect_eq(sched_next(&s).what, SCHED_DONE);
 	cr_expect_eq(s.index, s.total, "every scenario counted: %zu of %zu", s.index, s.total);
 	finish(&s);
+}
+
+/*
+ * Per-site chain cursors: with wlg's single still measured, akl's chain
+ * (its base measured) is handed out; the scheduler waits only when every
+ * unfinished chain grows from a scenario still being measured, and names
+ * the lowest site's base.
+ */
+Test(campaign_schedule, chain_not_blocked_by_another_site)
+{
+	struct sched s;
+
+	start(&s, "single = wlg,akl\nchains = 2\nmin_announcing = 1");
+	expect_start(&s, "wlg", "pending");
+	expect_start(&s, "akl", "done");
+	expect_ask_top(&s, "akl", AKL);
+	sched_top_destination(&s, CHC);
+	expect_start(&s, "akl+chc", "running");
+	expect_wait(&s, "wlg", "wlg and akl+chc are both still measured");
+	expect_wait(&s, "wlg", "nothing came in: still waiting");
+	s.v[2].status = "done";		/* akl+chc */
+	expect_ask_top(&s, "akl+chc", AKL);
+	sched_top_destination(&s, SYD);
+	expect_start(&s, "akl+chc+syd", "pending");
+	expect_wait(&s, "wlg", "akl's chain is complete; wlg's waits");
+	s.v[0].status = "done";		/* wlg */
+	expect_ask_top(&s, "wlg", WLG);
+	sched_top_destination(&s, AKL);
+	expect_start(&s, "akl+wlg", "done");
+	expect_ask_top(&s, "akl+wlg", WLG);
+	sched_top_destination(&s, -1);
+	cr_expect_eq(sched_next(&s).what, SCHED_DONE, "both chains ended");
+	cr_expect_eq(s.total, 2 + 2 * 2 - 1);
+	cr_expect_eq(s.index, s.total, "every scenario counted: %zu of %zu", s.index, s.total);
+	finish(&s);
+}
+
+/*
+ * A made-up top destination: the lowest site not in the scenario, none
+ * from 3 sites on; chains meet (akl's first link is wlg's), so links are
+ * found measured or in flight already.
+ */
+static long
+fake_top(const struct scenario *sc)
+{
+	size_t d, j;
+
+	if (sc->nsites >= 3)
+		return -1;
+	for (d = 0; d < 4; d++) {
+		int in = 0;
+
+		for (j = 0; j < sc->nsites; j++)
+			in |= sc->sites[j] == d;
+		if (!in)
+			return (long)d;
+	}
+	return -1;
+}
+
+/*
+ * Run the whole campaign with up to `lanes` scenarios in flight (the oldest
+ * finishes when the scheduler waits or every lane is busy); returns the
+ * scenario names joined in sorted order, and the progress total.
+ */
+static void
+run_with_lanes(size_t lanes, char *names, size_t size, size_t *total, size_t *waits)
+{
+	size_t flight[8], nflight = 0, i, j;
+	struct sched s;
+	struct sched_step st;
+
+	*waits = 0;
+	start(&s, "single = all\nchains = 2\nmin_announcing = 1");
+	for (;;) {
+		if (nflight == lanes) {
+			s.v[flight[0]].status = "done";
+			memmove(flight, flight + 1, --nflight * sizeof(size_t));
+		}
+		st = sched_next(&s);
+		if (st.what == SCHED_DONE)
+			break;
+		if (st.what == SCHED_START) {
+			s.v[st.scenario].status = "pending";
+			flight[nflight++] = st.scenario;
+		} else if (st.what == SCHED_ASK_TOP) {
+			sched_top_destination(&s, fake_top(&s.v[st.scenario]));
+		} else {
+			cr_assert_eq(st.what, SCHED_WAIT, "step %d", st.what);
+			cr_assert_gt(nflight, 0, "a wait with nothing in flight");
+			s.v[flight[0]].status = "done";
+			memmove(flight, flight + 1, --nflight * sizeof(size_t));
+			(*waits)++;
+		}
+	}
+	cr_expect_eq(s.index, s.total, "%zu lanes: %zu of %zu counted", lanes, s.index, s.total);
+	/* insertion sort of the names, then joined */
+	for (i = 1; i < s.n; i++)
+		for (j = i; j > 0 && strcmp(s.v[j - 1].name, s.v[j].name) > 0; j--) {
+			struct scenario t = s.v[j];
+
+			s.v[j] = s.v[j - 1];
+			s.v[j - 1] = t;
+		}
+	names[0] = '\0';
+	for (i = 0; i < s.n; i++)
+		snprintf(names + strlen(names), size - strlen(names), "%s ", s.v[i].name);
+	*total = s.total;
+	finish(&s);
+}
+
+/*
+ * The same results give the same campaign whatever the lanes: with 4 in
+ * flight the scenarios are those of a sequential run, a link met twice
+ * runs once (measured or still in flight), and the total comes out even.
+ */
+Test(campaign_schedule, chains_same_content_with_lanes)
+{
+	char one[1024], four[1024];
+	size_t total1, total4, waits1, waits4;
+
+	run_with_lanes(1, one, sizeof(one), &total1, &waits1);
+	run_with_lanes(4, four, sizeof(four), &total4, &waits4);
+	cr_expect_str_eq(one, "akl akl+chc+wlg akl+syd+wlg akl+wlg chc chc+wlg syd syd+wlg wlg ",
+	    "%s", one);
+	cr_expect_str_eq(four, one);
+	cr_expect_eq(total1, 9);
+	cr_expect_eq(total4, total1);
+	cr_expect_eq(waits1, 0, "one at a time, nothing waits");
+	cr_expect_gt(waits4, 0, "four at a time, chains wait for their bases");
 }
 
 /* A chain link whose run is aborted ends the chain there. */
