@@ -53,11 +53,12 @@ FUZZ_LISTEN_CONTROL_SRC = $(top_srcdir)/tests/fuzz/fuzz_listen_control.c \
 # tp.conf's reader and what it stands on.
 FUZZ_CONF = $(top_srcdir)/lib/config.c $(top_srcdir)/lib/config_read.c \
 	$(top_srcdir)/lib/config_value.c $(top_srcdir)/lib/config_lanes.c $(top_srcdir)/lib/pacing.c \
-	$(top_srcdir)/lib/failure_set.c $(top_srcdir)/lib/addr.c
+	$(top_srcdir)/lib/failure_set.c $(top_srcdir)/lib/addr.c $(top_srcdir)/lib/probe_methods.c \
+	$(top_srcdir)/lib/records.c
 FUZZ_TARGETS_SRC = $(top_srcdir)/tests/fuzz/fuzz_targets.c $(top_srcdir)/lib/targets.c \
 	$(FUZZ_CONF) $(FUZZ_BASE)
 FUZZ_CONFIG_SRC = $(top_srcdir)/tests/fuzz/fuzz_config.c $(FUZZ_CONF) $(FUZZ_BASE)
-FUZZ_RECORDS_SRC = $(top_srcdir)/tests/fuzz/fuzz_records.c $(top_srcdir)/lib/records.c \
+FUZZ_RECORDS_SRC = $(top_srcdir)/tests/fuzz/fuzz_records.c \
 	$(top_srcdir)/lib/import.c $(top_srcdir)/lib/import_cache.c $(top_srcdir)/lib/db.c \
 	$(top_srcdir)/lib/db_rows.c \
 	$(top_srcdir)/lib/db_file.c $(top_srcdir)/lib/db_migrations.c $(top_srcdir)/lib/db_readonly.c \
