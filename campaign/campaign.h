@@ -43,10 +43,9 @@ struct lanes;
 
 struct campaign {
 	const struct tp_conf *conf;
-	/* The lane this copy measures on, and its probe rate (see lanes.h). */
+	/* The lane this copy measures on (see lanes.h). */
 	const struct tp_lane_conf *lane;
 	size_t lane_index;
-	unsigned rate;
 	struct lanes *lanes;		/* shared by the lanes' copies; NULL before they run */
 	struct probe_hub *hub;		/* the listeners and prober, shared likewise (round.c) */
 	char *conf_path;		/* absolute, passed to the programs at the sites */

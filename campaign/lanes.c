@@ -2,7 +2,7 @@
  * lanes.c: the lane driver. It takes the scheduler's scenarios (schedule.c)
  * in order and runs up to one per lane at a time, the lanes at once, each
  * in a thread of its own with its own copy of the campaign (its lane, its
- * probe rate, its SQLite connection, its ledger of withdrawn sites). Which
+ * SQLite connection, its ledger of withdrawn sites). Which
  * scenario starts when on which lane is lane_schedule_next's decision
  * (pacing: min_change_interval and the damping model never violated);
  * a scenario that would outlast a dead-man switch another lane armed at
@@ -343,9 +343,6 @@ worker_init(struct campaign *c, struct lanes *L, size_t l, struct tp_err *err)
 	w->c = *c;
 	w->c.lane = &conf->lanes[l];
 	w->c.lane_index = l;
-	w->c.rate = conf->rate / (unsigned)conf->nlanes;
-	if (w->c.rate == 0)
-		w->c.rate = 1;
 	w->c.lanes = L;
 	w->c.withdrawn = xcalloc(conf->nsites + 1, sizeof(int));
 	w->c.import_cache = NULL;
@@ -396,7 +393,8 @@ lanes_run(struct campaign *c, struct sched *sc, struct tp_err *err)
 
 	if ((L = lanes_new(c, err)) == NULL)
 		return -1;
-	log_info("campaign", "%zu lanes, %u probes/s each", L->nlanes, L->w[0].c.rate);
+	log_info("campaign", "%zu lanes sharing one prober at %u probes/s", L->nlanes,
+	    c->conf->rate);
 	pthread_mutex_lock(&L->mu);
 	for (;;) {
 		reaped = 0;

@@ -168,13 +168,12 @@ campaign_run(struct campaign *c, long long resume_id)
 	sched_init(&sc, c->conf, v, n);
 	c->scenario_total = sc.total;
 	/*
-	 * The baseline alone, at the whole rate, on no lane in particular: from
+	 * The baseline alone, on no lane in particular: from
 	 * the [campaign] sources (the first lane's of each family), capturing
 	 * replies to every lane's ranges, so every family some lane measures
 	 * has its baseline.
 	 */
 	c->lane = NULL;
-	c->rate = c->conf->rate;
 	if (execute_baseline(c, &err) < 0 || lanes_run(c, &sc, &err) < 0)
 		goto fail;
 	round_hub_stop(c);
