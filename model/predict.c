@@ -22,6 +22,9 @@ struct pd_work {
 	int32_t *outcome;	/* per affected target: site, PD_LOST or PD_UNKNOWN */
 	size_t *sorted;		/* affected targets by known order */
 	double *hist;		/* scratch: outcomes of the reference targets */
+	size_t *nonzero;	/* the bins of hist above 0, ascending; nnonzero of them */
+	size_t nnonzero;
+	int32_t hist_likeliest;	/* likeliest(hist), once per follow */
 };
 
 /* The known order of target t and its length. */
@@ -148,6 +151,18 @@ bound(const struct pd_work *w, const struct pd_prediction *p, const int32_t *q, 
 	return lo;
 }
 
+/* The likeliest bin of w->hist as an outcome (the lowest site on ties, lost last). */
+static int32_t
+likeliest(const struct pd_work *w)
+{
+	size_t i, best = 0;
+
+	for (i = 1; i < w->nbins; i++)
+		if (w->hist[i] > w->hist[best])
+			best = i;
+	return best == w->nbins - 1 ? PD_LOST : (int32_t)best;
+}
+
 /*
  * The distribution an undetermined target follows, into w->hist (summing
  * to 1): determined targets with its whole known order as a prefix, else
@@ -155,7 +170,7 @@ bound(const struct pd_work *w, const struct pd_prediction *p, const int32_t *q, 
  * the set evenly.
  */
 static void
-follow(const struct pd_work *w, const struct pd_prediction *p, long long t)
+follow(struct pd_work *w, const struct pd_prediction *p, long long t)
 {
 	size_t len, n, i;
 	const int32_t *o = order_of(w->md, t, &len);
@@ -176,20 +191,13 @@ follow(const struct pd_work *w, const struct pd_prediction *p, long long t)
 			total = 1;
 		}
 	}
-	for (i = 0; i < w->nbins; i++)
+	w->nnonzero = 0;
+	for (i = 0; i < w->nbins; i++) {
 		w->hist[i] /= total;
-}
-
-/* The likeliest bin of w->hist as an outcome (the lowest site on ties, lost last). */
-static int32_t
-likeliest(const struct pd_work *w)
-{
-	size_t i, best = 0;
-
-	for (i = 1; i < w->nbins; i++)
-		if (w->hist[i] > w->hist[best])
-			best = i;
-	return best == w->nbins - 1 ? PD_LOST : (int32_t)best;
+		if (w->hist[i] != 0)
+			w->nonzero[w->nnonzero++] = i;
+	}
+	w->hist_likeliest = likeliest(w);
 }
 
 /*
@@ -330,7 +338,25 @@ collect(struct pd_work *w, const struct pd_obs *direct, struct pd_prediction *p)
 		mark_exposed(w, p);
 }
 
-/* Add target k's expected outcome (w->hist when undetermined) to its row and the combined row. */
+/*
+ * Add share of bin b to a row: a bin whose share is 0 adds nothing (x + 0
+ * is x), so only the bins with a share are visited, not every site.
+ */
+static void
+row_add(struct pd_row *pr, size_t b, double share, double weight)
+{
+	pr->expect[b] += share;
+	pr->expect_weight[b] += share * weight;
+}
+
+/*
+ * Add target k's expected outcome (w->hist when undetermined) to its row
+ * and the combined row. Only the bins with a share are added to (one for
+ * a determined target, those of w->nonzero otherwise): adding 0 changes
+ * no sum, and a pass over every site per target made a prediction cost
+ * targets x sites. A weight that is not finite (0 x inf is not 0) takes
+ * the pass over every bin.
+ */
 static void
 count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
 {
@@ -338,7 +364,7 @@ count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
 	const struct mx_scenario *s = &p->m.scenarios[0];
 	long long t = p->target[k];
 	double weight = md->weight[t];
-	size_t row, b, rows[2];
+	size_t row, b, j, rows[2];
 	int nrows = 1;
 
 	for (row = 0; row < s->nsites && (int32_t)s->sites[row] != md->baseline[t]; row++)
@@ -351,12 +377,15 @@ count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
 
 		pr->determined += p->determined[k];
 		pr->exposed += p->exposed[k];
-		for (b = 0; b < w->nbins; b++) {
-			double share = p->determined[k] ? bin_of(w, w->outcome[k]) == b : w->hist[b];
-
-			pr->expect[b] += share;
-			pr->expect_weight[b] += share * weight;
-		}
+		if (!isfinite(weight))
+			for (b = 0; b < w->nbins; b++)
+				row_add(pr, b, p->determined[k] ? bin_of(w, w->outcome[k]) == b :
+				    w->hist[b], weight);
+		else if (p->determined[k])
+			row_add(pr, bin_of(w, w->outcome[k]), 1, weight);
+		else
+			for (j = 0; j < w->nnonzero; j++)
+				row_add(pr, w->nonzero[j], w->hist[w->nonzero[j]], weight);
 	}
 }
 
@@ -410,6 +439,7 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 	w.nbins = md->nsites + 1;
 	w.set = xcalloc(md->words, sizeof(uint64_t));
 	w.hist = xcalloc(w.nbins, sizeof(double));
+	w.nonzero = xcalloc(w.nbins, sizeof(size_t));
 	if (start_matrix(md, withdrawn, p, w.set, err) < 0)
 		goto done;
 	direct = pd_find_obs(md, w.set);
@@ -435,7 +465,7 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 			if (prev == (size_t)-1 || !same_order(md, p->target[k], p->target[prev]))
 				follow(&w, p, p->target[k]);
 			prev = k;
-			p->site[k] = likeliest(&w);
+			p->site[k] = w.hist_likeliest;
 		} else
 			p->site[k] = w.outcome[k];
 		count_target(&w, p, k);
@@ -447,6 +477,7 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 done:
 	free(w.set);
 	free(w.hist);
+	free(w.nonzero);
 	free(w.outcome);
 	free(w.sorted);
 	if (rc < 0)

@@ -457,15 +457,24 @@ pd_model_leave_out(struct pd_model *md, size_t i)
 	uint64_t *changed = xcalloc(md->words, sizeof(uint64_t));
 	uint64_t *set = xcalloc(md->words, sizeof(uint64_t));
 	size_t k, w, s, j;
+	int single_changed = 0;
 
 	for (k = 0; k < md->nobs; k++) {
+		if (md->obs[k].left_out != (k == i) && md->obs[k].nsites == 1)
+			single_changed = 1;
 		if (md->obs[k].left_out || k == i)
 			for (w = 0; w < md->words; w++)
 				changed[w] |= md->obs[k].set[w];
 		md->obs[k].left_out = k == i;
 	}
-	free(md->partners);	/* the singles may have changed */
-	md->partners = NULL;
+	/*
+	 * The partners come from the singles alone: built again (a pass over
+	 * every single's replies) only when a single is forgotten or back.
+	 */
+	if (single_changed) {
+		free(md->partners);
+		md->partners = NULL;
+	}
 	obs_index_build(md);
 	if (md->site_first == NULL)
 		group_by_site(md);
