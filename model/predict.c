@@ -22,9 +22,7 @@ struct pd_work {
 	int32_t *outcome;	/* per affected target: site, PD_LOST or PD_UNKNOWN */
 	size_t *sorted;		/* affected targets by known order */
 	double *hist;		/* scratch: outcomes of the reference targets */
-	size_t *nonzero;	/* the bins of hist above 0, ascending; nnonzero of them */
-	size_t nnonzero;
-	int32_t hist_likeliest;	/* likeliest(hist), once per follow */
+	size_t *nonzero, nnonzero;	/* the bins of hist above 0, ascending */
 };
 
 /* The known order of target t and its length. */
@@ -151,18 +149,6 @@ bound(const struct pd_work *w, const struct pd_prediction *p, const int32_t *q, 
 	return lo;
 }
 
-/* The likeliest bin of w->hist as an outcome (the lowest site on ties, lost last). */
-static int32_t
-likeliest(const struct pd_work *w)
-{
-	size_t i, best = 0;
-
-	for (i = 1; i < w->nbins; i++)
-		if (w->hist[i] > w->hist[best])
-			best = i;
-	return best == w->nbins - 1 ? PD_LOST : (int32_t)best;
-}
-
 /*
  * The distribution an undetermined target follows, into w->hist (summing
  * to 1): determined targets with its whole known order as a prefix, else
@@ -197,7 +183,18 @@ follow(struct pd_work *w, const struct pd_prediction *p, long long t)
 		if (w->hist[i] != 0)
 			w->nonzero[w->nnonzero++] = i;
 	}
-	w->hist_likeliest = likeliest(w);
+}
+
+/* The likeliest bin of w->hist as an outcome (the lowest site on ties, lost last). */
+static int32_t
+likeliest(const struct pd_work *w)
+{
+	size_t i, best = 0;
+
+	for (i = 1; i < w->nbins; i++)
+		if (w->hist[i] > w->hist[best])
+			best = i;
+	return best == w->nbins - 1 ? PD_LOST : (int32_t)best;
 }
 
 /*
@@ -338,10 +335,7 @@ collect(struct pd_work *w, const struct pd_obs *direct, struct pd_prediction *p)
 		mark_exposed(w, p);
 }
 
-/*
- * Add share of bin b to a row: a bin whose share is 0 adds nothing (x + 0
- * is x), so only the bins with a share are visited, not every site.
- */
+/* Add share of bin b (weighted too) to a row. */
 static void
 row_add(struct pd_row *pr, size_t b, double share, double weight)
 {
@@ -350,12 +344,8 @@ row_add(struct pd_row *pr, size_t b, double share, double weight)
 }
 
 /*
- * Add target k's expected outcome (w->hist when undetermined) to its row
- * and the combined row. Only the bins with a share are added to (one for
- * a determined target, those of w->nonzero otherwise): adding 0 changes
- * no sum, and a pass over every site per target made a prediction cost
- * targets x sites. A weight that is not finite (0 x inf is not 0) takes
- * the pass over every bin.
+ * Add target k's expected outcome (w->hist when undetermined) to its row and
+ * the combined row: only bins with a share, not every site (+0 changes no sum).
  */
 static void
 count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
@@ -377,7 +367,7 @@ count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
 
 		pr->determined += p->determined[k];
 		pr->exposed += p->exposed[k];
-		if (!isfinite(weight))
+		if (!isfinite(weight))	/* 0 x inf is not 0: every bin */
 			for (b = 0; b < w->nbins; b++)
 				row_add(pr, b, p->determined[k] ? bin_of(w, w->outcome[k]) == b :
 				    w->hist[b], weight);
@@ -431,6 +421,7 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 	struct pd_work w;
 	const struct pd_obs *direct;
 	size_t i, prev = (size_t)-1;
+	int32_t likely = PD_LOST;
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
@@ -462,10 +453,12 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 		p->group[k] = (uint32_t)p->ngroups;
 		if (w.outcome[k] == PD_UNKNOWN) {
 			/* Targets with the same whole order are neighbours: follow once. */
-			if (prev == (size_t)-1 || !same_order(md, p->target[k], p->target[prev]))
+			if (prev == (size_t)-1 || !same_order(md, p->target[k], p->target[prev])) {
 				follow(&w, p, p->target[k]);
+				likely = likeliest(&w);
+			}
 			prev = k;
-			p->site[k] = w.hist_likeliest;
+			p->site[k] = likely;
 		} else
 			p->site[k] = w.outcome[k];
 		count_target(&w, p, k);
