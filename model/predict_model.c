@@ -121,11 +121,11 @@ load_replies(struct tp_db *db, struct pd_load *ld, struct pd_obs *o, struct tp_e
 		}
 		if (o->nresp == cap) {
 			cap = cap ? cap * 2 : 256;
-			o->resp_target = xreallocarray(o->resp_target, cap, sizeof(long long));
+			o->resp_target = xreallocarray(o->resp_target, cap, sizeof(uint32_t));
 			o->resp_site = xreallocarray(o->resp_site, cap, sizeof(int32_t));
 			o->resp_split = xreallocarray(o->resp_split, cap, sizeof(uint8_t));
 		}
-		o->resp_target[o->nresp] = t;
+		o->resp_target[o->nresp] = (uint32_t)t;	/* ids fit: see pd_model_load */
 		o->resp_split[o->nresp] = 0;
 		o->resp_site[o->nresp++] = s;
 	}
@@ -190,8 +190,14 @@ pd_model_load(struct tp_db *db, long long campaign, struct pd_model **out,
 		return -1;
 	}
 	if (load_sites(db, md, &ld, err) < 0 ||
-	    campaign_load_targets(db, &ld.map, &ld.tt, err) < 0 ||
-	    load_baseline(db, md, &ld, err) < 0)
+	    campaign_load_targets(db, &ld.map, &ld.tt, err) < 0)
+		goto done;
+	if (ld.tt.max_target > (long long)UINT32_MAX) {
+		tp_err_set(err, "target id %lld is beyond what a prediction model holds (%u)",
+		    ld.tt.max_target, UINT32_MAX);
+		goto done;
+	}
+	if (load_baseline(db, md, &ld, err) < 0)
 		goto done;
 	take_targets(md, &ld);
 	if (load_scenarios(db, md, &ld, err) < 0)

@@ -20,7 +20,7 @@ struct pd_obs {
 	size_t *sites;		/* site indexes */
 	size_t nsites;
 	uint64_t *set;		/* the same as a bit set */
-	long long *resp_target;	/* target ids, ascending */
+	uint32_t *resp_target;	/* target ids, ascending (4 bytes: a model holds every reply) */
 	int32_t *resp_site;	/* where each reply landed (a split target: its first) */
 	uint8_t *resp_split;	/* 1: the target's replies (flows) landed at two or more sites */
 	size_t nresp;
