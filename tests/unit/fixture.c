@@ -151,6 +151,15 @@ fixture_query(void *h, const char *sql)
 char *
 fixture_read(const char *path)
 {
+	size_t len;
+
+	return fixture_read_len(path, &len);
+}
+
+/* Read a whole file into fresh memory, NUL-terminated; its size in *len. */
+char *
+fixture_read_len(const char *path, size_t *len)
+{
 	FILE *f = fopen(path, "r");
 	char *buf;
 	long n;
@@ -163,7 +172,18 @@ fixture_read(const char *path)
 	cr_assert_not_null(buf);
 	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
+	*len = (size_t)n;
 	return buf;
+}
+
+/* A BIRD transcript of tests/fixtures/bird, read whole. */
+char *
+fixture_bird_transcript(const char *name, size_t *len)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/fixtures/bird/%s", TESTS_SRCDIR, name);
+	return fixture_read_len(path, len);
 }
 
 /* A probe key with bytes salt, salt + 1, ..., salt + 31. */

@@ -25,6 +25,10 @@ double fixture_seconds(void);
 double fixture_query(void *h, const char *sql);
 /* The whole of file path, NUL-terminated (fails the test when it cannot be read). */
 char *fixture_read(const char *path);
+/* The same, its size (without the NUL) in *len. */
+char *fixture_read_len(const char *path, size_t *len);
+/* The BIRD transcript tests/fixtures/bird/name, as fixture_read_len. */
+char *fixture_bird_transcript(const char *name, size_t *len);
 struct tp_db;
 /* A new database called name inside fixture_dir(), holding the rows of sql. */
 struct tp_db *fixture_db(const char *name, const char *sql);
