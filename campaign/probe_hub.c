@@ -44,30 +44,36 @@ listener_spawn(struct probe_hub *h, size_t i, struct tp_err *err)
 {
 	const struct tp_site_conf *site = &h->c->conf->sites[i];
 	struct tp_methods m;
-	char grace[16];
-	const char *args[12 + 2 * TP_METHODS_MAX] = { "listen", "-c", h->c->conf_path, "-q",
+	char grace[16], buffer[16];
+	const char *args[14 + 2 * TP_METHODS_MAX] = { "listen", "-c", h->c->conf_path, "-q",
 		"--multi-round", "-s", site->name, "-i", site->interface ? site->interface : "any",
-		"--grace", grace };
+		"--grace", grace, "--buffer-size", buffer };
 
 	snprintf(grace, sizeof(grace), "%u", h->c->conf->listen_grace);
+	snprintf(buffer, sizeof(buffer), "%u", h->c->conf->listen_buffer_size);
 	/* Every configured method: a round may use any of them (methods.h). */
 	methods_of(h->c, &m);
-	methods_listen_args(h->c, &m, args + 11);
+	methods_listen_args(h->c, &m, args + 13);
 	if (site_spawn(h->c->conf, site, PROBE, args, 1, 1, &h->listener[i].proc, err) < 0)
 		return tp_err_prefix(err, "site %s: listener", site->name);
 	fcntl(fileno(h->listener[i].proc.out), F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
-/* Start tp-probe send --jobs at the prober site, at the campaign's whole rate. */
+/*
+ * Start tp-probe send --jobs at the prober site, at the campaign's whole
+ * rate and with its spacing of probes to one address.
+ */
 static int
 prober_spawn(struct probe_hub *h, struct tp_err *err)
 {
 	const struct tp_site_conf *prober = tp_conf_site(h->c->conf, h->c->conf->prober);
-	char rate[16];
-	const char *args[] = { "send", "-c", h->c->conf_path, "-q", "--jobs", "-R", rate, NULL };
+	char rate[16], gap[32];
+	const char *args[] = { "send", "-c", h->c->conf_path, "-q", "--jobs", "-R", rate,
+		"--min-gap", gap, NULL };
 
 	snprintf(rate, sizeof(rate), "%u", h->c->conf->rate);
+	snprintf(gap, sizeof(gap), "%g", h->c->conf->probe_min_gap);
 	if (site_spawn(h->c->conf, prober, PROBE, args, 1, 1, &h->prober.proc, err) < 0)
 		return tp_err_prefix(err, "prober %s", prober->name);
 	fcntl(fileno(h->prober.proc.out), F_SETFL, O_NONBLOCK);

@@ -36,7 +36,7 @@ listen_opts_defaults(struct listen_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->interface = "any";
 	o->control_fd = STDIN_FILENO;
-	o->buffer_mb = LISTEN_BUFFER_MB;
+	o->buffer_mb = TP_DEFAULT_LISTEN_BUFFER_MB;
 	o->key_path = opt_default_key_path();
 	o->format = TP_FMT_TEXT;
 	tp_prefix_parse(TP_DEFAULT_RANGE4, &o->ranges[0], NULL);

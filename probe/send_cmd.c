@@ -42,7 +42,7 @@ send_opts_defaults(struct send_opts *o)
 	o->ttl = 64;
 	probe_method_default(&o->method);
 	o->flows = 1;
-	o->min_gap = SEND_JOBS_MIN_GAP;
+	o->min_gap = TP_DEFAULT_PROBE_MIN_GAP;
 	o->format = TP_FMT_TEXT;
 	tp_addr_parse(TP_DEFAULT_SOURCE4, &o->source4, NULL);
 	tp_addr_parse(TP_DEFAULT_SOURCE6, &o->source6, NULL);
