@@ -96,8 +96,10 @@ listener_line(struct probe_hub *h, size_t i, const char *line)
 		return;
 	}
 	stream_add(s, i, line);
-	if (line[0] == 'e')
+	if (line[0] == 'e') {
 		s->data.ended[i] = 1;
+		p->restarts = 0;	/* a round through: it lives */
+	}
 }
 
 /* The sent and error counts of a prober's "done ROUND SENT ERRORS" line; -1 when malformed. */
@@ -133,6 +135,7 @@ prober_line(struct probe_hub *h, const char *line)
 			log_warn("round", "round %u: the prober could not send %llu probes (see "
 			    "its message above); their targets count as lost", s->round, errors);
 		s->done = 1;
+		h->prober.restarts = 0;	/* a job through: it lives */
 	} else if ((r = line_round(line, "refused")) >= 0) {
 		snprintf(h->prober.refused, sizeof(h->prober.refused), "%s", line);
 		h->prober.refusals++;
