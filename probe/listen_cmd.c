@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "defaults.h"
+#include "fields.h"
 #include "listen.h"
 #include "log.h"
 #include "opt_parse.h"
@@ -142,7 +143,7 @@ listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 			o->interface = optarg;
 			break;
 		case 'r':
-			if (opt_u64("--round", optarg, 0, UINT32_MAX, &v, err) < 0)
+			if (tp_u64_parse("--round", optarg, 0, UINT32_MAX, &v, err) < 0)
 				return -1;
 			o->round = (uint32_t)v;
 			o->have_round = 1;
@@ -202,7 +203,7 @@ listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 			o->multi_round = 1;
 			break;
 		case OPT_BUFFER:
-			if (opt_u64("--buffer-size", optarg, 1, 1024, &v, err) < 0)
+			if (tp_u64_parse("--buffer-size", optarg, 1, 1024, &v, err) < 0)
 				return -1;
 			o->buffer_mb = (unsigned)v;
 			break;
