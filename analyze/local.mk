@@ -49,5 +49,6 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_log_import.c \
 	tests/unit/test_prune.c \
 	tests/unit/test_predict.c \
-	tests/unit/test_validate.c
+	tests/unit/test_validate.c \
+	tests/unit/test_calibrate_sample.c
 EXTRA_DIST += tests/fixtures/analyze

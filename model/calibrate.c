@@ -100,24 +100,48 @@ read_validations(struct tp_db *db, const struct pd_model *md, struct pd_calibrat
 	return 0;
 }
 
-/* Validations, then leave-one-out over the other measured sets of two or more sites. */
+/* 1 when measured round i is a set of two or more sites that no validation measured. */
+static int
+left_out_candidate(const struct pd_model *md, size_t i, char *const *names, size_t n)
+{
+	return md->obs[i].nsites >= 2 && !listed(names, n, md->obs[i].withdrawn);
+}
+
+/* 1 when candidate number seen (from 0) is left out, taken so far of candidates in all. */
+int
+pd_left_out_takes(size_t seen, size_t taken, size_t candidates)
+{
+	return seen * PD_CALIBRATION_LEFT_OUT >= taken * candidates;
+}
+
+/*
+ * Validations, then leave-one-out over the other measured sets of two or
+ * more sites: all of them up to PD_CALIBRATION_LEFT_OUT, else that many
+ * spread evenly over them in the order measured, so that the cost stays
+ * bounded at hundreds of sites.
+ */
 int
 pd_calibration_load(struct tp_db *db, struct pd_model *md, struct pd_calibration *cal,
     struct tp_err *err)
 {
 	char **names = NULL;
-	size_t n = 0, i;
+	size_t n = 0, i, candidates = 0, seen = 0, taken = 0;
 	int rc = 0, left = 0;
 
 	memset(cal, 0, sizeof(*cal));
 	if (read_validations(db, md, cal, &names, &n, err) < 0)
 		rc = -1;
+	for (i = 0; i < md->nobs; i++)
+		candidates += (size_t)left_out_candidate(md, i, names, n);
 	for (i = 0; rc == 0 && i < md->nobs; i++) {
 		const struct pd_obs *o = &md->obs[i];
 		struct pd_prediction p;
 
-		if (o->nsites < 2 || listed(names, n, o->withdrawn))
+		if (!left_out_candidate(md, i, names, n))
 			continue;
+		if (!pd_left_out_takes(seen++, taken, candidates))
+			continue;
+		taken++;
 		pd_model_leave_out(md, i);
 		left = 1;
 		if ((rc = pd_predict(md, o->withdrawn, &p, err)) == 0) {
@@ -125,6 +149,7 @@ pd_calibration_load(struct tp_db *db, struct pd_model *md, struct pd_calibration
 			pd_prediction_free(&p);
 		}
 	}
+	cal->left_out_sets = taken;
 	if (left)
 		pd_model_leave_out(md, (size_t)-1);
 	for (i = 0; i < n; i++)

@@ -39,7 +39,17 @@ struct pd_calibration {
 	size_t validations;	/* validations of the campaign with an outcome */
 	struct pd_tally validated;	/* their checks */
 	struct pd_tally left_out;	/* leave-one-out of the other measured sets of 2+ sites */
+	size_t left_out_sets;	/* how many of them were left out (at most PD_CALIBRATION_LEFT_OUT) */
 };
+
+/* Measured sets a calibration leaves out at most (spread evenly over all). */
+#define PD_CALIBRATION_LEFT_OUT 64
+/*
+ * 1 when candidate number seen (counted from 0) is left out, taken of them
+ * so far, of candidates in all: every one up to PD_CALIBRATION_LEFT_OUT,
+ * else that many spread evenly, the first always among them.
+ */
+int pd_left_out_takes(size_t seen, size_t taken, size_t candidates);
 
 /* Add prediction p's targets, checked against measured round o, to t. */
 void pd_tally_add(const struct pd_prediction *p, const struct pd_obs *o, struct pd_tally *t);

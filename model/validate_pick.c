@@ -81,6 +81,14 @@ by_chance(const struct candidate *v, size_t n, uint64_t seed, size_t index)
 	return i;
 }
 
+/* 1 when pick number index goes by chance: every third one, or when nothing is exposed. */
+static int
+at_random(size_t index, const struct candidate *most_exposed)
+{
+	return index % VALIDATE_RANDOM_EVERY == VALIDATE_RANDOM_EVERY - 1 ||
+	    most_exposed->exposed == 0;
+}
+
 /* Choose by cost or by chance; see validate_pick.h. */
 int
 validate_pick(struct pd_model *md, const char *const *names, size_t nsites, size_t k,
@@ -98,8 +106,12 @@ validate_pick(struct pd_model *md, const char *const *names, size_t nsites, size
 	v = w.v;
 	n = w.n;
 	if (rc == 0 && n > 0) {
-		pick = index % 2 == 0 ? by_cost(v, n) : by_chance(v, n, seed, index);
-		out->chosen = index % 2 == 0 ? "cost" : "random";
+		pick = by_cost(v, n);
+		out->chosen = "cost";
+		if (at_random(index, &v[pick])) {
+			pick = by_chance(v, n, seed, index);
+			out->chosen = "random";
+		}
 		out->set = v[pick].set;
 		out->sites = v[pick].sites;
 		out->k = k;

@@ -10,7 +10,8 @@
  * Failover partners (where a site's targets went when it alone was
  * withdrawn): ams -> ber, ber -> ams, cph -> dub, dub none.
  *
- * Covered: exposure, validate's pick (by cost, at random, reproducible),
+ * Covered: exposure, validate's pick (by cost, every third at random, at
+ * random when nothing is exposed, reproducible),
  * the Wilson interval, the calibrated confidence of a row, the stratum
  * fallback, no confidence without validations, evaluate's split, explore
  * weighted by the violation rate, and the validations table's upgrade.
@@ -200,9 +201,9 @@ Test(validate, exposure_follows_leave_out)
 }
 
 /*
- * By cost: ams+cph (3 exposed) first; with it known, ber+cph (1 exposed:
- * 4 to ams past cph's partner dub) beats ams+dub (2 determined, none
- * exposed).
+ * By cost: ams+cph (3 exposed) first; with it known, the next pick (1,
+ * also by cost) goes to ber+cph (1 exposed: 4 to ams past cph's partner
+ * dub), not to ams+dub (2 determined, none exposed).
  */
 Test(validate, pick_by_cost)
 {
@@ -219,14 +220,65 @@ Test(validate, pick_by_cost)
 	cr_expect(ch.k == 2 && ch.sites[0] == 0 && ch.sites[1] == 2);
 	validate_choice_free(&ch);
 	known[6] = "ams+cph";
-	cr_assert_eq(validate_pick(md, names, 4, 2, known, 7, 2, 1, &ch, &err), 0, "%s", err.msg);
+	cr_assert_eq(validate_pick(md, names, 4, 2, known, 7, 1, 1, &ch, &err), 0, "%s", err.msg);
 	cr_expect_str_eq(ch.set, "ber+cph");
+	cr_expect_str_eq(ch.chosen, "cost");
 	cr_expect_eq(ch.exposed, 1);
 	validate_choice_free(&ch);
 }
 
 /*
- * At random (odd picks): among ams+dub (2 determined), ber+cph (2) and
+ * Which rule picks, while a candidate has exposed targets (ber+cph, with
+ * ams+cph known): every third pick (2, 5, 8) at random, the others by
+ * cost, for any seed.
+ */
+Test(validate, every_third_pick_at_random)
+{
+	const char *known[] = { "ams", "ber", "cph", "dub", "ams+ber", "cph+dub", "ams+cph" };
+	struct validate_choice ch;
+	struct tp_err err;
+	uint64_t seed;
+	size_t index;
+
+	for (seed = 0; seed < 3; seed++)
+		for (index = 0; index < 9; index++) {
+			cr_assert_eq(validate_pick(md, names, 4, 2, known, 7, index, seed, &ch, &err),
+			    0, "%s", err.msg);
+			cr_expect_str_eq(ch.chosen, index % 3 == 2 ? "random" : "cost",
+			    "pick %zu, seed %llu", index, (unsigned long long)seed);
+			if (index % 3 != 2)
+				cr_expect_str_eq(ch.set, "ber+cph", "pick %zu", index);
+			validate_choice_free(&ch);
+		}
+}
+
+/*
+ * With ams+cph and ber+cph known, no candidate is exposed (ams+dub: 2
+ * determined, ber+dub: 1): the cost rule has nothing to go by, so even
+ * pick 0 is drawn, as often as the determined targets, over 900 seeds.
+ */
+Test(validate, nothing_exposed_at_random)
+{
+	const char *known[] = { "ams", "ber", "cph", "dub", "ams+ber", "cph+dub", "ams+cph",
+	    "ber+cph" };
+	struct validate_choice ch;
+	struct tp_err err;
+	uint64_t seed;
+	int ams_dub = 0;
+
+	for (seed = 0; seed < 900; seed++) {
+		cr_assert_eq(validate_pick(md, names, 4, 2, known, 8, 0, seed, &ch, &err), 0,
+		    "%s", err.msg);
+		cr_assert_str_eq(ch.chosen, "random");
+		cr_assert_eq(ch.exposed, 0);
+		ams_dub += strcmp(ch.set, "ams+dub") == 0;
+		validate_choice_free(&ch);
+	}
+	cr_expect(ams_dub > 520 && ams_dub < 680, "ams+dub %d of 900", ams_dub);
+}
+
+/*
+ * At random (pick 2): among ams+dub (2 determined), ber+cph (2) and
  * ber+dub (1), as often as their determined targets over 2,000 seeds;
  * the same seed, the same pick.
  */
@@ -239,11 +291,11 @@ Test(validate, pick_at_random_by_determined_targets)
 	uint64_t seed;
 
 	for (seed = 0; seed < 2000; seed++) {
-		cr_assert_eq(validate_pick(md, names, 4, 2, known, 7, 1, seed, &ch, &err), 0);
+		cr_assert_eq(validate_pick(md, names, 4, 2, known, 7, 2, seed, &ch, &err), 0);
 		cr_assert_str_eq(ch.chosen, "random");
 		count[strcmp(ch.set, "ams+dub") == 0 ? 0 : strcmp(ch.set, "ber+cph") == 0 ? 1 : 2]++;
 		if (seed < 20) {
-			cr_assert_eq(validate_pick(md, names, 4, 2, known, 7, 1, seed, &again, &err), 0);
+			cr_assert_eq(validate_pick(md, names, 4, 2, known, 7, 2, seed, &again, &err), 0);
 			cr_expect_str_eq(again.set, ch.set, "seed %llu", (unsigned long long)seed);
 			validate_choice_free(&again);
 		}
