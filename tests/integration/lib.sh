@@ -111,6 +111,19 @@ announcing() {
 	"$BUILD/tp-bgpctl" -c "$CONF" -j status | jq -r .announcing
 }
 
+# Run sqlite3 on the test's database $DB (waiting up to 5 s for a lock).
+q() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
+
+# Status of scenario $2 ("akl") of campaign $1.
+scen_status() {
+	q "SELECT status FROM scenarios WHERE campaign_id = $1 AND withdrawn = '$2'"
+}
+
+# Rows stored twice for one (round, target) anywhere: must be 0.
+duplicates() {
+	q "SELECT COUNT(*) FROM (SELECT 1 FROM responses GROUP BY round_id, target_id HAVING COUNT(*) > 1)"
+}
+
 # Start a campaign command in its own process group, in the background
 # (output in $WORK/bg.out and bg.err).
 start_campaign() {

@@ -36,8 +36,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
 testbed_init tpbfl$$ /tmp/tpfault-listener.XXXXXX
 
-q() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
-
 # Every process below PID $1 (its children, theirs, ...), one per line.
 descendants() {
 	local kid
@@ -80,16 +78,6 @@ kill_listener_mid_round() {
 		sleep 0.05
 	done
 	return 1
-}
-
-# Status of scenario $2 ("akl") of campaign $1.
-scen_status() {
-	q "SELECT status FROM scenarios WHERE campaign_id = $1 AND withdrawn = '$2'"
-}
-
-# Rows stored twice for one (round, target) anywhere: must be 0.
-duplicates() {
-	q "SELECT COUNT(*) FROM (SELECT 1 FROM responses GROUP BY round_id, target_id HAVING COUNT(*) > 1)"
 }
 
 need_root listener
