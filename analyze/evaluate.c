@@ -18,12 +18,20 @@ raise_error(double *max, double a, double b)
 		*max = fabs(a - b);
 }
 
-/* The largest share errors between the prediction's rows and measured scenario sc's. */
+/*
+ * The largest share errors between the prediction's rows and measured
+ * scenario sc's. Each predicted site's index in truth is looked up once,
+ * not once per pair of rows (a search by name over every site each time).
+ */
 static void
 share_errors(const struct pd_prediction *p, const struct failover_matrix *truth,
     const struct mx_scenario *sc, struct ev_result *r)
 {
 	size_t i, k, s, nsites = p->m.nsites;
+	long *truth_index = xcalloc(nsites ? nsites : 1, sizeof(*truth_index));
+
+	for (s = 0; s < nsites; s++)
+		truth_index[s] = mx_site_index(truth, p->m.sites[s].name);
 
 	for (i = 0; i < p->m.nrows; i++) {
 		const struct mx_row *pr = &p->m.rows[i];
@@ -37,7 +45,7 @@ share_errors(const struct pd_prediction *p, const struct failover_matrix *truth,
 			if (strcmp(tr->from, pr->from) != 0)
 				continue;
 			for (s = 0; s < nsites; s++) {
-				long ti = mx_site_index(truth, p->m.sites[s].name);
+				long ti = truth_index[s];
 				double tv = ti >= 0 ? (double)tr->to[ti] : 0;
 				double tvw = ti >= 0 ? tr->to_weight[ti] : 0;
 
@@ -51,6 +59,7 @@ share_errors(const struct pd_prediction *p, const struct failover_matrix *truth,
 			    mx_share(tr->responsive_weight - tr->answered_weight, tw));
 		}
 	}
+	free(truth_index);
 }
 
 /* Replies in truth scenario o of targets whose baseline site is not withdrawn there. */

@@ -113,6 +113,13 @@ int round_run(struct campaign *c, long long scenario_id, const char *kind,
     const struct round_target *targets, size_t n, struct round_outcome *out,
     struct tp_err *err);
 /*
+ * Import the round's record streams (stream[i], len[i] bytes, from the
+ * listener at conf->sites[i]) in one transaction; out->round_id names the
+ * round, and the counts and completeness are added to out.
+ */
+int round_import_streams(struct campaign *c, char *const *stream, const size_t *len,
+    struct round_outcome *out, struct tp_err *err);
+/*
  * Preflight: start the campaign's listener at every site (each with its
  * capture open) and its prober; they serve every round until round_hub_stop.
  */

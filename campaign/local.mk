@@ -39,5 +39,5 @@ TP_UNIT_LIBS += libcampaign.a
 tests_unit_tp_unit_SOURCES += tests/unit/test_campaign_plan.c tests/unit/test_campaign_schedule.c \
 	tests/unit/test_campaign_lanes.c \
 	tests/unit/test_site_exec.c tests/unit/test_campaign_metrics.c tests/unit/test_probe_hub.c \
-	tests/unit/test_campaign_methods.c
+	tests/unit/test_campaign_methods.c tests/unit/test_campaign_round.c
 EXTRA_DIST += tests/fixtures/metrics

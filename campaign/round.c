@@ -17,49 +17,102 @@
 #include "probe_hub.h"
 
 /*
- * Import each site's stream of the round (stream[i], len[i] bytes, from
- * the listener at conf->sites[i]); complete when each ended with its
- * "end" line.
+ * Import one site's stream of the round (i: conf->sites[i]) into the open
+ * batch; *stored and out->foreign receive its counts, and a stream
+ * without its "end" line marks the round incomplete.
  */
 static int
-import_streams(struct campaign *c, char *const *stream, const size_t *len,
-    struct round_outcome *out, struct tp_err *err)
+import_stream(struct campaign *c, size_t i, char *stream, size_t len,
+    struct round_outcome *out, size_t *stored, struct tp_err *err)
 {
-	size_t i;
+	const char *site = c->conf->sites[i].name;
+	struct tp_import_stats st;
+	struct tp_import_bind bind;
+	char name[96];
+	FILE *f;
+	int rc;
 
-	out->complete = 1;
-	for (i = 0; i < c->conf->nsites; i++) {
-		const char *site = c->conf->sites[i].name;
-		struct tp_import_stats st;
-		struct tp_import_bind bind;
-		char name[96];
-		FILE *f;
-
-		snprintf(name, sizeof(name), "listener at %s", site);
-		f = fmemopen(stream[i], len[i], "r");
-		if (f == NULL)
-			return tp_err_set(err, "fmemopen: %s", strerror(errno));
-		/* A listener's stream of this round speaks for its own site and this round only. */
-		bind.round = (uint32_t)out->round_id;
-		snprintf(bind.site, sizeof(bind.site), "%s", site);
-		if (c->import_cache == NULL)
-			c->import_cache = tp_import_cache_new(c->db);
-		if (tp_import_stream_cached(c->import_cache, f, name, &bind, &st, err) < 0) {
-			fclose(f);
-			return -1;
-		}
-		fclose(f);
-		out->replies += st.inserted;
-		out->foreign += st.foreign;
-		if (st.streams_ended == 0) {
-			log_warn("round", "round %lld: the %s ended without its end line; the round "
-			    "is marked incomplete", out->round_id, name);
-			if (out->complete)
-				snprintf(out->lost_site, sizeof(out->lost_site), "%s", site);
-			out->complete = 0;
-		}
+	snprintf(name, sizeof(name), "listener at %s", site);
+	f = fmemopen(stream, len, "r");
+	if (f == NULL)
+		return tp_err_set(err, "fmemopen: %s", strerror(errno));
+	/* A listener's stream of this round speaks for its own site and this round only. */
+	bind.round = (uint32_t)out->round_id;
+	snprintf(bind.site, sizeof(bind.site), "%s", site);
+	rc = tp_import_stream_cached(c->import_cache, f, name, &bind, &st, err);
+	fclose(f);
+	if (rc < 0)
+		return -1;
+	*stored += st.inserted;
+	out->foreign += st.foreign;
+	if (st.streams_ended == 0) {
+		log_warn("round", "round %lld: the %s ended without its end line; the round "
+		    "is marked incomplete", out->round_id, name);
+		if (out->complete)
+			snprintf(out->lost_site, sizeof(out->lost_site), "%s", site);
+		out->complete = 0;
 	}
 	return 0;
+}
+
+/*
+ * Commit the open batch; its stored replies count in out only once
+ * committed. When the commit fails, nothing of the batch's streams stays.
+ */
+static int
+batch_commit(struct campaign *c, struct round_outcome *out, size_t *stored,
+    struct tp_err *err)
+{
+	int rc = tp_import_cache_batch_end(c->import_cache, err);
+
+	if (rc == 0)
+		out->replies += *stored;
+	else
+		tp_err_prefix(err, "round %lld: storing its replies (nothing of the round's "
+		    "streams since the last commit was kept)", out->round_id);
+	*stored = 0;
+	return rc;
+}
+
+/*
+ * Import each site's stream of the round (stream[i], len[i] bytes, from
+ * the listener at conf->sites[i]); complete when each ended with its
+ * "end" line. The streams share one transaction (a batch, committed early
+ * only when it grows large), so a round of S sites is one commit instead
+ * of S, each of which wrote the round's pages to the WAL again. Each
+ * stream stays all or nothing (import.c holds its rows until it proved
+ * good); the first bad stream ends the import, and the streams before it
+ * are committed, as when each was its own transaction. Should storing
+ * fail half-way, the importer rolls the whole batch back.
+ */
+int
+round_import_streams(struct campaign *c, char *const *stream, const size_t *len,
+    struct round_outcome *out, struct tp_err *err)
+{
+	struct tp_err end_err = { { 0 } };
+	size_t i, stored = 0;
+	int rc = 0;
+
+	out->complete = 1;
+	if (c->import_cache == NULL)
+		c->import_cache = tp_import_cache_new(c->db);
+	for (i = 0; i < c->conf->nsites && rc == 0; i++) {
+		if (!tp_import_cache_in_batch(c->import_cache) &&
+		    tp_import_cache_batch_begin(c->import_cache, err) < 0)
+			return -1;
+		rc = import_stream(c, i, stream[i], len[i], out, &stored, err);
+		if (rc < 0 && !tp_import_cache_in_batch(c->import_cache))
+			stored = 0;	/* storing failed: the batch was rolled back */
+		if (rc == 0 && tp_import_cache_batch_due(c->import_cache))
+			rc = batch_commit(c, out, &stored, err);
+	}
+	/* The streams before a bad one stay: commit them either way. */
+	if (tp_import_cache_in_batch(c->import_cache) &&
+	    batch_commit(c, out, &stored, &end_err) < 0) {
+		*err = end_err;
+		rc = -1;
+	}
+	return rc;
 }
 
 /* Measure once on c's lane through the hub, import, close the round. */
@@ -82,7 +135,7 @@ round_run(struct campaign *c, long long scenario_id, const char *kind,
 	    strcmp(kind, "baseline") == 0, &hr, err);
 	out->sent = hr.sent;
 	if (rc == 0)
-		rc = import_streams(c, hr.stream, hr.len, out, err);
+		rc = round_import_streams(c, hr.stream, hr.len, out, err);
 	hub_round_free(&hr);
 	state_round_finish(c, out->round_id, rc == 0 && out->complete);
 	if (rc == 0 && !out->complete && c->conf->listener_failure == TP_LISTENER_STOP)

@@ -233,6 +233,8 @@ importer_store_held(struct tp_importer *imp, struct tp_err *err)
 {
 	size_t i;
 
+	if (imp->nheld == 0)
+		return 0;	/* nothing held (and no array to sort) */
 	qsort(imp->held, imp->nheld, sizeof(*imp->held), held_cmp);
 	for (i = 0; i < imp->nheld; i++)
 		if (importer_store(imp, &imp->held[i], err) < 0)

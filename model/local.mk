@@ -18,7 +18,7 @@ libmodel_a_SOURCES = \
 	model/matrix_archive.c model/matrix_archive.h \
 	model/matrix_rows.c \
 	model/predict.c model/predict.h \
-	model/predict_model.c model/predict_model.h \
+	model/predict_model.c model/predict_model.h model/predict_leave_out.c \
 	model/prune.c model/prune.h \
 	model/round_landing.c model/round_landing.h \
 	model/set_combination.c model/set_combination.h \
@@ -26,3 +26,4 @@ libmodel_a_SOURCES = \
 	model/validations.c model/validations.h
 
 TP_UNIT_LIBS += libmodel.a
+tests_unit_tp_unit_SOURCES += tests/unit/test_predict_leave_out.c

@@ -22,6 +22,7 @@ struct pd_work {
 	int32_t *outcome;	/* per affected target: site, PD_LOST or PD_UNKNOWN */
 	size_t *sorted;		/* affected targets by known order */
 	double *hist;		/* scratch: outcomes of the reference targets */
+	size_t *nonzero, nnonzero;	/* the bins of hist above 0, ascending */
 };
 
 /* The known order of target t and its length. */
@@ -155,7 +156,7 @@ bound(const struct pd_work *w, const struct pd_prediction *p, const int32_t *q, 
  * the set evenly.
  */
 static void
-follow(const struct pd_work *w, const struct pd_prediction *p, long long t)
+follow(struct pd_work *w, const struct pd_prediction *p, long long t)
 {
 	size_t len, n, i;
 	const int32_t *o = order_of(w->md, t, &len);
@@ -176,8 +177,12 @@ follow(const struct pd_work *w, const struct pd_prediction *p, long long t)
 			total = 1;
 		}
 	}
-	for (i = 0; i < w->nbins; i++)
+	w->nnonzero = 0;
+	for (i = 0; i < w->nbins; i++) {
 		w->hist[i] /= total;
+		if (w->hist[i] != 0)
+			w->nonzero[w->nnonzero++] = i;
+	}
 }
 
 /* The likeliest bin of w->hist as an outcome (the lowest site on ties, lost last). */
@@ -330,7 +335,18 @@ collect(struct pd_work *w, const struct pd_obs *direct, struct pd_prediction *p)
 		mark_exposed(w, p);
 }
 
-/* Add target k's expected outcome (w->hist when undetermined) to its row and the combined row. */
+/* Add share of bin b (weighted too) to a row. */
+static void
+row_add(struct pd_row *pr, size_t b, double share, double weight)
+{
+	pr->expect[b] += share;
+	pr->expect_weight[b] += share * weight;
+}
+
+/*
+ * Add target k's expected outcome (w->hist when undetermined) to its row and
+ * the combined row: only bins with a share, not every site (+0 changes no sum).
+ */
 static void
 count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
 {
@@ -338,7 +354,7 @@ count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
 	const struct mx_scenario *s = &p->m.scenarios[0];
 	long long t = p->target[k];
 	double weight = md->weight[t];
-	size_t row, b, rows[2];
+	size_t row, b, j, rows[2];
 	int nrows = 1;
 
 	for (row = 0; row < s->nsites && (int32_t)s->sites[row] != md->baseline[t]; row++)
@@ -351,12 +367,15 @@ count_target(struct pd_work *w, struct pd_prediction *p, size_t k)
 
 		pr->determined += p->determined[k];
 		pr->exposed += p->exposed[k];
-		for (b = 0; b < w->nbins; b++) {
-			double share = p->determined[k] ? bin_of(w, w->outcome[k]) == b : w->hist[b];
-
-			pr->expect[b] += share;
-			pr->expect_weight[b] += share * weight;
-		}
+		if (!isfinite(weight))	/* 0 x inf is not 0: every bin */
+			for (b = 0; b < w->nbins; b++)
+				row_add(pr, b, p->determined[k] ? bin_of(w, w->outcome[k]) == b :
+				    w->hist[b], weight);
+		else if (p->determined[k])
+			row_add(pr, bin_of(w, w->outcome[k]), 1, weight);
+		else
+			for (j = 0; j < w->nnonzero; j++)
+				row_add(pr, w->nonzero[j], w->hist[w->nonzero[j]], weight);
 	}
 }
 
@@ -402,6 +421,7 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 	struct pd_work w;
 	const struct pd_obs *direct;
 	size_t i, prev = (size_t)-1;
+	int32_t likely = PD_LOST;
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
@@ -410,6 +430,7 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 	w.nbins = md->nsites + 1;
 	w.set = xcalloc(md->words, sizeof(uint64_t));
 	w.hist = xcalloc(w.nbins, sizeof(double));
+	w.nonzero = xcalloc(w.nbins, sizeof(size_t));
 	if (start_matrix(md, withdrawn, p, w.set, err) < 0)
 		goto done;
 	direct = pd_find_obs(md, w.set);
@@ -432,10 +453,12 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 		p->group[k] = (uint32_t)p->ngroups;
 		if (w.outcome[k] == PD_UNKNOWN) {
 			/* Targets with the same whole order are neighbours: follow once. */
-			if (prev == (size_t)-1 || !same_order(md, p->target[k], p->target[prev]))
+			if (prev == (size_t)-1 || !same_order(md, p->target[k], p->target[prev])) {
 				follow(&w, p, p->target[k]);
+				likely = likeliest(&w);
+			}
 			prev = k;
-			p->site[k] = likeliest(&w);
+			p->site[k] = likely;
 		} else
 			p->site[k] = w.outcome[k];
 		count_target(&w, p, k);
@@ -447,6 +470,7 @@ pd_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p,
 done:
 	free(w.set);
 	free(w.hist);
+	free(w.nonzero);
 	free(w.outcome);
 	free(w.sorted);
 	if (rc < 0)

@@ -121,11 +121,11 @@ load_replies(struct tp_db *db, struct pd_load *ld, struct pd_obs *o, struct tp_e
 		}
 		if (o->nresp == cap) {
 			cap = cap ? cap * 2 : 256;
-			o->resp_target = xreallocarray(o->resp_target, cap, sizeof(long long));
+			o->resp_target = xreallocarray(o->resp_target, cap, sizeof(uint32_t));
 			o->resp_site = xreallocarray(o->resp_site, cap, sizeof(int32_t));
 			o->resp_split = xreallocarray(o->resp_split, cap, sizeof(uint8_t));
 		}
-		o->resp_target[o->nresp] = t;
+		o->resp_target[o->nresp] = (uint32_t)t;	/* ids fit: see pd_model_load */
 		o->resp_split[o->nresp] = 0;
 		o->resp_site[o->nresp++] = s;
 	}
@@ -190,8 +190,14 @@ pd_model_load(struct tp_db *db, long long campaign, struct pd_model **out,
 		return -1;
 	}
 	if (load_sites(db, md, &ld, err) < 0 ||
-	    campaign_load_targets(db, &ld.map, &ld.tt, err) < 0 ||
-	    load_baseline(db, md, &ld, err) < 0)
+	    campaign_load_targets(db, &ld.map, &ld.tt, err) < 0)
+		goto done;
+	if (ld.tt.max_target > (long long)UINT32_MAX) {
+		tp_err_set(err, "target id %lld is beyond what a prediction model holds (%u)",
+		    ld.tt.max_target, UINT32_MAX);
+		goto done;
+	}
+	if (load_baseline(db, md, &ld, err) < 0)
 		goto done;
 	take_targets(md, &ld);
 	if (load_scenarios(db, md, &ld, err) < 0)
@@ -320,8 +326,8 @@ set_hash(const uint64_t *set, size_t words)
  * wins, as in a scan. Orders look sets up once per step of every target,
  * so a scan over hundreds of scenarios each time dominated at scale.
  */
-static void
-obs_index_build(struct pd_model *md)
+void
+pd_obs_index_build(struct pd_model *md)
 {
 	size_t size = 16, i, h;
 
@@ -366,8 +372,8 @@ pd_find_obs(const struct pd_model *md, const uint64_t *set)
  * exactly the sites of the order so far and the target answered there at a
  * site not among them, that site. set is scratch room.
  */
-static void
-order_build(struct pd_model *md, long long t, uint64_t *set)
+void
+pd_order_build(struct pd_model *md, long long t, uint64_t *set)
 {
 	int32_t *order = md->order + md->order_off[t];
 	const struct pd_obs *o;
@@ -399,7 +405,7 @@ pd_orders_build(struct pd_model *md)
 	size_t i, largest = 0;
 	long long t;
 
-	obs_index_build(md);
+	pd_obs_index_build(md);
 	if (md->order == NULL) {
 		for (i = 0; i < md->nobs; i++)
 			if (md->obs[i].nsites > largest)
@@ -411,68 +417,6 @@ pd_orders_build(struct pd_model *md)
 			md->order_off[t] = (size_t)t * md->order_stride;
 	}
 	for (t = 0; t <= md->max_target; t++)
-		order_build(md, t, set);
-	free(set);
-}
-
-/* List the target ids by baseline site, ascending within each (once). */
-static void
-group_by_site(struct pd_model *md)
-{
-	size_t *fill = xcalloc(md->nsites + 1, sizeof(*fill));
-	long long t;
-	size_t s;
-
-	md->site_first = xcalloc(md->nsites + 1, sizeof(*md->site_first));
-	for (t = 0; t <= md->max_target; t++)
-		if (md->baseline[t] >= 0)
-			md->site_first[md->baseline[t] + 1]++;
-	for (s = 0; s < md->nsites; s++)
-		md->site_first[s + 1] += md->site_first[s];
-	md->by_site = xcalloc(md->site_first[md->nsites] + 1, sizeof(*md->by_site));
-	for (t = 0; t <= md->max_target; t++)
-		if (md->baseline[t] >= 0)
-			md->by_site[md->site_first[md->baseline[t]] + fill[md->baseline[t]]++] = t;
-	free(fill);
-}
-
-/* The target ids whose baseline reply landed at site index s, ascending; *n of them. */
-const long long *
-pd_model_site_targets(struct pd_model *md, size_t s, size_t *n)
-{
-	if (md->site_first == NULL)
-		group_by_site(md);
-	*n = md->site_first[s + 1] - md->site_first[s];
-	return md->by_site + md->site_first[s];
-}
-
-/*
- * Forget measured scenario i (or bring all back with (size_t)-1). An order
- * only passes through sets that hold its baseline site, so only targets of
- * the sites of the scenario forgotten now or brought back are derived again.
- */
-void
-pd_model_leave_out(struct pd_model *md, size_t i)
-{
-	uint64_t *changed = xcalloc(md->words, sizeof(uint64_t));
-	uint64_t *set = xcalloc(md->words, sizeof(uint64_t));
-	size_t k, w, s, j;
-
-	for (k = 0; k < md->nobs; k++) {
-		if (md->obs[k].left_out || k == i)
-			for (w = 0; w < md->words; w++)
-				changed[w] |= md->obs[k].set[w];
-		md->obs[k].left_out = k == i;
-	}
-	free(md->partners);	/* the singles may have changed */
-	md->partners = NULL;
-	obs_index_build(md);
-	if (md->site_first == NULL)
-		group_by_site(md);
-	for (s = 0; s < md->nsites; s++)
-		if (pd_set_has(changed, s))
-			for (j = md->site_first[s]; j < md->site_first[s + 1]; j++)
-				order_build(md, md->by_site[j], set);
-	free(changed);
+		pd_order_build(md, t, set);
 	free(set);
 }

@@ -20,7 +20,7 @@ struct pd_obs {
 	size_t *sites;		/* site indexes */
 	size_t nsites;
 	uint64_t *set;		/* the same as a bit set */
-	long long *resp_target;	/* target ids, ascending */
+	uint32_t *resp_target;	/* target ids, ascending (4 bytes: a model holds every reply) */
 	int32_t *resp_site;	/* where each reply landed (a split target: its first) */
 	uint8_t *resp_split;	/* 1: the target's replies (flows) landed at two or more sites */
 	size_t nresp;
@@ -77,5 +77,9 @@ int pd_obs_split(const struct pd_obs *o, long long target);
 const long long *pd_model_site_targets(struct pd_model *md, size_t s, size_t *n);
 /* Derive every target's known order from the measured scenarios not left out. */
 void pd_orders_build(struct pd_model *md);
+/* Derive target t's known order again (set: scratch room of md->words words). */
+void pd_order_build(struct pd_model *md, long long t, uint64_t *set);
+/* Hash the scenarios not left out by their sets, for pd_find_obs. */
+void pd_obs_index_build(struct pd_model *md);
 
 #endif
