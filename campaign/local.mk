@@ -18,7 +18,7 @@ libcampaign_a_SOURCES = \
 	campaign/progress.c \
 	campaign/publish.c \
 	campaign/probe_hub.c campaign/probe_hub.h campaign/probe_hub_int.h \
-	campaign/probe_hub_read.c campaign/probe_hub_jobs.c \
+	campaign/probe_hub_read.c campaign/probe_hub_jobs.c campaign/probe_hub_revive.c \
 	campaign/round.c \
 	campaign/run.c campaign/run.h \
 	campaign/schedule.c campaign/schedule.h \

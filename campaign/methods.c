@@ -61,8 +61,8 @@ cmp_addr(const void *a, const void *b)
 }
 
 /* 1 when address x answered. */
-static int
-answered_has(const struct methods_answered *a, const struct tp_addr *x)
+int
+methods_answered_has(const struct methods_answered *a, const struct tp_addr *x)
 {
 	return a != NULL && a->n > 0 && bsearch(x, a->addr, a->n, sizeof(*a->addr), cmp_addr);
 }
@@ -75,7 +75,7 @@ methods_pick(const struct round_target *t, size_t n, size_t m, int fallback,
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++) {
-		int take = fallback ? m == 0 || !answered_has(answered, &t[i].addr) :
+		int take = fallback ? m == 0 || !methods_answered_has(answered, &t[i].addr) :
 		    (size_t)t[i].method == m;
 
 		if (take)

@@ -45,6 +45,8 @@ size_t methods_pick(const struct round_target *t, size_t n, size_t m, int fallba
     const struct methods_answered *answered, struct round_target *sel);
 /* Note the reply addresses of a listener's record stream so far. */
 void methods_answered_scan(struct methods_answered *a, const char *text, size_t len);
+/* 1 when address x is in a (NULL: none answered). */
+int methods_answered_has(const struct methods_answered *a, const struct tp_addr *x);
 void methods_answered_free(struct methods_answered *a);
 /*
  * After the baseline round: store each answering target's method

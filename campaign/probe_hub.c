@@ -38,45 +38,58 @@ hub_wait(struct probe_hub *h)
 	pthread_cond_timedwait(&h->changed, &h->lock, &ts);
 }
 
-/* Start tp-probe listen --multi-round at site i. */
+/* Start tp-probe listen --multi-round at site i, as proc. */
 static int
-listener_spawn(struct probe_hub *h, size_t i, struct tp_err *err)
+listener_spawn(struct probe_hub *h, size_t i, struct site_proc *proc, struct tp_err *err)
 {
 	const struct tp_site_conf *site = &h->c->conf->sites[i];
 	struct tp_methods m;
-	char grace[16];
-	const char *args[12 + 2 * TP_METHODS_MAX] = { "listen", "-c", h->c->conf_path, "-q",
+	char grace[16], buffer[16];
+	const char *args[14 + 2 * TP_METHODS_MAX] = { "listen", "-c", h->c->conf_path, "-q",
 		"--multi-round", "-s", site->name, "-i", site->interface ? site->interface : "any",
-		"--grace", grace };
+		"--grace", grace, "--buffer-size", buffer };
 
 	snprintf(grace, sizeof(grace), "%u", h->c->conf->listen_grace);
+	snprintf(buffer, sizeof(buffer), "%u", h->c->conf->listen_buffer_size);
 	/* Every configured method: a round may use any of them (methods.h). */
 	methods_of(h->c, &m);
-	methods_listen_args(h->c, &m, args + 11);
-	if (site_spawn(h->c->conf, site, PROBE, args, 1, 1, &h->listener[i].proc, err) < 0)
+	methods_listen_args(h->c, &m, args + 13);
+	if (site_spawn(h->c->conf, site, PROBE, args, 1, 1, proc, err) < 0)
 		return tp_err_prefix(err, "site %s: listener", site->name);
-	fcntl(fileno(h->listener[i].proc.out), F_SETFL, O_NONBLOCK);
+	fcntl(fileno(proc->out), F_SETFL, O_NONBLOCK);
 	return 0;
 }
 
-/* Start tp-probe send --jobs at the prober site, at the campaign's whole rate. */
+/*
+ * Start tp-probe send --jobs at the prober site, as proc, at the
+ * campaign's whole rate and with its spacing of probes to one address.
+ */
 static int
-prober_spawn(struct probe_hub *h, struct tp_err *err)
+prober_spawn(struct probe_hub *h, struct site_proc *proc, struct tp_err *err)
 {
 	const struct tp_site_conf *prober = tp_conf_site(h->c->conf, h->c->conf->prober);
-	char rate[16];
-	const char *args[] = { "send", "-c", h->c->conf_path, "-q", "--jobs", "-R", rate, NULL };
+	char rate[16], gap[32];
+	const char *args[] = { "send", "-c", h->c->conf_path, "-q", "--jobs", "-R", rate,
+		"--min-gap", gap, NULL };
 
 	snprintf(rate, sizeof(rate), "%u", h->c->conf->rate);
-	if (site_spawn(h->c->conf, prober, PROBE, args, 1, 1, &h->prober.proc, err) < 0)
+	snprintf(gap, sizeof(gap), "%g", h->c->conf->probe_min_gap);
+	if (site_spawn(h->c->conf, prober, PROBE, args, 1, 1, proc, err) < 0)
 		return tp_err_prefix(err, "prober %s", prober->name);
-	fcntl(fileno(h->prober.proc.out), F_SETFL, O_NONBLOCK);
+	fcntl(fileno(proc->out), F_SETFL, O_NONBLOCK);
 	return 0;
+}
+
+/* Start pipe i's process as proc: listener i, or the prober for i == h->nsites. */
+int
+hub_pipe_spawn(struct probe_hub *h, size_t i, struct site_proc *proc, struct tp_err *err)
+{
+	return i < h->nsites ? listener_spawn(h, i, proc, err) : prober_spawn(h, proc, err);
 }
 
 /* Wait until every listener wrote its header; name the first that did not. */
-static int
-listeners_ready(struct probe_hub *h, struct tp_err *err)
+int
+hub_listeners_ready(struct probe_hub *h, struct tp_err *err)
 {
 	int64_t deadline = tp_mono_us() + HUB_READY_US;
 	size_t i, ready;
@@ -123,19 +136,20 @@ probe_hub_start(struct campaign *c, struct tp_err *err)
 	pthread_mutex_init(&h->write_lock, NULL);
 	pthread_mutex_init(&h->revive_lock, NULL);
 	pthread_cond_init(&h->changed, NULL);
+	h->backoff_us = HUB_BACKOFF_US;
 	for (i = 0; i < h->nsites; i++)
-		if (listener_spawn(h, i, err) < 0) {
+		if (listener_spawn(h, i, &h->listener[i].proc, err) < 0) {
 			h->nsites = i;
 			goto fail;
 		}
-	if (prober_spawn(h, err) < 0 ||
+	if (prober_spawn(h, &h->prober.proc, err) < 0 ||
 	    pthread_create(&h->reader, NULL, probe_hub_read, h) != 0) {
 		if (h->prober.proc.pid == 0)
 			h->prober.eof = 1;
 		goto fail;
 	}
 	h->reader_running = 1;
-	if (listeners_ready(h, err) < 0)
+	if (hub_listeners_ready(h, err) < 0)
 		goto fail;
 	return h;
 fail:
@@ -145,12 +159,14 @@ fail:
 
 /* Write a line to a process's input (under the write lock); -1 when it is gone. */
 int
-hub_pipe_say(struct probe_hub *h, struct hub_pipe *p, const char *line)
+hub_pipe_say(struct probe_hub *h, struct hub_pipe *p, const char *line, unsigned *generation)
 {
 	int rc;
 
 	pthread_mutex_lock(&h->write_lock);
 	rc = p->proc.in != NULL && fputs(line, p->proc.in) >= 0 && fflush(p->proc.in) == 0 ? 0 : -1;
+	if (generation != NULL)
+		*generation = p->generation;
 	pthread_mutex_unlock(&h->write_lock);
 	return rc;
 }
@@ -202,7 +218,7 @@ tell_listeners(struct probe_hub *h, const char *line)
 	size_t i, told = 0;
 
 	for (i = 0; i < h->nsites; i++)
-		if (!h->listener[i].eof && hub_pipe_say(h, &h->listener[i], line) == 0)
+		if (!h->listener[i].eof && hub_pipe_say(h, &h->listener[i], line, NULL) == 0)
 			told++;
 	return told;
 }
@@ -236,16 +252,15 @@ wait_opened(struct probe_hub *h, struct hub_slot *s, unsigned refusals0, struct 
 	}
 }
 
-/* Wait (the lock is held) until the prober is done with s's job. */
+/* Wait (the lock is held) until the prober's process generation is done with s's job. */
 int
-hub_wait_sent(struct probe_hub *h, struct hub_slot *s, struct tp_err *err)
+hub_wait_sent(struct probe_hub *h, struct hub_slot *s, unsigned generation, struct tp_err *err)
 {
 	while (!s->done) {
 		if (s->refused)
 			return tp_err_set(err, "prober: %s", h->prober.refused);
-		if (h->prober.eof)
-			return tp_err_set(err, "round %u: the prober ended before its job (see its "
-			    "error above)", s->round);
+		if (h->prober.eof || h->prober.generation != generation)
+			return HUB_PROBER_LOST;
 		if (campaign_stop)
 			return tp_err_set(err, "interrupted");
 		hub_wait(h);
@@ -291,48 +306,6 @@ slot_hand_over(struct hub_slot *s, struct hub_round *out)
 	}
 	free(s->cap);
 	memset(s, 0, sizeof(*s));
-}
-
-/*
- * Start again the listeners that died (their rounds in flight stay
- * incomplete), so a listener lost in one round costs that round only.
- */
-static int
-hub_revive(struct probe_hub *h, struct tp_err *err)
-{
-	struct hub_pipe *p;
-	size_t i;
-	int dead, rc = 0;
-
-	pthread_mutex_lock(&h->revive_lock);
-	for (i = 0; i < h->nsites && rc == 0; i++) {
-		p = &h->listener[i];
-		pthread_mutex_lock(&h->lock);
-		dead = p->eof;
-		pthread_mutex_unlock(&h->lock);
-		if (!dead)
-			continue;
-		/* The reader leaves a pipe alone once it ended: it is ours to replace. */
-		pthread_mutex_lock(&h->write_lock);
-		site_wait(&p->proc);
-		pthread_mutex_unlock(&h->write_lock);
-		log_warn("round", "site %s: the listener died; starting it again",
-		    h->c->conf->sites[i].name);
-		memset(&p->proc, 0, sizeof(p->proc));
-		if (listener_spawn(h, i, err) < 0) {
-			rc = -1;
-			break;
-		}
-		pthread_mutex_lock(&h->lock);
-		p->len = 0;
-		p->overlong = 0;
-		p->ready = 0;
-		p->eof = 0;
-		pthread_mutex_unlock(&h->lock);
-		rc = listeners_ready(h, err);
-	}
-	pthread_mutex_unlock(&h->revive_lock);
-	return rc;
 }
 
 /* Measure one round on lane through the shared listeners and prober. */

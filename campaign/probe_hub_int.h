@@ -1,6 +1,7 @@
 /*
  * probe_hub_int.h: the hub's inside, shared by probe_hub.c (start, rounds,
- * stop) and probe_hub_read.c (the reader thread that sorts the lines).
+ * stop), probe_hub_read.c (the reader thread that sorts the lines),
+ * probe_hub_jobs.c (the prober's jobs) and probe_hub_revive.c (restarts).
  */
 #ifndef TP_PROBE_HUB_INT_H
 #define TP_PROBE_HUB_INT_H
@@ -12,6 +13,8 @@
 
 #define HUB_MAX_ROUNDS 64
 #define HUB_LINE_MAX 1024
+#define HUB_RESTARTS_MAX 5		/* restarts of one process in a row */
+#define HUB_BACKOFF_US (1000000LL)	/* before the first restart of a process in a row */
 
 /* A pipe's partial line and the state of the process behind it. */
 struct hub_pipe {
@@ -23,6 +26,8 @@ struct hub_pipe {
 	int ready;		/* listener: its header came */
 	char refused[HUB_LINE_MAX + 1];	/* the last refusal, "" when none */
 	unsigned refusals;
+	unsigned generation;	/* processes started on this pipe so far, less one */
+	unsigned restarts;	/* restarts in a row, with no end or done line since */
 };
 
 /* A round in flight, as the reader fills it. */
@@ -45,16 +50,40 @@ struct probe_hub {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;		/* the reader changed something */
 	pthread_mutex_t write_lock;	/* one writer at a time to the pipes */
-	pthread_mutex_t revive_lock;	/* one thread at a time starts dead listeners again */
+	pthread_mutex_t revive_lock;	/* one thread at a time starts dead processes again */
 	pthread_t reader;
 	int reader_running;
 	int stopping;
+	int64_t backoff_us;		/* before the first restart of a process in a row */
 };
 
-/* Write a line to a process's input (under the write lock); -1 when it is gone. */
-int hub_pipe_say(struct probe_hub *h, struct hub_pipe *p, const char *line);
-/* Wait (the lock is held) until the prober is done with s's job. */
-int hub_wait_sent(struct probe_hub *h, struct hub_slot *s, struct tp_err *err);
+/* Start pipe i's process as proc: listener i, or the prober for i == h->nsites. */
+int hub_pipe_spawn(struct probe_hub *h, size_t i, struct site_proc *proc, struct tp_err *err);
+/* Wait until every listener wrote its header; -1 naming the first that did not. */
+int hub_listeners_ready(struct probe_hub *h, struct tp_err *err);
+/* hub_wait_sent's answer when the prober its job went to is gone. */
+#define HUB_PROBER_LOST 1
+
+/*
+ * Write a line to a process's input (under the write lock); -1 when it is
+ * gone. *generation (unless NULL) is the process it went to.
+ */
+int hub_pipe_say(struct probe_hub *h, struct hub_pipe *p, const char *line,
+    unsigned *generation);
+/*
+ * Wait (the lock is held) until the prober is done with s's job, given to
+ * its process `generation`: 0; HUB_PROBER_LOST when that process is gone
+ * first; -1 with a reason (refused, interrupted).
+ */
+int hub_wait_sent(struct probe_hub *h, struct hub_slot *s, unsigned generation,
+    struct tp_err *err);
+/*
+ * Start again, one thread at a time, every process of the hub that died:
+ * a listener (its rounds in flight stay incomplete) or the prober. Each
+ * restart in a row waits longer; after HUB_RESTARTS_MAX without an end or
+ * done line between them, -1 with a reason.
+ */
+int hub_revive(struct probe_hub *h, struct tp_err *err);
 /*
  * Give the prober s's jobs (probe_hub_jobs.c): one per probe method, each
  * waited for; in a fallback round the targets silent after one method's

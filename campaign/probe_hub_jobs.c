@@ -54,16 +54,12 @@ job_text(const struct campaign *c, uint32_t round, const struct tp_lane_conf *la
 	return buf;
 }
 
-/* Wait listen_grace for late replies, then note every reply address of s so far. */
+/* Note every reply address of s's streams so far. */
 static void
-note_answered(struct probe_hub *h, struct hub_slot *s, struct methods_answered *a)
+scan_answered(struct probe_hub *h, struct hub_slot *s, struct methods_answered *a)
 {
-	int64_t until = tp_mono_us() + (int64_t)h->c->conf->listen_grace * 1000000;
-	struct timespec tick = { 0, 100 * 1000000L };
 	size_t i;
 
-	while (tp_mono_us() < until && !campaign_stop)
-		nanosleep(&tick, NULL);
 	a->n = 0;
 	pthread_mutex_lock(&h->lock);
 	for (i = 0; i < s->data.nsites; i++)
@@ -72,26 +68,91 @@ note_answered(struct probe_hub *h, struct hub_slot *s, struct methods_answered *
 	pthread_mutex_unlock(&h->lock);
 }
 
-/* Give the prober one job and wait until it is done. */
+/* Wait listen_grace for late replies, then note every reply address of s so far. */
+static void
+note_answered(struct probe_hub *h, struct hub_slot *s, struct methods_answered *a)
+{
+	int64_t until = tp_mono_us() + (int64_t)h->c->conf->listen_grace * 1000000;
+	struct timespec tick = { 0, 100 * 1000000L };
+
+	while (tp_mono_us() < until && !campaign_stop)
+		nanosleep(&tick, NULL);
+	scan_answered(h, s, a);
+}
+
+/* Keep in t, in place, the targets no listener has a reply from in s so far; how many. */
+static size_t
+keep_silent(struct probe_hub *h, struct hub_slot *s, struct round_target *t, size_t n)
+{
+	struct methods_answered answered = { 0 };
+	size_t i, k = 0;
+
+	scan_answered(h, s, &answered);
+	for (i = 0; i < n; i++)
+		if (!methods_answered_has(&answered, &t[i].addr))
+			t[k++] = t[i];
+	methods_answered_free(&answered);
+	return k;
+}
+
+/*
+ * Give the prober one job and wait until it is done: 0, HUB_PROBER_LOST
+ * when the process it went to died first, -1 with a reason.
+ */
 static int
-send_job(struct probe_hub *h, struct hub_slot *s, const struct tp_lane_conf *lane,
+send_job_once(struct probe_hub *h, struct hub_slot *s, const struct tp_lane_conf *lane,
     const struct tp_methods *m, size_t method, const struct round_target *t, size_t n,
     size_t *sent, struct tp_err *err)
 {
 	char *job = job_text(h->c, s->round, lane, m, method, t, n, sent);
+	unsigned generation;
 	int rc;
 
 	pthread_mutex_lock(&h->lock);
 	s->started = s->done = s->refused = 0;
 	pthread_mutex_unlock(&h->lock);
-	rc = hub_pipe_say(h, &h->prober, job);
+	/* A write to a prober that is gone fails; the wait then sees its end. */
+	hub_pipe_say(h, &h->prober, job, &generation);
 	free(job);
-	if (rc < 0)
-		return tp_err_set(err, "round %u: the prober is gone (see its error above)",
-		    s->round);
 	pthread_mutex_lock(&h->lock);
-	rc = hub_wait_sent(h, s, err);
+	rc = hub_wait_sent(h, s, generation, err);
 	pthread_mutex_unlock(&h->lock);
+	return rc;
+}
+
+/*
+ * Give the prober one job and wait until it is done. When the prober
+ * dies first, it is started again (hub_revive) and the new one gets the
+ * job's targets that have no reply yet: those that answered keep their
+ * replies (each stored once), the others are probed now, and the round
+ * completes. *sent counts the job's targets once.
+ */
+static int
+send_job(struct probe_hub *h, struct hub_slot *s, const struct tp_lane_conf *lane,
+    const struct tp_methods *m, size_t method, const struct round_target *t, size_t n,
+    size_t *sent, struct tp_err *err)
+{
+	struct round_target *rest = NULL;
+	size_t again;
+	int rc;
+
+	while ((rc = send_job_once(h, s, lane, m, method, t, n, rest ? &again : sent, err)) ==
+	    HUB_PROBER_LOST) {
+		if (hub_revive(h, err) < 0) {
+			rc = tp_err_prefix(err, "round %u: the prober died before its job was done",
+			    s->round);
+			break;
+		}
+		if (rest == NULL) {
+			rest = xreallocarray(NULL, n ? n : 1, sizeof(*rest));
+			memcpy(rest, t, n * sizeof(*rest));
+			t = rest;
+		}
+		n = keep_silent(h, s, rest, n);
+		log_warn("round", "round %u: the prober died before its %s job was done; the "
+		    "new one probes its %zu targets without a reply", s->round, m->name[method], n);
+	}
+	free(rest);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fields.h"
 #include "log.h"
 #include "probe_hub_int.h"
 #include "xalloc.h"
@@ -31,22 +32,20 @@ slot_of(struct probe_hub *h, uint32_t round)
 	return NULL;
 }
 
-/* The round number after "WORD " at the start of line, or -1. */
+/*
+ * The round of a line whose word `at` of f is its round number (with a
+ * colon after it in "refused ROUND: REASON"), or -1.
+ */
 static int64_t
-line_round(const char *line, const char *word)
+line_round(struct tp_fields *f, size_t at)
 {
-	size_t n = strlen(word);
-	char *end;
-	unsigned long v;
+	struct tp_err err;
+	uint64_t v;
+	size_t len;
 
-	if (strncmp(line, word, n) != 0 || line[n] != ' ' || line[n + 1] < '0' ||
-	    line[n + 1] > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(line + n + 1, &end, 10);
-	if (errno != 0 || v > UINT32_MAX || (*end != ' ' && *end != '\0' && *end != ':'))
-		return -1;
-	return (int64_t)v;
+	if (at < f->n && (len = strlen(f->word[at])) > 0 && f->word[at][len - 1] == ':')
+		f->word[at][len - 1] = '\0';
+	return tp_fields_u64(f, at, "round", 0, UINT32_MAX, &v, &err) < 0 ? -1 : (int64_t)v;
 }
 
 /* Append a line (and its newline) to site i's stream of slot s. */
@@ -71,6 +70,8 @@ listener_line(struct probe_hub *h, size_t i, const char *line)
 {
 	struct hub_pipe *p = &h->listener[i];
 	struct hub_slot *s;
+	struct tp_fields f;
+	struct tp_err err;
 	int64_t r;
 
 	if (strncmp(line, "tp-records ", 11) == 0) {
@@ -82,61 +83,57 @@ listener_line(struct probe_hub *h, size_t i, const char *line)
 		p->refusals++;
 		return;
 	}
-	if ((r = line_round(line, "# open")) >= 0) {
-		if ((s = slot_of(h, (uint32_t)r)) != NULL)
+	if (tp_fields_split(&f, line, &err) < 0 || f.n == 0)
+		return;
+	if (f.n >= 3 && strcmp(f.word[0], "#") == 0 && strcmp(f.word[1], "open") == 0) {
+		if ((r = line_round(&f, 2)) >= 0 && (s = slot_of(h, (uint32_t)r)) != NULL)
 			s->acks++;
 		return;
 	}
-	if (line[0] == '#' || line[0] == '\0')
+	if (line[0] == '#')
 		return;
-	if ((r = line_round(line, "reply")) < 0)
-		r = line_round(line, "end");
+	r = strcmp(f.word[0], "reply") == 0 || strcmp(f.word[0], "end") == 0 ?
+	    line_round(&f, 1) : -1;
 	if (r < 0 || (s = slot_of(h, (uint32_t)r)) == NULL) {
 		h->foreign++;
 		return;
 	}
 	stream_add(s, i, line);
-	if (line[0] == 'e')
+	if (line[0] == 'e') {
 		s->data.ended[i] = 1;
+		p->restarts = 0;	/* a round through: it lives */
+	}
 }
 
-/* The sent and error counts of a prober's "done ROUND SENT ERRORS" line; -1 when malformed. */
-static int
-done_counts(const char *line, unsigned long long *sent, unsigned long long *errors)
-{
-	const char *p = strchr(line, ' ');
-	char *end;
-
-	if (p == NULL || (p = strchr(p + 1, ' ')) == NULL)
-		return -1;
-	errno = 0;
-	*sent = strtoull(p + 1, &end, 10);
-	if (end == p + 1 || *end != ' ')
-		return -1;
-	p = end;
-	*errors = strtoull(p + 1, &end, 10);
-	return errno != 0 || end == p + 1 ? -1 : 0;
-}
-
-/* File one line of the prober (the lock is held). */
+/*
+ * File one line of the prober (the lock is held): "started ROUND ...",
+ * "done ROUND SENT ERRORS" or "refused ROUND: REASON".
+ */
 static void
 prober_line(struct probe_hub *h, const char *line)
 {
 	struct hub_slot *s;
-	unsigned long long sent, errors;
+	struct tp_fields f;
+	struct tp_err err;
+	uint64_t errors;
 	int64_t r;
 
-	if ((r = line_round(line, "started")) >= 0 && (s = slot_of(h, (uint32_t)r)) != NULL)
+	if (tp_fields_split(&f, line, &err) < 0 || (r = line_round(&f, 1)) < 0)
+		return;
+	s = slot_of(h, (uint32_t)r);
+	if (strcmp(f.word[0], "started") == 0 && s != NULL)
 		s->started = 1;
-	else if ((r = line_round(line, "done")) >= 0 && (s = slot_of(h, (uint32_t)r)) != NULL) {
-		if (done_counts(line, &sent, &errors) == 0 && errors > 0)
+	else if (strcmp(f.word[0], "done") == 0 && s != NULL) {
+		if (tp_fields_u64(&f, 3, "errors", 0, UINT64_MAX, &errors, &err) == 0 && errors > 0)
 			log_warn("round", "round %u: the prober could not send %llu probes (see "
-			    "its message above); their targets count as lost", s->round, errors);
+			    "its message above); their targets count as lost", s->round,
+			    (unsigned long long)errors);
 		s->done = 1;
-	} else if ((r = line_round(line, "refused")) >= 0) {
+		h->prober.restarts = 0;	/* a job through: it lives */
+	} else if (strcmp(f.word[0], "refused") == 0) {
 		snprintf(h->prober.refused, sizeof(h->prober.refused), "%s", line);
 		h->prober.refusals++;
-		if ((s = slot_of(h, (uint32_t)r)) != NULL)
+		if (s != NULL)
 			s->refused = 1;
 	}
 }

@@ -86,6 +86,8 @@ tp_conf_defaults(struct tp_conf *c)
 		abort();	/* constants: a broken addr.c, not a user error */
 	c->prober = NULL;	/* the first site, filled in by tp_conf_load */
 	c->rate = TP_DEFAULT_RATE;
+	c->probe_min_gap = TP_DEFAULT_PROBE_MIN_GAP;
+	c->listen_buffer_size = TP_DEFAULT_LISTEN_BUFFER_MB;
 	c->min_announcing = 2;
 	c->deadman = 900;
 	c->settle = 10;

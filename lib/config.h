@@ -74,6 +74,8 @@ struct tp_conf {
 	struct tp_addr source6;	/* default 2001:db8:ffff::1;   when not measured */
 	char *prober;		/* site that sends the probes; default the first site */
 	unsigned rate;		/* probes per second; default 10000 */
+	double probe_min_gap;	/* seconds between two probes to one address; default 1 */
+	unsigned listen_buffer_size;	/* listeners' capture buffer, MiB; default 64 */
 	unsigned min_announcing;	/* default 2 */
 	unsigned deadman;	/* seconds, BIRD "configure timeout"; default 900 */
 	unsigned settle;	/* seconds to wait after a change before sampling; default 10 */

@@ -45,6 +45,8 @@ static const struct conf_key conf_keys[] = {
 	CK("source6",		T_ADDR6,	source6,		0, 0),
 	CK("prober",		T_NAME,		prober,			0, 0),
 	CK("rate",		T_UINT,		rate,			1, 10000000),
+	CK("probe_min_gap",	T_DOUBLE,	probe_min_gap,		0, 600),
+	CK("listen_buffer_size", T_UINT,	listen_buffer_size,	1, 1024),
 	CK("min_announcing",	T_UINT,		min_announcing,		1, 1000),
 	CK("deadman",		T_UINT,		deadman,		10, 86400),
 	CK("settle",		T_UINT,		settle,			0, 3600),

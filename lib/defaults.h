@@ -2,7 +2,7 @@
  * defaults.h: the one place for the defaults that more than one program
  * uses when neither the command line nor tp.conf says otherwise (see
  * tp.conf(5)): installed paths, the documentation test ranges and their
- * anycast sources, the probe rate.
+ * anycast sources, the probe rate and spacing, the capture buffer.
  */
 #ifndef TP_DEFAULTS_H
 #define TP_DEFAULTS_H
@@ -20,6 +20,14 @@
 
 /* Probes per second: tp-probe send without -R, tp.conf without rate. */
 #define TP_DEFAULT_RATE		10000
+/*
+ * The prober's least time in seconds between two probes to one address
+ * (tp-probe send --min-gap, tp.conf probe_min_gap), and a listener's
+ * kernel capture buffer in MiB (tp-probe listen --buffer-size, tp.conf
+ * listen_buffer_size).
+ */
+#define TP_DEFAULT_PROBE_MIN_GAP	1.0
+#define TP_DEFAULT_LISTEN_BUFFER_MB	64
 
 /*
  * Pacing of a lane's prefix (tp.conf min_change_interval and damping_*):

@@ -15,6 +15,7 @@ libtp_a_SOURCES = \
 	lib/escape.c lib/escape.h \
 	lib/exclude.c lib/exclude.h \
 	lib/failure_set.c lib/failure_set.h \
+	lib/fields.c lib/fields.h \
 	lib/import.c lib/import.h lib/import_cache.c lib/import_cache.h \
 	lib/keyfile.c lib/keyfile.h \
 	lib/log.c lib/log.h \
@@ -38,6 +39,7 @@ tests_unit_tp_unit_SOURCES += \
 	tests/unit/test_db_file.c \
 	tests/unit/test_decompress.c \
 	tests/unit/test_exclude.c \
+	tests/unit/test_fields.c \
 	tests/unit/test_import.c \
 	tests/unit/test_keyfile.c \
 	tests/unit/test_name_index.c \

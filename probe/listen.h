@@ -16,7 +16,6 @@
 #include "reply_tally.h"
 
 #define LISTEN_MAX_RANGES 32
-#define LISTEN_BUFFER_MB 64		/* kernel capture buffer unless --buffer-size says */
 
 struct listen_opts {
 	const char *interface;		/* a device name or "any" */

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "defaults.h"
+#include "fields.h"
 #include "listen.h"
 #include "log.h"
 #include "opt_parse.h"
@@ -36,7 +37,7 @@ listen_opts_defaults(struct listen_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->interface = "any";
 	o->control_fd = STDIN_FILENO;
-	o->buffer_mb = LISTEN_BUFFER_MB;
+	o->buffer_mb = TP_DEFAULT_LISTEN_BUFFER_MB;
 	o->key_path = opt_default_key_path();
 	o->format = TP_FMT_TEXT;
 	tp_prefix_parse(TP_DEFAULT_RANGE4, &o->ranges[0], NULL);
@@ -142,7 +143,7 @@ listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 			o->interface = optarg;
 			break;
 		case 'r':
-			if (opt_u64("--round", optarg, 0, UINT32_MAX, &v, err) < 0)
+			if (tp_u64_parse("--round", optarg, 0, UINT32_MAX, &v, err) < 0)
 				return -1;
 			o->round = (uint32_t)v;
 			o->have_round = 1;
@@ -202,7 +203,7 @@ listen_parse(int argc, char **argv, struct listen_opts *o, struct tp_err *err)
 			o->multi_round = 1;
 			break;
 		case OPT_BUFFER:
-			if (opt_u64("--buffer-size", optarg, 1, 1024, &v, err) < 0)
+			if (tp_u64_parse("--buffer-size", optarg, 1, 1024, &v, err) < 0)
 				return -1;
 			o->buffer_mb = (unsigned)v;
 			break;

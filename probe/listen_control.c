@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fields.h"
 #include "listen_control.h"
 #include "opt_parse.h"
 
@@ -21,35 +22,22 @@ static const struct {
 	{ "close", LISTEN_CMD_CLOSE, 1, 2 },
 };
 
-/* Split line at blanks into at most max words in copy; their number, or -1 when more. */
-static int
-split_words(const char *line, char *copy, size_t size, char **words, int max)
-{
-	char *p, *save = NULL;
-	int n = 0;
-
-	snprintf(copy, size, "%s", line);
-	for (p = strtok_r(copy, " \t", &save); p != NULL; p = strtok_r(NULL, " \t", &save)) {
-		if (n == max)
-			return -1;
-		words[n++] = p;
-	}
-	return n;
-}
-
 /* Parse one command line. */
 int
 listen_command_parse(const char *line, struct listen_command *c, struct tp_err *err)
 {
-	char copy[LISTEN_CONTROL_LINE_MAX + 1], *w[CONTROL_MAX_WORDS] = { NULL };
+	struct tp_fields f;
+	char **w = f.word;
 	uint64_t v;
 	size_t i, k;
 	int n;
 
 	memset(c, 0, sizeof(*c));
 	c->grace = -1;
-	n = split_words(line, copy, sizeof(copy), w, CONTROL_MAX_WORDS);
-	if (n < 0)
+	if (tp_fields_split(&f, line, err) < 0)
+		return -1;
+	n = (int)f.n;
+	if (f.more || n > CONTROL_MAX_WORDS)
 		return tp_err_set(err, "too many words in \"%.40s\" (see tp-probe(8))", line);
 	if (n == 0)
 		return tp_err_set(err, "empty command (want open ROUND or close ROUND)");
@@ -63,7 +51,7 @@ listen_command_parse(const char *line, struct listen_command *c, struct tp_err *
 		return tp_err_set(err, "%s: wrong number of arguments (see tp-probe(8))",
 		    control_commands[k].word);
 	c->kind = control_commands[k].kind;
-	if (opt_u64(control_commands[k].word, w[1], 0, UINT32_MAX, &v, err) < 0)
+	if (tp_fields_u64(&f, 1, control_commands[k].word, 0, UINT32_MAX, &v, err) < 0)
 		return -1;
 	c->round = (uint32_t)v;
 	if (c->kind == LISTEN_CMD_CLOSE)

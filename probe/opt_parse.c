@@ -6,27 +6,6 @@
 #include "defaults.h"
 #include "opt_parse.h"
 
-/* An unsigned integer in [min, max]. */
-int
-opt_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out,
-    struct tp_err *err)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	if (s[0] < '0' || s[0] > '9')
-		return tp_err_set(err, "%s: \"%s\" is not a number", opt, s);
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return tp_err_set(err, "%s: \"%s\" is not a number", opt, s);
-	if (v < min || v > max)
-		return tp_err_set(err, "%s: %llu is out of range (%llu to %llu)", opt, v,
-		    (unsigned long long)min, (unsigned long long)max);
-	*out = v;
-	return 0;
-}
-
 /* A number of seconds >= 0. */
 int
 opt_seconds(const char *opt, const char *s, double *out, struct tp_err *err)

@@ -7,9 +7,6 @@
 #include "addr.h"
 #include "error.h"
 
-/* An unsigned integer in [min, max]; -1 naming the option otherwise. */
-int opt_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out,
-    struct tp_err *err);
 /* A number of seconds >= 0 (fractions allowed). */
 int opt_seconds(const char *opt, const char *s, double *out, struct tp_err *err);
 /* An address of the given family (AF_INET or AF_INET6). */

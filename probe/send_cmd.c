@@ -12,6 +12,7 @@
 #include "config.h"
 #include "defaults.h"
 #include "exclude.h"
+#include "fields.h"
 #include "log.h"
 #include "opt_parse.h"
 #include "output.h"
@@ -42,7 +43,7 @@ send_opts_defaults(struct send_opts *o)
 	o->ttl = 64;
 	probe_method_default(&o->method);
 	o->flows = 1;
-	o->min_gap = SEND_JOBS_MIN_GAP;
+	o->min_gap = TP_DEFAULT_PROBE_MIN_GAP;
 	o->format = TP_FMT_TEXT;
 	tp_addr_parse(TP_DEFAULT_SOURCE4, &o->source4, NULL);
 	tp_addr_parse(TP_DEFAULT_SOURCE6, &o->source6, NULL);
@@ -150,17 +151,17 @@ send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
 			o->exclude_path = optarg;
 			break;
 		case 'r':
-			if (opt_u64("--round", optarg, 0, UINT32_MAX, &v, err) < 0)
+			if (tp_u64_parse("--round", optarg, 0, UINT32_MAX, &v, err) < 0)
 				return -1;
 			o->round = (uint32_t)v;
 			o->have_round = 1;
 			break;
 		case 'R':
-			if (opt_u64("--rate", optarg, 0, 100000000, &o->rate, err) < 0)
+			if (tp_u64_parse("--rate", optarg, 0, 100000000, &o->rate, err) < 0)
 				return -1;
 			break;
 		case OPT_REPEAT:
-			if (opt_u64("--repeat", optarg, 1, 1000000, &o->repeat, err) < 0)
+			if (tp_u64_parse("--repeat", optarg, 1, 1000000, &o->repeat, err) < 0)
 				return -1;
 			break;
 		case OPT_GAP:
@@ -168,12 +169,12 @@ send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
 				return -1;
 			break;
 		case OPT_SEED:
-			if (opt_u64("--seed", optarg, 0, UINT64_MAX, &o->seed, err) < 0)
+			if (tp_u64_parse("--seed", optarg, 0, UINT64_MAX, &o->seed, err) < 0)
 				return -1;
 			o->have_seed = 1;
 			break;
 		case OPT_TTL:
-			if (opt_u64("--ttl", optarg, 1, 255, &v, err) < 0)
+			if (tp_u64_parse("--ttl", optarg, 1, 255, &v, err) < 0)
 				return -1;
 			o->ttl = (unsigned)v;
 			break;
@@ -202,7 +203,7 @@ send_parse(int argc, char **argv, struct send_opts *o, struct tp_err *err)
 				return tp_err_prefix(err, "--method");
 			break;
 		case OPT_FLOWS:
-			if (opt_u64("--flows", optarg, 1, TP_FLOWS_MAX, &v, err) < 0)
+			if (tp_u64_parse("--flows", optarg, 1, TP_FLOWS_MAX, &v, err) < 0)
 				return -1;
 			o->flows = (unsigned)v;
 			break;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields.h"
 #include "send_jobs.h"
 #include "xalloc.h"
 
@@ -39,34 +40,29 @@ parse_source(const char *s, int family, struct tp_addr *a, struct tp_err *err)
 int
 send_job_parse_header(const char *line, struct send_job_header *h, struct tp_err *err)
 {
-	char word[8], r[16], s4[64], s6[64], method[32], flows[16], extra[2];
-	unsigned long v;
-	char *end;
-	int n;
+	struct tp_fields f;
+	uint64_t v;
 
-	n = sscanf(line, "%7s %15s %63s %63s %31s %15s %1s", word, r, s4, s6, method, flows,
-	    extra);
-	if ((n != 4 && n != 6) || strcmp(word, "job") != 0)
+	if (tp_fields_split(&f, line, err) < 0)
+		return tp_err_prefix(err, "job");
+	if ((f.n != 4 && f.n != 6) || f.more || strcmp(f.word[0], "job") != 0)
 		return tp_err_set(err, "want \"job ROUND SOURCE4 SOURCE6 [METHOD FLOWS]\", got "
 		    "\"%.60s\"", line);
-	v = strtoul(r, &end, 10);
-	if (*end != '\0' || r[0] < '0' || r[0] > '9' || v > UINT32_MAX)
-		return tp_err_set(err, "job: bad round \"%s\"", r);
+	if (tp_fields_u64(&f, 1, "job: round", 0, UINT32_MAX, &v, err) < 0)
+		return -1;
 	h->round = (uint32_t)v;
-	if (parse_source(s4, AF_INET, &h->source4, err) < 0 ||
-	    parse_source(s6, AF_INET6, &h->source6, err) < 0)
+	if (parse_source(f.word[2], AF_INET, &h->source4, err) < 0 ||
+	    parse_source(f.word[3], AF_INET6, &h->source6, err) < 0)
 		return -1;
 	if (h->source4.family == 0 && h->source6.family == 0)
 		return tp_err_set(err, "job %u: no source address", h->round);
 	h->flows = 1;
-	if (n == 4)
+	if (f.n == 4)
 		return 0;
-	if (probe_method_parse(method, &h->method, err) < 0)
+	if (probe_method_parse(f.word[4], &h->method, err) < 0)
 		return tp_err_prefix(err, "job %u: method", h->round);
-	v = strtoul(flows, &end, 10);
-	if (*end != '\0' || flows[0] < '1' || flows[0] > '9' || v > TP_FLOWS_MAX)
-		return tp_err_set(err, "job %u: flows \"%s\" is not 1 to %d", h->round, flows,
-		    TP_FLOWS_MAX);
+	if (tp_fields_u64(&f, 5, "flows", 1, TP_FLOWS_MAX, &v, err) < 0)
+		return tp_err_prefix(err, "job %u", h->round);
 	h->flows = (unsigned)v;
 	return 0;
 }

@@ -20,9 +20,6 @@
 #include "error.h"
 #include "probe_method.h"
 
-/* Seconds between two probes to one address unless --min-gap says otherwise. */
-#define SEND_JOBS_MIN_GAP 1.0
-
 struct deferred_probe {
 	struct tp_addr addr;
 	int64_t due_ns;

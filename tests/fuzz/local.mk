@@ -45,7 +45,8 @@ FUZZ_LISTEN_CONTROL_SRC = $(top_srcdir)/tests/fuzz/fuzz_listen_control.c \
 	$(top_srcdir)/probe/listen_control.c $(top_srcdir)/probe/listen_rounds.c \
 	$(top_srcdir)/probe/send_jobs.c $(top_srcdir)/probe/dest_spacing.c \
 	$(top_srcdir)/probe/reply_decode.c $(top_srcdir)/probe/reply_tally.c \
-	$(top_srcdir)/probe/addr_set.c $(top_srcdir)/probe/opt_parse.c $(top_srcdir)/lib/cookie.c \
+	$(top_srcdir)/probe/addr_set.c $(top_srcdir)/probe/opt_parse.c $(top_srcdir)/lib/fields.c \
+	$(top_srcdir)/lib/cookie.c \
 	$(top_srcdir)/probe/probe_method.c $(top_srcdir)/probe/icmp_method.c \
 	$(top_srcdir)/probe/tcp_method.c $(top_srcdir)/probe/icmp_packet.c \
 	$(top_srcdir)/probe/tcp_packet.c $(top_srcdir)/probe/probe_packet.c \

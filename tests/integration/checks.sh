@@ -1,4 +1,5 @@
-# checks.sh: the result lines of an integration test, sourced by test-*.sh.
+# checks.sh: the result lines of an integration test, sourced by lib.sh
+# and by the test-*.sh that do not use lib.sh.
 # Each check prints "PASS name" or "FAIL name: reason"; a failure sets
 # FAILED=1, which the test returns as its exit status.
 FAILED=0

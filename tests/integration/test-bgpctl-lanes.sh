@@ -21,37 +21,13 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 TP_BUILD_DIR=${TP_BUILD_DIR:-$HERE/../../build-test}
 BGPCTL=$TP_BUILD_DIR/tp-bgpctl
 FAKE_BIRD=$TP_BUILD_DIR/tests/integration/fake-bird
-PREFIX=tpbbl$$
-WORK=$(mktemp -d /tmp/tpbbl.XXXXXX)
-RUN_DIR=$WORK/run
+testbed_init tpbbl$$ /tmp/tpbbl.XXXXXX
 DEADMAN=10
-FAILED=0
-PIDS=()
-
-# Run tb for this test's testbed.
-tb() {
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" "$@"
-}
-
-# End the processes this test started (by PID), take the testbed down,
-# remove the work folder.
-cleanup() {
-	local p
-	trap - EXIT
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	tb down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
 
 # Check that the lines the fake BIRD received since line $2 contain (with
 # $3 "has") or lack ("lacks") the line $4; $1 is the check's name.
@@ -67,8 +43,8 @@ check_sent() {
 	fi
 }
 
-[[ $(id -u) == 0 ]] || { echo "FAIL setup: needs root"; exit 1; }
-[[ -x $BGPCTL ]] || { echo "FAIL setup: $BGPCTL not built (set TP_BUILD_DIR)"; exit 1; }
+need_root setup
+need_built setup "$BGPCTL"
 if [[ ! -x $FAKE_BIRD ]]; then
 	make -C "$TP_BUILD_DIR" -s tests/integration/fake-bird >/dev/null ||
 	    { echo "FAIL setup: cannot build $FAKE_BIRD"; exit 1; }

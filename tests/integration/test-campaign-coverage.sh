@@ -28,25 +28,11 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
-export TB_PREFIX=tpbcv$$
-WORK=$(mktemp -d /tmp/tpcoverage.XXXXXX)
-export TB_RUN_DIR=$WORK/run
+testbed_init tpbcv$$ /tmp/tpcoverage.XXXXXX
 
-# Take the testbed down and remove the work folder.
-cleanup() {
-	trap - EXIT
-	"$TB" --quiet down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-# shellcheck source=checks.sh
-source "$HERE/checks.sh"
-
-tb() { "$TB" --quiet "$@"; }
 analyze() { "$BUILD/tp-analyze" -q -c "$CONF" "$@"; }
 q() { sqlite3 -batch -noheader "$DB" "$@"; }
 # Succeed when jq filter $1 is true of JSON $2.
@@ -76,7 +62,7 @@ replies() {
 	    "$1" "$2" "${3:+AND d.scenario_id = (SELECT id FROM scenarios WHERE campaign_id = $1 AND withdrawn = '$3')}"
 }
 
-((EUID == 0)) || { echo "FAIL coverage: needs root"; exit 1; }
+need_root coverage
 "$BUILD/tp-probe" send --help 2>&1 | grep -q -- --flows ||
     { echo "FAIL coverage: $BUILD/tp-probe has no --method/--flows"; exit 1; }
 out=$(tb up flows 2>&1) || { fail "coverage testbed up" "$out"; exit 1; }

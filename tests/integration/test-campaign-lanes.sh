@@ -32,35 +32,26 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
-export TB_PREFIX=tpbl$$
-WORK=$(mktemp -d /tmp/tplanes.XXXXXX)
-export TB_RUN_DIR=$WORK/run
-FAILED=0
-CAMPAIGN_PID=
+testbed_init tpbl$$ /tmp/tplanes.XXXXXX
 RESTARTED=
 DEADMAN=30
 MCI=3		# min_change_interval in the campaigns of checks 1 and 2
 SITES="akl chc syd"
 
-cleanup() {
-	trap - EXIT
-	if [[ -n $CAMPAIGN_PID ]]; then kill -9 -- "-$CAMPAIGN_PID" 2>/dev/null || true; fi
-	"$TB" --quiet down >/dev/null 2>&1 || true
+# Kill the BIRD check 5 restarted at akl, if it still runs (by PID, only
+# when it is a bird of this test's run folder); cleanup runs it.
+cleanup_more() {
 	if [[ -n $RESTARTED && $(cat "/proc/$RESTARTED/comm" 2>/dev/null) == bird ]] &&
 	    tr '\0' ' ' <"/proc/$RESTARTED/cmdline" 2>/dev/null | grep -q -- "-s $TB_RUN_DIR/"; then
 		kill -9 "$RESTARTED" 2>/dev/null || true
 	fi
-	rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 143' TERM INT
 
 pass() { printf 'PASS lanes %s\n' "$1"; }
 fail() { printf 'FAIL lanes %s: %s\n' "$1" "$2"; FAILED=1; }
-tb() { "$TB" --quiet "$@"; }
-campaign() { "$BUILD/tp-campaign" -c "$CONF" "$@"; }
 
 # Lanes (1 to 3) whose protocols are down at site $1 right now, one per line.
 lanes_down_at() {
@@ -98,19 +89,6 @@ wait_lanes_down() {
 	return 1
 }
 
-# Start a campaign command in its own process group, in the background.
-start_campaign() {
-	setsid "$BUILD/tp-campaign" -c "$CONF" "$@" >"$WORK/bg.out" 2>"$WORK/bg.err" &
-	CAMPAIGN_PID=$!
-}
-
-# Finish the background campaign; its exit status in RC.
-wait_campaign() {
-	RC=0
-	wait "$CAMPAIGN_PID" || RC=$?
-	CAMPAIGN_PID=
-}
-
 # Write the testbed's tp.conf with $1 lanes and the keys after it.
 configure() {
 	local n=$1
@@ -120,25 +98,6 @@ configure() {
 	    deadman=$DEADMAN listen_grace=1 min_announcing=1 control_share=0.25 "$@")
 	DB=$(awk -F' = ' '$1 == "database" { print $2 }' "$CONF")
 }
-
-# An address to hex as SQLite's hex(addr) (8 or 32 digits).
-to_hex_awk='
-function hexval(h,   i, v) { v = 0; h = tolower(h)
-	for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
-	return v }
-function hex6(a,   halves, l, r, nl, nr, g, i, s) {
-	for (i = 1; i <= 8; i++) g[i] = 0
-	split(a, halves, "::")
-	if (index(a, "::")) {
-		nl = halves[1] == "" ? 0 : split(halves[1], l, ":")
-		nr = halves[2] == "" ? 0 : split(halves[2], r, ":")
-		for (i = 1; i <= nl; i++) g[i] = hexval(l[i])
-		for (i = 1; i <= nr; i++) g[8 - nr + i] = hexval(r[i])
-	} else { split(a, l, ":"); for (i = 1; i <= 8; i++) g[i] = hexval(l[i]) }
-	s = ""; for (i = 1; i <= 8; i++) s = s sprintf("%04X", g[i]); return s }
-function tohex(a,   o) {
-	if (index(a, ":")) return hex6(a)
-	split(a, o, "."); return sprintf("%02X%02X%02X%02X", o[1], o[2], o[3], o[4]) }'
 
 # Truth for scenario $1 ("A+B") on lane $2: withdraw the lane at its sites
 # in BIRD, read `tb truth --lane`, announce again; "client family site" lines.
@@ -243,8 +202,8 @@ two_lanes_at_akl() {
 	wait_lanes_down 2 akl
 }
 
-((EUID == 0)) || { echo "FAIL lanes: needs root"; exit 1; }
-[[ -x $BUILD/tp-campaign ]] || { echo "FAIL lanes: $BUILD/tp-campaign not built (set TP_BUILD_DIR)"; exit 1; }
+need_root lanes
+need_built lanes "$BUILD/tp-campaign"
 
 out=$(tb up tiny 2>&1) || { fail "testbed up" "$out"; exit 1; }
 tb targets --with-client --per-network 16 >"$WORK/clients"
@@ -255,9 +214,7 @@ whole_campaign 1 6
 
 # 3: kill -9 with two lanes withdrawn at akl.
 if two_lanes_at_akl; then
-	kill -KILL -- "-$CAMPAIGN_PID"
-	wait "$CAMPAIGN_PID" 2>/dev/null || true
-	CAMPAIGN_PID=
+	kill_campaign
 	if secs=$(wait_all_up $((DEADMAN + 5))); then
 		pass "kill -9 with 2 lanes withdrawn at akl: every lane back after $secs s (dead-man $DEADMAN s)"
 	else

@@ -35,41 +35,21 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
 OVER_SSH=${CAMPAIGN_OVER_SSH:-}
-export TB_PREFIX=tpbc${OVER_SSH:+s}$$
-WORK=$(mktemp -d /tmp/tpcampaign.XXXXXX)
-export TB_RUN_DIR=$WORK/run
+testbed_init tpbc${OVER_SSH:+s}$$ /tmp/tpcampaign.XXXXXX
 # Over ssh every step costs a handshake, and a scenario (withdraw, converge,
 # measure) takes longer than 15 s: BIRD's dead-man switch would announce
 # the site again in the middle of the measurement.
 DEADMAN=15
 [[ -z $OVER_SSH ]] || DEADMAN=40
-FAILED=0
-CAMPAIGN_PID=
 LABEL=campaign${OVER_SSH:+ over ssh}
-AT_CONTROLLER=()	# how tp-campaign is run: in the controller namespace over ssh
-
-cleanup() {
-	trap - EXIT
-	if [[ -n $CAMPAIGN_PID ]]; then kill -9 -- "-$CAMPAIGN_PID" 2>/dev/null || true; fi
-	"$TB" --quiet down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
+# Over ssh, AT_CONTROLLER runs tp-campaign in the controller namespace.
 
 pass() { printf 'PASS %s\n' "${1/#campaign/$LABEL}"; }
 fail() { printf 'FAIL %s: %s\n' "${1/#campaign/$LABEL}" "$2"; FAILED=1; }
-tb() { "$TB" --quiet "$@"; }
-campaign() { "${AT_CONTROLLER[@]}" "$BUILD/tp-campaign" -c "$CONF" "$@"; }
-analyze() { "$BUILD/tp-analyze" -c "$CONF" "$@"; }
-
-# Sites announcing right now, by tp-bgpctl's live count.
-announcing() {
-	"$BUILD/tp-bgpctl" -c "$CONF" -j status | jq -r .announcing
-}
 
 # Wait up to $1 seconds until all $NSITES sites announce; 0 when they do.
 wait_all_announcing() {
@@ -101,31 +81,6 @@ comparable() {
 running_scenarios() {
 	sqlite3 -cmd '.timeout 10000' "$DB" "SELECT COUNT(*) FROM scenarios WHERE status = 'running'"
 }
-
-# Start a campaign command in its own process group, in the background.
-start_campaign() {
-	setsid "${AT_CONTROLLER[@]}" "$BUILD/tp-campaign" -c "$CONF" "$@" >"$WORK/bg.out" 2>"$WORK/bg.err" &
-	CAMPAIGN_PID=$!
-}
-
-# An address to hex: 8 digits for IPv4, 32 for IPv6 (as SQLite's hex(addr)).
-to_hex_awk='
-function hexval(h,   i, v) { v = 0; h = tolower(h)
-	for (i = 1; i <= length(h); i++) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
-	return v }
-function hex6(a,   halves, l, r, nl, nr, g, i, s) {
-	for (i = 1; i <= 8; i++) g[i] = 0
-	split(a, halves, "::")
-	if (index(a, "::")) {
-		nl = halves[1] == "" ? 0 : split(halves[1], l, ":")
-		nr = halves[2] == "" ? 0 : split(halves[2], r, ":")
-		for (i = 1; i <= nl; i++) g[i] = hexval(l[i])
-		for (i = 1; i <= nr; i++) g[8 - nr + i] = hexval(r[i])
-	} else { split(a, l, ":"); for (i = 1; i <= 8; i++) g[i] = hexval(l[i]) }
-	s = ""; for (i = 1; i <= 8; i++) s = s sprintf("%04X", g[i]); return s }
-function tohex(a,   o) {
-	if (index(a, ":")) return hex6(a)
-	split(a, o, "."); return sprintf("%02X%02X%02X%02X", o[1], o[2], o[3], o[4]) }'
 
 # Truth for scenario $1 ("A+B"): withdraw its sites in BIRD directly, read
 # `tb truth`, announce again; prints "client family site" lines.
@@ -183,7 +138,7 @@ check_against_truth() {
 	pass "$name ($got scenario replies over $(cut -d' ' -f1 "$WORK/measured" | sort -u | wc -l) scenarios, all at the truth site)"
 }
 
-((EUID == 0)) || { echo "FAIL campaign: needs root"; exit 1; }
+need_root campaign
 
 out=$(tb up tiny 2>&1) || { fail "campaign testbed up" "$out"; exit 1; }
 if [[ -n $OVER_SSH ]]; then
@@ -211,9 +166,8 @@ if wait_some_withdrawn; then
 else
 	fail "campaign second run refused while one runs" "the first never withdrew a site"
 fi
-rc=0
-wait "$CAMPAIGN_PID" || rc=$?
-CAMPAIGN_PID=
+wait_campaign
+rc=$RC
 if ((rc == 0)); then
 	pass "campaign run finishes (exit 0)"
 else
@@ -233,9 +187,8 @@ analyze -j matrix --campaign "$FIRST" | comparable >"$WORK/matrix.first"
 start_campaign run
 if wait_some_withdrawn; then
 	kill -TERM "$CAMPAIGN_PID"
-	rc=0
-	wait "$CAMPAIGN_PID" || rc=$?
-	CAMPAIGN_PID=
+	wait_campaign
+	rc=$RC
 	status=$(campaign -j list | jq -r '.[0].status')
 	n=$(running_scenarios)
 	if ((rc == 5 && n == 0)) && [[ $(announcing) == "$NSITES" && $status == aborted ]]; then
@@ -253,9 +206,7 @@ ABORTED=$(campaign -j list | jq '.[0].campaign')
 start_campaign resume "$ABORTED"
 if wait_some_withdrawn; then
 	sleep 0.5
-	kill -KILL -- "-$CAMPAIGN_PID"
-	wait "$CAMPAIGN_PID" 2>/dev/null || true
-	CAMPAIGN_PID=
+	kill_campaign
 	start=$(date +%s)
 	if wait_all_announcing $((DEADMAN + 10)); then
 		pass "campaign SIGKILL: announcements back after $(($(date +%s) - start)) s (dead-man $DEADMAN s)"
@@ -280,9 +231,8 @@ if wait_some_withdrawn; then
 	grep -q '^locked$' "$WORK/holder.out" || fail "campaign resume under a held write lock" \
 	    "the lock was not taken: $(cat "$WORK/holder.out")"
 fi
-rc=0
-wait "$CAMPAIGN_PID" || rc=$?
-CAMPAIGN_PID=
+wait_campaign
+rc=$RC
 cp "$WORK/bg.err" "$WORK/resume.out"
 n=$(running_scenarios)
 if ((rc == 0 && n == 0)); then

@@ -27,22 +27,16 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
-export TB_PREFIX=tpbfb$$
-WORK=$(mktemp -d /tmp/tpfault-bird.XXXXXX)
-export TB_RUN_DIR=$WORK/run
-FAILED=0
-CAMPAIGN_PID=
+testbed_init tpbfb$$ /tmp/tpfault-bird.XXXXXX
 RESTARTED=()
 
-# Kill the campaign we started (its process group), take the testbed down
-# (it stops the restarted BIRDs too: their PID files are in the run folder).
-cleanup() {
+# Kill the BIRDs this test restarted, if tb down missed them (cleanup runs
+# it after tb down; their PID files are in the run folder).
+cleanup_more() {
 	local pid
-	trap - EXIT
-	if [[ -n $CAMPAIGN_PID ]]; then kill -9 -- "-$CAMPAIGN_PID" 2>/dev/null || true; fi
-	"$TB" --quiet down >/dev/null 2>&1 || true
 	for pid in "${RESTARTED[@]}"; do
 		# Only if tb down missed it and it is still the BIRD we started.
 		if [[ $(cat "/proc/$pid/comm" 2>/dev/null) == bird ]] &&
@@ -50,14 +44,8 @@ cleanup() {
 			kill -9 "$pid" 2>/dev/null || true
 		fi
 	done
-	rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 143' TERM INT
 
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
-tb() { "$TB" --quiet "$@"; }
 bgpctl() { "$BUILD/tp-bgpctl" -c "$CONF" "$@"; }
 
 # Sites announcing right now, by tp-bgpctl's live count.
@@ -126,8 +114,8 @@ restart_and_check() {
 	fi
 }
 
-((EUID == 0)) || { echo "FAIL bird: needs root"; exit 1; }
-[[ -x $BUILD/tp-campaign ]] || { echo "FAIL setup: $BUILD/tp-campaign not built (set TP_BUILD_DIR)"; exit 1; }
+need_root bird
+need_built setup "$BUILD/tp-campaign"
 
 out=$(tb up tiny 2>&1) || { fail "bird testbed up" "$out"; exit 1; }
 CONF=$("$HERE/../../testbed/setup-campaign" "$BUILD" --per-network 16 rate=2000 settle=1 \
@@ -136,12 +124,10 @@ CONF=$("$HERE/../../testbed/setup-campaign" "$BUILD" --per-network 16 rate=2000 
 DB=$(awk -F' = ' '$1 == "database" { print $2 }' "$CONF")
 
 # 1: the campaign.
-setsid "$BUILD/tp-campaign" -c "$CONF" -v run >"$WORK/bg.out" 2>"$WORK/bg.err" &
-CAMPAIGN_PID=$!
+start_campaign -v run
 if wait_announcing 1 60 && kill_bird akl; then
-	rc=0
-	wait "$CAMPAIGN_PID" || rc=$?
-	CAMPAIGN_PID=
+	wait_campaign
+	rc=$RC
 	bgpctl -j status >"$WORK/status.json" 2>/dev/null || true
 	akl_reachable=$(jq -r '.sites[] | select(.name == "akl") | .reachable' "$WORK/status.json")
 	chc_announcing=$(jq -r '.sites[] | select(.name == "chc") | .announcing' "$WORK/status.json")

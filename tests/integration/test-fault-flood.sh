@@ -29,42 +29,20 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
 PROBE=$BUILD/tp-probe
 RATE=${RATE:-1000}
-PREFIX=tpbff$$
-WORK=$(mktemp -d /tmp/tpfault-flood.XXXXXX)
-RUN_DIR=$WORK/run
+testbed_init tpbff$$ /tmp/tpfault-flood.XXXXXX
 PROBER=akl
 FORGER=c2
 ROUND=77
-FAILED=0
-PIDS=()
 
-# Run tb for this test's testbed.
-tb() {
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" "$@"
-}
-
-# Stop what we started (by PID), take the testbed down, remove the work folder.
-cleanup() {
-	local pid
-	trap - EXIT
-	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	tb down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-[[ -x $PROBE ]] || { echo "FAIL setup: $PROBE not built (set TP_BUILD_DIR)"; exit 1; }
-((EUID == 0)) || { echo "FAIL flood: needs root"; exit 1; }
+need_built setup "$PROBE"
+need_root flood
 
 tb up tiny >/dev/null
 SITES=$(tb status --json | jq -r '.nodes[] | select(.kind == "site") | .name')
@@ -76,27 +54,20 @@ NTARGETS=$(wc -l <"$WORK/targets.txt")
 
 # A listener per site; each prints its header once the capture is open.
 for s in $SITES; do
-	# A simple command in the background: $! ends up as tp-probe itself.
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$s" "$PROBE" listen --user nobody -r "$ROUND" -s "$s" -k "$WORK/probe.key" --duration 300 -j \
-	    >"$WORK/rec-$s.txt" 2>"$WORK/sum-$s.json" &
-	PIDS+=($!)
+	start_in "$s" "$PROBE" listen --user nobody -r "$ROUND" -s "$s" -k "$WORK/probe.key" --duration 300 -j \
+	    >"$WORK/rec-$s.txt" 2>"$WORK/sum-$s.json"
 done
 for s in $SITES; do
-	for _ in $(seq 100); do
-		grep -q '^tp-records 2$' "$WORK/rec-$s.txt" 2>/dev/null && break
-		sleep 0.05
-	done
-	grep -q '^tp-records 2$' "$WORK/rec-$s.txt" || { echo "FAIL setup: listener at $s did not start"; exit 1; }
+	wait_line "$WORK/rec-$s.txt" '^tp-records 2$' 5 || { echo "FAIL setup: listener at $s did not start"; exit 1; }
 done
 
 # The flood: 10 x RATE, as many passes as last the real round plus 1.5 s.
 FRATE=$((10 * RATE))
 passes=$(((NTARGETS / RATE + 2) * FRATE / NTARGETS + 1))
 f_start=$(now_ms)
-"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$FORGER" "$PROBE" send --user nobody -q -j -r "$ROUND" -k "$WORK/forger.key" -x "$WORK/no-exclude.conf" \
-    -R "$FRATE" --repeat "$passes" --gap 0 --forge-replies "$WORK/targets.txt" >"$WORK/forge.json" &
+start_in "$FORGER" "$PROBE" send --user nobody -q -j -r "$ROUND" -k "$WORK/forger.key" -x "$WORK/no-exclude.conf" \
+    -R "$FRATE" --repeat "$passes" --gap 0 --forge-replies "$WORK/targets.txt" >"$WORK/forge.json"
 FORGE_PID=$!
-PIDS+=("$FORGE_PID")
 sleep 0.5
 r_start=$(now_ms)
 tb exec "$PROBER" "$PROBE" send --user nobody -q -j -r "$ROUND" -k "$WORK/probe.key" -x "$WORK/no-exclude.conf" \

@@ -31,33 +31,10 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
-export TB_PREFIX=tpbfl$$
-WORK=$(mktemp -d /tmp/tpfault-listener.XXXXXX)
-export TB_RUN_DIR=$WORK/run
-FAILED=0
-CAMPAIGN_PID=
-
-# Kill the campaign we started (its process group), take the testbed down.
-cleanup() {
-	trap - EXIT
-	if [[ -n $CAMPAIGN_PID ]]; then kill -9 -- "-$CAMPAIGN_PID" 2>/dev/null || true; fi
-	"$TB" --quiet down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
-tb() { "$TB" --quiet "$@"; }
-q() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
-
-# Sites announcing right now, by tp-bgpctl's live count.
-announcing() {
-	"$BUILD/tp-bgpctl" -c "$CONF" -j status | jq -r .announcing
-}
+testbed_init tpbfl$$ /tmp/tpfault-listener.XXXXXX
 
 # Every process below PID $1 (its children, theirs, ...), one per line.
 descendants() {
@@ -103,31 +80,8 @@ kill_listener_mid_round() {
 	return 1
 }
 
-# Start a campaign command in its own process group, in the background.
-start_campaign() {
-	setsid "$BUILD/tp-campaign" -c "$CONF" "$@" >"$WORK/bg.out" 2>"$WORK/bg.err" &
-	CAMPAIGN_PID=$!
-}
-
-# Wait for the background campaign; sets RC.
-wait_campaign() {
-	RC=0
-	wait "$CAMPAIGN_PID" || RC=$?
-	CAMPAIGN_PID=
-}
-
-# Status of scenario $2 ("akl") of campaign $1.
-scen_status() {
-	q "SELECT status FROM scenarios WHERE campaign_id = $1 AND withdrawn = '$2'"
-}
-
-# Rows stored twice for one (round, target) anywhere: must be 0.
-duplicates() {
-	q "SELECT COUNT(*) FROM (SELECT 1 FROM responses GROUP BY round_id, target_id HAVING COUNT(*) > 1)"
-}
-
-((EUID == 0)) || { echo "FAIL listener: needs root"; exit 1; }
-[[ -x $BUILD/tp-campaign ]] || { echo "FAIL setup: $BUILD/tp-campaign not built (set TP_BUILD_DIR)"; exit 1; }
+need_root listener
+need_built setup "$BUILD/tp-campaign"
 
 out=$(tb up tiny 2>&1) || { fail "listener testbed up" "$out"; exit 1; }
 # A slow sender (30 probes/s), so that the scenario round lasts long

@@ -25,26 +25,11 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
 BGPCTL=$BUILD/tp-bgpctl
-export TB_PREFIX=tpbfs$$
-WORK=$(mktemp -d /tmp/tpfault-socket.XXXXXX)
-export TB_RUN_DIR=$WORK/run
-FAILED=0
-
-# Take the testbed down, remove the work folder.
-cleanup() {
-	trap - EXIT
-	"$TB" --quiet down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
-tb() { "$TB" --quiet "$@"; }
+testbed_init tpbfs$$ /tmp/tpfault-socket.XXXXXX
 
 # Run tp-bgpctl as nobody (extra setpriv options first, then --); sets RC.
 as_nobody() {
@@ -68,7 +53,7 @@ expect_denied() {
 	fi
 }
 
-((EUID == 0)) || { echo "FAIL socket: needs root"; exit 1; }
+need_root socket
 [[ -x $BGPCTL ]] || { echo "FAIL setup: $BGPCTL not built (set TP_BUILD_DIR)"; exit 1; }
 command -v setpriv >/dev/null || { echo "FAIL setup: setpriv (util-linux) missing"; exit 1; }
 getent group bird >/dev/null || { echo "FAIL setup: no group bird (bird2 package)"; exit 1; }

@@ -27,24 +27,11 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
-export TB_PREFIX=tpbw$$
-WORK=$(mktemp -d /tmp/tphtml.XXXXXX)
-export TB_RUN_DIR=$WORK/run
-FAILED=0
+testbed_init tpbw$$ /tmp/tphtml.XXXXXX
 
-cleanup() {
-	trap - EXIT
-	"$TB" --quiet down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
-tb() { "$TB" --quiet "$@"; }
 analyze() { "$BUILD/tp-analyze" -q -c "$CONF" "$@"; }
 # Headless Chromium on a file, in its own profile; as root it needs --no-sandbox.
 browser() {
@@ -52,7 +39,7 @@ browser() {
 	    --user-data-dir="$WORK/chromium" --window-size=1280,2400 "$@" 2>>"$WORK/chromium.log"
 }
 
-((EUID == 0)) || { echo "FAIL html: needs root"; exit 1; }
+need_root html
 command -v chromium >/dev/null || { fail "html" "no chromium (scripts/install-deps)"; exit 1; }
 make -C "$BUILD" -s tests/integration/png-check >/dev/null ||
     { fail "html" "cannot build tests/integration/png-check"; exit 1; }

@@ -28,25 +28,12 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
-export TB_PREFIX=tpbv$$
-WORK=$(mktemp -d /tmp/tpvalidate.XXXXXX)
-export TB_RUN_DIR=$WORK/run
+testbed_init tpbv$$ /tmp/tpvalidate.XXXXXX
 PER=8	# targets per client network and family: 16 per network
 
-cleanup() {
-	trap - EXIT
-	"$TB" --quiet down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-# shellcheck source=checks.sh
-. "$HERE/checks.sh"
-campaign() { "$BUILD/tp-campaign" -c "$CONF" "$@"; }
-analyze() { "$BUILD/tp-analyze" -c "$CONF" "$@"; }
 # The pairs of campaign $1 not measured, one a line.
 unmeasured() {
 	local measured

@@ -17,34 +17,19 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 BUILD=${TP_BUILD_DIR:-/tmp/build-main}
-export TB_PREFIX=tpbq$$
-WORK=$(mktemp -d /tmp/tppredict.XXXXXX)
-export TB_RUN_DIR=$WORK/run
-FAILED=0
-
-cleanup() {
-	trap - EXIT
-	"$TB" --quiet down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
-campaign() { "$BUILD/tp-campaign" -c "$CONF" "$@"; }
-analyze() { "$BUILD/tp-analyze" -c "$CONF" "$@"; }
+testbed_init tpbq$$ /tmp/tppredict.XXXXXX
 
 # A predicted matrix without what only a prediction has.
 as_matrix() {
 	jq -S 'del(.predicted, .measured, .validations) | .scenarios |= map(del(.determined, .exposed, .determined_share, .confidence, .confidence_low, .confidence_high))'
 }
 
-((EUID == 0)) || { echo "FAIL predict: needs root"; exit 1; }
+need_root predict
 
-out=$("$TB" --quiet up tiny 2>&1) || { fail "predict testbed up" "$out"; exit 1; }
+out=$(tb up tiny 2>&1) || { fail "predict testbed up" "$out"; exit 1; }
 CONF=$("$HERE/../../testbed/setup-campaign" "$BUILD" --per-network 16 rate=20000 settle=1 \
     sample_interval=1 sample_size=40 converge_timeout=10 deadman=60 listen_grace=1 \
     min_announcing=1 chains=1)

@@ -28,63 +28,18 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
 TP_BUILD_DIR=${TP_BUILD_DIR:-$HERE/../../build-test}
 PROBE=$TP_BUILD_DIR/tp-probe
 PER_NETWORK=${PER_NETWORK:-100}
-PREFIX=tpbpl$$
-WORK=$(mktemp -d /tmp/tp-probe-lanes.XXXXXX)
-RUN_DIR=$WORK/run
+testbed_init tpbpl$$ /tmp/tp-probe-lanes.XXXXXX
 FORGER=c2
 R1=201
 R2=202
 RATE=1000		# probes per second, both jobs together
 MIN_GAP=0.5		# seconds between two probes to one address
 LOAD_RATE=10000
-PIDS=()
-
-# shellcheck source=checks.sh
-source "$HERE/checks.sh"
-
-if ip netns list | grep -q "^$PREFIX-"; then
-	echo "FAIL setup: namespaces $PREFIX-* exist already (another run?); not touching them" >&2
-	rm -rf "$WORK"
-	exit 1
-fi
-
-# Run tb for this test's testbed.
-tb() {
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" "$@"
-}
-
-# Stop what we started (by PID), take the testbed down, remove the work folder.
-cleanup() {
-	local pid
-	trap - EXIT
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
-	tb down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-# Write a fresh random key (64 hex characters) to $1, mode 0600.
-make_key() {
-	(umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$1"; echo >>"$1")
-}
-
-# Wait up to 10 s until file $1 holds a line matching $2.
-wait_line() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # Run a command without the listeners' FIFO ends this shell holds open
 # (a listener sees the end of its input only when every copy is closed).
@@ -115,8 +70,8 @@ rss_kb() {
 	awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"
 }
 
-[[ -x $PROBE ]] || { echo "FAIL setup: $PROBE not built (set TP_BUILD_DIR)"; exit 1; }
-[[ $(id -u) == 0 ]] || { echo "FAIL setup: needs root"; exit 1; }
+need_built setup "$PROBE"
+need_root setup
 
 tb up tiny >/dev/null
 STATUS=$(tb status --json)
@@ -154,7 +109,7 @@ LO=$(grep -vx "$LS" <<<"$SITES" | head -1)
 for s in $SITES; do
 	mkfifo "$WORK/ctl-$s"
 	buf=$([[ $s == "$LS" ]] && echo 4 || echo 64)
-	(without_ctl "$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$s" \
+	(without_ctl "$TB" --quiet --prefix "$TB_PREFIX" --run-dir "$TB_RUN_DIR" exec "$s" \
 	    "$PROBE" listen --multi-round --user nobody -s "$s" -k "$WORK/probe.key" \
 	    -t "$(lane 0 ipv4)" -t "$(lane 0 ipv6)" --grace 1 --buffer-size "$buf" -j) \
 	    <"$WORK/ctl-$s" >"$WORK/rec-$s.txt" 2>"$WORK/sum-$s.json" &
@@ -187,7 +142,7 @@ idle_rss=$(rss_kb "${LPID[$LS]}")
 idle_rss64=$(rss_kb "${LPID[$LO]}")
 
 # tcpdump counts the probes that leave the prober.
-(without_ctl "$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$PROBER" \
+(without_ctl "$TB" --quiet --prefix "$TB_PREFIX" --run-dir "$TB_RUN_DIR" exec "$PROBER" \
     tcpdump -Z root -i any -Q out -n -w "$WORK/probes.pcap" \
     "(icmp[icmptype] == icmp-echo and src net 192.0.2.0/24) or (icmp6 and ip6[40] == 128 and src net 2001:db8:ffff::/48)" \
     2>"$WORK/tcpdump.err") &

@@ -25,54 +25,20 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 TP_BUILD_DIR=${TP_BUILD_DIR:-/tmp/build-main}
 PROBE=$TP_BUILD_DIR/tp-probe
 PER_NETWORK=${PER_NETWORK:-50}
-PREFIX=tpbT$$
-WORK=$(mktemp -d /tmp/tp-probe-tcp-it.XXXXXX)
-RUN_DIR=$WORK/run
+testbed_init tpbT$$ /tmp/tp-probe-tcp-it.XXXXXX
 PROBER=akl
 FORGER=c2
 SILENT=c3
 ROUND=77
 FLOWS=3
-LISTENERS=()
-# shellcheck source=checks.sh
-. "$HERE/checks.sh"
 
-if ip netns list | grep -q "^$PREFIX-"; then
-	echo "FAIL setup: namespaces $PREFIX-* exist already (another run?); not touching them" >&2
-	rm -rf "$WORK"
-	exit 1
-fi
-
-# Run tb for this test's testbed.
-tb() {
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" "$@"
-}
-
-# Stop our listeners, take the testbed down and remove the work folder.
-cleanup() {
-	local pid
-	trap - EXIT
-	for pid in "${LISTENERS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
-	tb down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-# Write a fresh random key (64 hex characters) to $1, mode 0600.
-make_key() {
-	(umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$1"; echo >>"$1")
-}
-
-[[ -x $PROBE ]] || { echo "FAIL setup: $PROBE not built (set TP_BUILD_DIR)"; exit 1; }
-[[ $(id -u) == 0 ]] || { echo "FAIL setup: needs root"; exit 1; }
+need_built setup "$PROBE"
+need_root setup
 command -v nft >/dev/null || { echo "FAIL setup: nft not installed (apt-get install nftables)"; exit 1; }
 
 tb up tiny >/dev/null
@@ -99,18 +65,12 @@ table inet tp_no_echo {
 NFT
 
 for s in $SITES; do
-	# A simple command in the background: $! ends up as tp-probe itself.
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$s" \
-	    "$PROBE" listen --user nobody -r "$ROUND" -s "$s" -k "$WORK/probe.key" \
+	start_in "$s" "$PROBE" listen --user nobody -r "$ROUND" -s "$s" -k "$WORK/probe.key" \
 	    --method icmp --method tcp:80 --duration 300 -j \
-	    >"$WORK/rec-$s.txt" 2>"$WORK/sum-$s.json" &
-	LISTENERS+=($!)
+	    >"$WORK/rec-$s.txt" 2>"$WORK/sum-$s.json"
 done
 for s in $SITES; do
-	for _ in $(seq 100); do
-		grep -q '^tp-records' "$WORK/rec-$s.txt" 2>/dev/null && break
-		sleep 0.05
-	done
+	wait_line "$WORK/rec-$s.txt" '^tp-records' 5 || true
 done
 
 send() {
@@ -123,13 +83,7 @@ send "$FORGER" -r "$ROUND" -k "$WORK/forger.key" --method tcp:80 --forge-replies
 send "$FORGER" -r $((ROUND + 1)) -k "$WORK/probe.key" --method tcp:80 --forge-replies \
     >"$WORK/forge2.json"
 sleep 2		# late replies; then SIGTERM ends each listener with its end line
-for pid in "${LISTENERS[@]}"; do
-	kill -TERM "$pid"
-done
-for pid in "${LISTENERS[@]}"; do
-	wait "$pid" || fail "listener" "a listener exited with status $?"
-done
-LISTENERS=()
+stop_listeners
 
 sent_icmp=$(jq .sent "$WORK/icmp.json")
 sent_tcp=$(jq .sent "$WORK/tcp.json")

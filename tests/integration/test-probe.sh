@@ -20,55 +20,18 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 TP_BUILD_DIR=${TP_BUILD_DIR:-/tmp/build-main}
 PROBE=$TP_BUILD_DIR/tp-probe
 PER_NETWORK=${PER_NETWORK:-100}
-PREFIX=tpbp$$
-WORK=$(mktemp -d /tmp/tp-probe-it.XXXXXX)
-RUN_DIR=$WORK/run
+testbed_init tpbp$$ /tmp/tp-probe-it.XXXXXX
 PROBER=akl
 FORGER=c2
 ROUND=42
-FAILED=0
-LISTENERS=()
 
-# Never touch a testbed someone else runs under the same prefix.
-if ip netns list | grep -q "^$PREFIX-"; then
-	echo "FAIL setup: namespaces $PREFIX-* exist already (another run?); not touching them" >&2
-	rm -rf "$WORK"
-	exit 1
-fi
-
-# Run tb for this test's testbed.
-tb() {
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" "$@"
-}
-
-# Stop our listeners, take the testbed down and remove the work folder.
-cleanup() {
-	local pid
-	trap - EXIT
-	for pid in "${LISTENERS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
-	tb down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
-
-# Write a fresh random key (64 hex characters) to $1, mode 0600.
-make_key() {
-	(umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$1"; echo >>"$1")
-}
-
-[[ -x $PROBE ]] || { echo "FAIL setup: $PROBE not built (set TP_BUILD_DIR)"; exit 1; }
-[[ $(id -u) == 0 ]] || { echo "FAIL setup: needs root"; exit 1; }
+need_built setup "$PROBE"
+need_root setup
 
 tb up tiny >/dev/null
 SITES=$(tb status --json | jq -r '.nodes[] | select(.kind == "site") | .name')
@@ -83,18 +46,11 @@ tb truth --json | jq -r '.clients[] | "\(.ipv4) \(.site4 // "-")", "\(.ipv6) \(.
 
 # One listener per site; each writes its record stream once its capture is open.
 for s in $SITES; do
-	# A simple command in the background: $! ends up as tp-probe itself.
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" exec "$s" \
-	    "$PROBE" listen --user nobody -r "$ROUND" -s "$s" -k "$WORK/probe.key" --duration 300 -j \
-	    >"$WORK/rec-$s.txt" 2>"$WORK/sum-$s.json" &
-	LISTENERS+=($!)
+	start_in "$s" "$PROBE" listen --user nobody -r "$ROUND" -s "$s" -k "$WORK/probe.key" --duration 300 -j \
+	    >"$WORK/rec-$s.txt" 2>"$WORK/sum-$s.json"
 done
 for s in $SITES; do
-	for _ in $(seq 100); do
-		grep -q '^tp-records 2$' "$WORK/rec-$s.txt" 2>/dev/null && break
-		sleep 0.05
-	done
-	grep -q '^tp-records 2$' "$WORK/rec-$s.txt" || { echo "FAIL setup: listener at $s did not start"; exit 1; }
+	wait_line "$WORK/rec-$s.txt" '^tp-records 2$' 5 || { echo "FAIL setup: listener at $s did not start"; exit 1; }
 done
 
 # Two passes from the prober; the second pass's replies are duplicates.
@@ -106,13 +62,7 @@ tb exec "$FORGER" "$PROBE" send --user nobody -q -j -r "$ROUND" -k "$WORK/forger
     -x "$WORK/no-exclude.conf" -R 20000 --forge-replies "$WORK/targets.txt" \
     >"$WORK/forge.json"
 sleep 2		# late replies; then SIGTERM ends each listener with its end line
-for pid in "${LISTENERS[@]}"; do
-	kill -TERM "$pid"
-done
-for pid in "${LISTENERS[@]}"; do
-	wait "$pid" || fail "listener" "a listener exited with status $?"
-done
-LISTENERS=()
+stop_listeners
 
 sent=$(jq .sent "$WORK/send.json")
 errors=$(jq .errors "$WORK/send.json")

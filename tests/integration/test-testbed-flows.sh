@@ -18,31 +18,14 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TB=${TB:-$HERE/../../testbed/tb}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 TB_LIB=$(dirname "$(readlink -f "$TB")")/lib
 TOPOS=$HERE/../../data/topologies
-PREFIX=tpbfl$$
-WORK=$(mktemp -d /tmp/tpbfl.XXXXXX)
-RUN_DIR=$WORK/run
+testbed_init tpbfl$$ /tmp/tpbfl.XXXXXX
 SITES="akl chc syd"
 PROBER=akl
 
-# Run tb for this test's testbed.
-tb() {
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" "$@"
-}
-
-# Take the testbed down (whatever state it is in) and remove the work folder.
-cleanup() {
-	trap - EXIT
-	tb down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-# shellcheck source=checks.sh
-source "$HERE/checks.sh"
 # shellcheck source=testbed-pings.sh
 source "$HERE/testbed-pings.sh"
 

@@ -17,11 +17,9 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TB=${TB:-$HERE/../../testbed/tb}
-PREFIX=tpbhd$$
-WORK=$(mktemp -d /tmp/tpbhd.XXXXXX)
-RUN_DIR=$WORK/run
-FAILED=0
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+testbed_init tpbhd$$ /tmp/tpbhd.XXXXXX
 CLIENTS='x1 x2 n1 m1'
 SITES='ams ber cph dub'
 
@@ -39,23 +37,6 @@ ber+cph ams ams dub ams
 ber+dub ams ams cph ams
 cph+dub ams ams ams ber'
 ALL_UP=$(head -1 <<<"$TABLE" | cut -c9-)
-
-# Run tb for this test's testbed.
-tb() {
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" "$@"
-}
-
-# Take the testbed down (whatever state it is in) and remove the work folder.
-cleanup() {
-	trap - EXIT
-	tb down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
 
 # Print the sites of x1 x2 n1 m1 in family $1, lane $2 (default 0),
 # space separated.
@@ -189,7 +170,7 @@ for fam in 4 6; do
 done
 
 tb down >/dev/null 2>&1 && pass "testbed-hiding down" || fail "testbed-hiding down" "exit status $?"
-left=$(ip netns list | awk -v p="$PREFIX-" 'index($1, p) == 1 { print $1 }' | tr '\n' ' ')
+left=$(ip netns list | awk -v p="$TB_PREFIX-" 'index($1, p) == 1 { print $1 }' | tr '\n' ' ')
 [[ -z $left ]] && pass "testbed-hiding no namespace left" || fail "testbed-hiding no namespace left" "$left"
 
 exit "$FAILED"

@@ -23,29 +23,10 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TB=${TB:-$HERE/../../testbed/tb}
-PREFIX=tpbln$$
-WORK=$(mktemp -d /tmp/tpbln.XXXXXX)
-RUN_DIR=$WORK/run
-FAILED=0
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+testbed_init tpbln$$ /tmp/tpbln.XXXXXX
 LANES=3
-
-# Run tb for this test's testbed.
-tb() {
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" "$@"
-}
-
-# Take the testbed down (whatever state it is in) and remove the work folder.
-cleanup() {
-	trap - EXIT
-	tb down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
 
 # Print "CLIENT SITE" lines of lane $1, family $2, from tb truth.
 lane_truth() {
@@ -200,7 +181,7 @@ if out=$(tb up tiny --slow 2>&1); then
 	tb status --json | grep -q '"bgp_delay":20' && pass "testbed-lanes slow: status says 20 s per hop" ||
 	    fail "testbed-lanes slow: status says 20 s per hop" "$(tb status --json | head -c 200)"
 	tb down >/dev/null 2>&1
-	pgrep -f "tb-bgp-delay.*/run/netns/$PREFIX-" >/dev/null &&
+	pgrep -f "tb-bgp-delay.*/run/netns/$TB_PREFIX-" >/dev/null &&
 	    fail "testbed-lanes slow: down stops tb-bgp-delay" "still running" ||
 	    pass "testbed-lanes slow: down stops tb-bgp-delay"
 else

@@ -11,11 +11,9 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TB=${TB:-$HERE/../../testbed/tb}
-PREFIX=tpbir$$
-WORK=$(mktemp -d /tmp/tpbir.XXXXXX)
-RUN_DIR=$WORK/run
-FAILED=0
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+testbed_init tpbir$$ /tmp/tpbir.XXXXXX
 
 # The catchments of regional.topo with every site up.
 BASELINE='t1ax=akl nz1a=akl nz1b=akl nz2a=wlg nz2b=wlg
@@ -37,23 +35,6 @@ SCENARIOS=(
 	'chc+wlg:nz3a=syd nz3b=syd t1bx=syd nz2a=akl nz2b=akl'
 	'mel+bne:au2a=syd au2b=syd t1cx=syd au4a=syd au4b=syd au3a=tyo au3b=tyo'
 )
-
-# Run tb for this test's testbed.
-tb() {
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" "$@"
-}
-
-# Take the testbed down and remove the work folder.
-cleanup() {
-	trap - EXIT
-	tb down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
 
 # Print the expected "client=site" list (sorted, one line) for the
 # baseline with the moves $1 applied.
@@ -90,11 +71,11 @@ echo_replies() {
 	local s
 	for s in $SITES; do
 		if [[ $1 == 4 ]]; then
-			ip netns exec "$PREFIX-$s" cat /proc/net/snmp | awk -v s="$s" '
+			ip netns exec "$TB_PREFIX-$s" cat /proc/net/snmp | awk -v s="$s" '
 				$1 == "Icmp:" && !h { for (i = 1; i <= NF; i++) col[$i] = i; h = 1; next }
 				$1 == "Icmp:" { print s, $(col["InEchoReps"]) }'
 		else
-			ip netns exec "$PREFIX-$s" cat /proc/net/snmp6 |
+			ip netns exec "$TB_PREFIX-$s" cat /proc/net/snmp6 |
 			    awk -v s="$s" '$1 == "Icmp6InEchoReplies" { print s, $2 }'
 		fi
 	done
@@ -107,7 +88,7 @@ landing_sites() {
 	[[ $fam == 6 ]] && src=2001:db8:ffff::1
 	dst=$(sed -n "$((5 * ${IDX[$c]} + 4))p" "$WORK/targets$fam")
 	before=$(echo_replies "$fam")
-	ip netns exec "$PREFIX-$from" ping -"$fam" -n -q -c 2 -i 0.2 -W 0.3 -I "$src" "$dst" \
+	ip netns exec "$TB_PREFIX-$from" ping -"$fam" -n -q -c 2 -i 0.2 -W 0.3 -I "$src" "$dst" \
 	    >/dev/null 2>&1 || true
 	sleep 0.2
 	echo_replies "$fam" | awk -v before="$before" '
@@ -179,7 +160,7 @@ for sc in "${SCENARIOS[@]}"; do
 done
 
 tb down >/dev/null 2>&1 && pass "testbed-regional down" || fail "testbed-regional down" "exit status $?"
-left=$(ip netns list | awk -v p="$PREFIX-" 'index($1, p) == 1 { print $1 }' | tr '\n' ' ')
+left=$(ip netns list | awk -v p="$TB_PREFIX-" 'index($1, p) == 1 { print $1 }' | tr '\n' ' ')
 [[ -z $left ]] && pass "testbed-regional no namespace left" || fail "testbed-regional no namespace left" "$left"
 
 exit "$FAILED"

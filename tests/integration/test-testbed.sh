@@ -15,28 +15,9 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TB=${TB:-$HERE/../../testbed/tb}
-PREFIX=tpbit$$
-WORK=$(mktemp -d /tmp/tpbit.XXXXXX)
-RUN_DIR=$WORK/run
-FAILED=0
-
-# Run tb for this test's testbed.
-tb() {
-	"$TB" --quiet --prefix "$PREFIX" --run-dir "$RUN_DIR" "$@"
-}
-
-# Take the testbed down (whatever state it is in) and remove the work folder.
-cleanup() {
-	trap - EXIT
-	tb down >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-pass() { printf 'PASS %s\n' "$1"; }
-fail() { printf 'FAIL %s: %s\n' "$1" "$2"; FAILED=1; }
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+testbed_init tpbit$$ /tmp/tpbit.XXXXXX
 
 # shellcheck source=testbed-pings.sh
 source "$HERE/testbed-pings.sh"
@@ -145,15 +126,15 @@ done
 
 # down, and nothing of ours is left
 tb down >/dev/null 2>&1 && pass "testbed down" || fail "testbed down" "exit status $?"
-left=$(ip netns list | awk -v p="$PREFIX-" 'index($1, p) == 1 { print $1 }' | tr '\n' ' ')
+left=$(ip netns list | awk -v p="$TB_PREFIX-" 'index($1, p) == 1 { print $1 }' | tr '\n' ' ')
 [[ -z $left ]] && pass "testbed no namespace left" || fail "testbed no namespace left" "$left"
 birds=$(for p in $(pgrep -x bird || true); do
-	tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null | grep -F "$RUN_DIR/" || true
+	tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null | grep -F "$TB_RUN_DIR/" || true
 done)
 [[ -z $birds ]] && pass "testbed no BIRD left" || fail "testbed no BIRD left" "$birds"
 veths_after=$(ip -o link show type veth | wc -l)
 ((veths_after == veths_before)) && pass "testbed no link left in the host namespace" ||
     fail "testbed no link left in the host namespace" "$veths_before veths before, $veths_after after"
-[[ ! -e $RUN_DIR ]] && pass "testbed run folder removed" || fail "testbed run folder removed" "$(ls "$RUN_DIR")"
+[[ ! -e $TB_RUN_DIR ]] && pass "testbed run folder removed" || fail "testbed run folder removed" "$(ls "$TB_RUN_DIR")"
 
 exit "$FAILED"

@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "fixture.h"
+#include "predict.h"
 
 static char fixture_root[64];
 
@@ -60,6 +61,36 @@ fixture_db(const char *name, const char *sql)
 	cr_assert_eq(tp_db_open(fixture_path(name), TP_DB_CREATE, &db, &err), 0, "%s", err.msg);
 	cr_assert_eq(tp_db_exec(db, sql, &err), 0, "%s", err.msg);
 	return db;
+}
+
+/* Load campaign 1's model from a fresh database holding sql. */
+struct pd_model *
+fixture_model(const char *name, const char *sql, struct tp_db **db)
+{
+	struct pd_model *md;
+	struct tp_err err;
+
+	*db = fixture_db(name, sql);
+	cr_assert_eq(pd_model_load(*db, 1, &md, &err), 0, "%s", err.msg);
+	return md;
+}
+
+/* Predict withdrawn, or fail the test. */
+void
+fixture_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p)
+{
+	struct tp_err err;
+
+	cr_assert_eq(pd_predict(md, withdrawn, p, &err), 0, "%s: %s", withdrawn, err.msg);
+}
+
+/* Free the model, close and remove the database. */
+void
+fixture_model_free(struct pd_model *md, struct tp_db *db)
+{
+	pd_model_free(md);
+	tp_db_close(db);
+	fixture_cleanup();
 }
 
 /* Remove the folder (rm -rf; only our own mkdtemp folder). */
@@ -120,6 +151,15 @@ fixture_query(void *h, const char *sql)
 char *
 fixture_read(const char *path)
 {
+	size_t len;
+
+	return fixture_read_len(path, &len);
+}
+
+/* Read a whole file into fresh memory, NUL-terminated; its size in *len. */
+char *
+fixture_read_len(const char *path, size_t *len)
+{
 	FILE *f = fopen(path, "r");
 	char *buf;
 	long n;
@@ -132,7 +172,18 @@ fixture_read(const char *path)
 	cr_assert_not_null(buf);
 	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
+	*len = (size_t)n;
 	return buf;
+}
+
+/* A BIRD transcript of tests/fixtures/bird, read whole. */
+char *
+fixture_bird_transcript(const char *name, size_t *len)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/fixtures/bird/%s", TESTS_SRCDIR, name);
+	return fixture_read_len(path, len);
 }
 
 /* A probe key with bytes salt, salt + 1, ..., salt + 31. */

@@ -25,6 +25,10 @@ double fixture_seconds(void);
 double fixture_query(void *h, const char *sql);
 /* The whole of file path, NUL-terminated (fails the test when it cannot be read). */
 char *fixture_read(const char *path);
+/* The same, its size (without the NUL) in *len. */
+char *fixture_read_len(const char *path, size_t *len);
+/* The BIRD transcript tests/fixtures/bird/name, as fixture_read_len. */
+char *fixture_bird_transcript(const char *name, size_t *len);
 struct tp_db;
 /* A new database called name inside fixture_dir(), holding the rows of sql. */
 struct tp_db *fixture_db(const char *name, const char *sql);
@@ -39,6 +43,14 @@ int fixture_conf_load(const char *text, struct tp_conf *c, struct tp_err *err);
 /* An address or prefix as text, in a static buffer, for comparisons. */
 const char *fixture_addr(const struct tp_addr *a);
 const char *fixture_prefix(const struct tp_prefix *p);
+struct pd_model;
+struct pd_prediction;
+/* Campaign 1's prediction model from a new database name (see fixture_db); the database in *db. */
+struct pd_model *fixture_model(const char *name, const char *sql, struct tp_db **db);
+/* Predict the set withdrawn with md (fails the test on error). */
+void fixture_predict(struct pd_model *md, const char *withdrawn, struct pd_prediction *p);
+/* Free md, close db and remove fixture_dir(). */
+void fixture_model_free(struct pd_model *md, struct tp_db *db);
 /* Remove fixture_dir() and everything in it. */
 void fixture_cleanup(void);
 

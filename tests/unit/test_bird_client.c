@@ -22,7 +22,6 @@
 #include "bird_client.h"
 #include "clock.h"
 #include "fixture.h"
-#include "xalloc.h"
 
 enum fake_mode {
 	FAKE_REPLAY,		/* hello, then the transcript after the command */
@@ -41,28 +40,6 @@ struct fake {
 	pid_t pid;
 	char path[108];
 };
-
-/* Read a fixture file (caller frees). */
-static char *
-slurp(const char *name, size_t *len)
-{
-	char path[512];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/fixtures/bird/%s", TESTS_SRCDIR, name);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = xmalloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
 
 /* Write all bytes (child side). */
 static void
@@ -118,7 +95,7 @@ fake_serve(int lfd, enum fake_mode mode, const char *transcript)
 	if (fd < 0)
 		_exit(2);
 	if (transcript != NULL)
-		body = slurp(transcript, &len);
+		body = fixture_bird_transcript(transcript, &len);
 	if (mode == FAKE_SILENT_HELLO) {
 		pause();
 		_exit(0);

@@ -6,30 +6,8 @@
 #include <criterion/criterion.h>
 
 #include "bird_reply.h"
+#include "fixture.h"
 #include "xalloc.h"
-
-/* Read a whole fixture transcript (caller frees). */
-static char *
-read_fixture(const char *name, size_t *len)
-{
-	char path[512];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/fixtures/bird/%s", TESTS_SRCDIR, name);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = xmalloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
 
 /*
  * Feed s in chunks of chunk bytes (0 = all at once). Returns the feed
@@ -270,7 +248,7 @@ Test(bird_reply, recorded_transcripts)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t len;
-		char *s = read_fixture(cases[i].file, &len);
+		char *s = fixture_bird_transcript(cases[i].file, &len);
 
 		for (chunk = 0; chunk <= 1; chunk++) {
 			struct bird_reply reply;

@@ -35,6 +35,8 @@ static const char full_conf[] =
     "single = akl,wlg\n"
     "sets = akl+wlg\n"
     "chains = 2\n"
+    "probe_min_gap = 2.5\n"
+    "listen_buffer_size = 8\n"
     "\n"
     "[site akl]\n"
     "    exec = ip netns exec tb-akl\n"
@@ -65,6 +67,8 @@ Test(config, full_file, .fini = fixture_cleanup)
 	cr_assert_str_eq(fixture_addr(&c.source6), "2001:db8:ffff::53");
 	cr_assert_str_eq(c.prober, "wlg");
 	cr_assert_eq(c.rate, 25000);
+	cr_assert_float_eq(c.probe_min_gap, 2.5, 1e-12);
+	cr_assert_eq(c.listen_buffer_size, 8);
 	cr_assert_eq(c.min_announcing, 1);
 	cr_assert_eq(c.deadman, 1200);
 	cr_assert_eq(c.settle, 20);
@@ -89,11 +93,11 @@ Test(config, full_file, .fini = fixture_cleanup)
 	cr_assert_str_eq(s->protocols[0], "anycast_v4");
 	cr_assert_str_eq(s->interface, "veth-akl");
 	cr_assert_float_eq(s->capacity, 1500.5, 1e-9);
-	cr_assert_eq(s->line, 27);
+	cr_assert_eq(s->line, 29);
 
 	s = tp_conf_site(&c, "wlg");
 	cr_assert_not_null(s);
-	cr_assert_eq(s->line, 33);
+	cr_assert_eq(s->line, 35);
 	cr_assert_str_eq(s->exec, "ssh tp@wlg.example.net");
 	cr_assert_str_eq(s->bird_socket, "/run/bird/bird.ctl");
 	cr_assert_eq(s->nprotocols, 2);
@@ -123,6 +127,8 @@ assert_defaults(const struct tp_conf *c)
 	cr_assert_str_eq(fixture_addr(&c->source4), "192.0.2.1");
 	cr_assert_str_eq(fixture_addr(&c->source6), "2001:db8:ffff::1");
 	cr_assert_eq(c->rate, 10000);
+	cr_assert_float_eq(c->probe_min_gap, 1.0, 1e-12, "tp-probe send --min-gap's default");
+	cr_assert_eq(c->listen_buffer_size, 64, "tp-probe listen --buffer-size's default");
 	cr_assert_eq(c->min_announcing, 2);
 	cr_assert_eq(c->deadman, 900);
 	cr_assert_eq(c->settle, 10);
@@ -195,6 +201,14 @@ static const struct bad_conf bad_confs[] = {
 	{ "[campaign]\nrate = 0\n", "2: rate: 0 is out of range (1 to 10000000)" },
 	{ "[campaign]\nrate = 99999999999999999999999\n", "2: rate: 99999999999999999999999 is out of range" },
 	{ "[campaign]\nrate =\n", "2: rate: \"\" is not a whole number" },
+	{ "[campaign]\nprobe_min_gap = -1\n", "2: probe_min_gap: -1 is out of range (0 to 600)" },
+	{ "[campaign]\nprobe_min_gap = 1s\n", "2: probe_min_gap: \"1s\" is not a number" },
+	{ "[campaign]\nprobe_min_gap = 601\n", "2: probe_min_gap: 601 is out of range (0 to 600)" },
+	{ "[campaign]\nlisten_buffer_size = 0\n", "2: listen_buffer_size: 0 is out of range (1 to 1024)" },
+	{ "[campaign]\nlisten_buffer_size = 2048\n",
+	  "2: listen_buffer_size: 2048 is out of range (1 to 1024)" },
+	{ "[campaign]\nlisten_buffer_size = 4.5\n",
+	  "2: listen_buffer_size: \"4.5\" is not a whole number" },
 	{ "[campaign]\nmin_announcing = 0\n", "2: min_announcing: 0 is out of range (1 to 1000)" },
 	{ "[campaign]\n\n\ntolerance = 2\n", "4: tolerance: 2 is out of range (0 to 1)" },
 	{ "[campaign]\ntolerance = nan\n", "2: tolerance: \"nan\" is not a number" },

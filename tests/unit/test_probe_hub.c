@@ -1,15 +1,20 @@
 /*
  * test_probe_hub.c: the campaign's probe hub sorts what its listeners and
- * its prober write by round (probe_hub_read.c), fed here through pipes.
+ * its prober write by round (probe_hub_read.c), fed here through pipes;
+ * and it starts a prober that died again (probe_hub.c), run here with a
+ * stand-in for tp-probe.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
 
+#include "fixture.h"
 #include "probe_hub_int.h"
 
 /* A pipe whose read end is p's output; the write end is returned. */
@@ -114,4 +119,167 @@ Test(probe_hub, lines_are_filed_by_round_and_site)
 	free(h.listener);
 	pthread_cond_destroy(&h.changed);
 	pthread_mutex_destroy(&h.lock);
+}
+
+/*
+ * A stand-in for tp-probe at the sites: each run appends its arguments to
+ * "args". A listener answers "open" at once with a reply from 198.18.0.1
+ * (so that target has answered) and "close" with its end line. Prober
+ * number k (from 0, counted in "probers") writes its targets to
+ * "probed.k"; the first `cat deaths` probers die by SIGKILL once they have
+ * read a job, the others answer it.
+ */
+static const char fake_probe[] =
+    "#!/bin/sh\n"
+    "dir=$(dirname \"$0\")\n"
+    "echo \"$*\" >> \"$dir/args\"\n"
+    "if [ \"$1\" = listen ]; then\n"
+    "  site=$7\n"
+    "  echo 'tp-records 2'\n"
+    "  while read cmd round rest; do\n"
+    "    case $cmd in\n"
+    "    open) echo \"# open $round\"\n"
+    "      echo \"reply $round $site 198.18.0.1 900 60 1 192.0.2.1 icmp 0\" ;;\n"
+    "    close) echo \"end $round $site 1 0 0 0\" ;;\n"
+    "    esac\n"
+    "  done\n"
+    "  exit 0\n"
+    "fi\n"
+    "k=$(cat \"$dir/probers\" 2>/dev/null || echo 0)\n"
+    "echo $((k + 1)) > \"$dir/probers\"\n"
+    ": > \"$dir/probed.$k\"\n"
+    "while read word round rest; do\n"
+    "  case $word in\n"
+    "  job) r=$round; n=0 ;;\n"
+    "  end) echo \"started $r $n 0\"\n"
+    "    [ \"$k\" -lt \"$(cat \"$dir/deaths\")\" ] && kill -9 $$\n"
+    "    echo \"done $r $n 0\" ;;\n"
+    "  *) n=$((n + 1)); echo \"$word\" >> \"$dir/probed.$k\" ;;\n"
+    "  esac\n"
+    "done\n";
+
+/* A campaign of two sites run through the stand-in, whose first `deaths` probers die. */
+static void
+fake_campaign(struct campaign *c, struct tp_conf *conf, int deaths)
+{
+	struct tp_err err;
+	char text[1024], n[16];
+
+	signal(SIGPIPE, SIG_IGN);	/* as tp-campaign does (stop.c) */
+	fixture_write("tp-probe", fake_probe);
+	cr_assert_eq(chmod(fixture_path("tp-probe"), 0755), 0);
+	snprintf(n, sizeof(n), "%d\n", deaths);
+	fixture_write("deaths", n);
+	snprintf(text, sizeof(text), "[campaign]\nbindir = %s\nlisten_grace = 0\n"
+	    "probe_min_gap = 0.25\nlisten_buffer_size = 8\n"
+	    "[site akl]\nbird_socket = /a\n[site chc]\nbird_socket = /c\n", fixture_dir());
+	cr_assert_eq(fixture_conf_load(text, conf, &err), 0, "%s", err.msg);
+	memset(c, 0, sizeof(*c));
+	c->conf = conf;
+	c->conf_path = conf->path;
+}
+
+/* Three targets, 198.18.0.1 to .3. */
+static void
+fake_targets(struct round_target *t)
+{
+	size_t i;
+	char a[32];
+
+	memset(t, 0, 3 * sizeof(*t));
+	for (i = 0; i < 3; i++) {
+		snprintf(a, sizeof(a), "198.18.0.%zu", i + 1);
+		t[i].id = (long long)i + 1;
+		t[i].addr = fixture_addr_parse(a);
+	}
+}
+
+/* A campaign over the stand-in, its targets and its hub. */
+struct fake {
+	struct tp_conf conf;
+	struct campaign c;
+	struct round_target t[3];
+	struct probe_hub *h;
+};
+
+/* Start f's hub over fake_campaign, its restarts 1 ms apart; f->t gets fake_targets. */
+static void
+fake_hub(struct fake *f, int deaths)
+{
+	struct tp_err err;
+
+	fake_campaign(&f->c, &f->conf, deaths);
+	fake_targets(f->t);
+	f->h = probe_hub_start(&f->c, &err);
+	cr_assert_not_null(f->h, "%s", err.msg);
+	f->h->backoff_us = 1000;
+}
+
+TestSuite(probe_hub_restart, .fini = fixture_cleanup);
+
+/*
+ * The prober dies with a job in flight: it is started again and the new
+ * one gets the targets without a reply; the round completes.
+ */
+Test(probe_hub_restart, a_dead_prober_is_started_again_and_gets_the_silent_targets)
+{
+	struct fake f;
+	struct hub_round r;
+	struct tp_err err;
+	char *args, *probed;
+
+	fake_hub(&f, 1);
+	cr_assert_eq(probe_hub_round(f.h, 7, NULL, f.t, 3, 0, &r, &err), 0, "%s", err.msg);
+	cr_expect_eq(r.sent, 3, "the job's targets, counted once");
+	cr_expect(r.ended[0] && r.ended[1], "the round is complete at both sites");
+	cr_expect_str_eq(r.stream[0], "tp-records 2\n"
+	    "reply 7 akl 198.18.0.1 900 60 1 192.0.2.1 icmp 0\nend 7 akl 1 0 0 0\n");
+	cr_expect_eq(f.h->prober.generation, 1, "one restart");
+	cr_expect_eq(f.h->prober.restarts, 0, "a job through since");
+	hub_round_free(&r);
+	probed = fixture_read(fixture_path("probed.0"));
+	cr_expect_str_eq(probed, "198.18.0.1\n198.18.0.2\n198.18.0.3\n");
+	free(probed);
+	probed = fixture_read(fixture_path("probed.1"));
+	cr_expect_str_eq(probed, "198.18.0.2\n198.18.0.3\n",
+	    "198.18.0.1 answered already: not probed again");
+	free(probed);
+	/* The next round goes to the new prober as usual. */
+	cr_assert_eq(probe_hub_round(f.h, 8, NULL, f.t, 3, 0, &r, &err), 0, "%s", err.msg);
+	cr_expect_eq(r.sent, 3);
+	hub_round_free(&r);
+	probe_hub_stop(f.h);
+	args = fixture_read(fixture_path("args"));
+	cr_expect_not_null(strstr(args, "--buffer-size 8"), "tp.conf's listen_buffer_size: %s",
+	    args);
+	cr_expect_not_null(strstr(args, "--jobs -R 10000 --min-gap 0.25"),
+	    "tp.conf's probe_min_gap: %s", args);
+	free(args);
+	tp_conf_free(&f.conf);
+}
+
+/* A prober that dies every time is started HUB_RESTARTS_MAX times, then the round fails. */
+Test(probe_hub_restart, a_prober_dying_every_time_fails_the_round)
+{
+	struct fake f;
+	struct hub_round r;
+	struct tp_err err;
+	char *n;
+
+	fake_hub(&f, 1000);
+	cr_assert_eq(probe_hub_round(f.h, 7, NULL, f.t, 3, 0, &r, &err), -1);
+	cr_expect_not_null(strstr(err.msg, "the prober died again after 5 restarts in a row"),
+	    "%s", err.msg);
+	hub_round_free(&r);
+	n = fixture_read(fixture_path("probers"));
+	cr_expect_str_eq(n, "6\n", "the first prober and HUB_RESTARTS_MAX more");
+	free(n);
+	/* No more restarts for later rounds: they fail at once. */
+	cr_expect_eq(probe_hub_round(f.h, 8, NULL, f.t, 3, 0, &r, &err), -1);
+	hub_round_free(&r);
+	n = fixture_read(fixture_path("probers"));
+	cr_expect_str_eq(n, "6\n");
+	free(n);
+	probe_hub_stop(f.h);
+	tp_conf_free(&f.conf);
 }

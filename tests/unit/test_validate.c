@@ -75,29 +75,21 @@ static struct pd_model *md;
 static void
 setup(void)
 {
-	struct tp_err err;
-
-	cr_assert_eq(tp_db_open(fixture_path("v.db"), TP_DB_CREATE, &db, &err), 0, "%s", err.msg);
-	cr_assert_eq(tp_db_exec(db, fixture_sql, &err), 0, "%s", err.msg);
-	cr_assert_eq(pd_model_load(db, 1, &md, &err), 0, "%s", err.msg);
+	md = fixture_model("v.db", fixture_sql, &db);
 }
 
 /* Free the model, close and remove the database. */
 static void
 teardown(void)
 {
-	pd_model_free(md);
-	tp_db_close(db);
-	fixture_cleanup();
+	fixture_model_free(md, db);
 }
 
 /* Predict set, or fail the test. */
 static void
 predict(const char *set, struct pd_prediction *p)
 {
-	struct tp_err err;
-
-	cr_assert_eq(pd_predict(md, set, p, &err), 0, "%s: %s", set, err.msg);
+	fixture_predict(md, set, p);
 }
 
 /* Whether target id is exposed in p (it must be there). */
